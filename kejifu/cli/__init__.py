@@ -1,0 +1,71 @@
+"""The ``kejifu`` command: one entry point, a sub-command per module ``cmd_*.py`` here.
+
+Each ``kejifu/cli/cmd_<name>.py`` defines ``register(subparsers)`` which adds its
+sub-parser and sets ``func`` (a callable taking the parsed ``args`` and returning
+an exit code). Exit codes: 0 ok, 1 bad input (every problem listed as
+``file:row: field: 中文 / English``), 2 misuse. No traceback reaches the user for
+bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from ..errors import KejifuError, UsageError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_MISUSE = 0, 1, 2
+
+DESCRIPTION = """kejifu 科技副 — 县级科技计划目标管理与进度跟踪
+planning and target-tracking workbook for county technology plans"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse misuse -> exit 2 with a bilingual hint
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: 用法错误 / usage error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_MISUSE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kejifu", description=DESCRIPTION,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    from .. import __version__
+    parser.add_argument("--version", action="version", version=f"kejifu {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                title="命令 / commands")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("cmd_"):
+            importlib.import_module(f"{__name__}.{info.name}").register(sub)
+    return parser
+
+
+def report_problems(exc: KejifuError) -> None:
+    """Print every located problem of ``exc`` on stderr, one per line."""
+    for problem in exc.problems:
+        print(str(problem), file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_MISUSE
+    try:
+        return int(args.func(args) or 0)
+    except UsageError as exc:
+        report_problems(exc)
+        return EXIT_MISUSE
+    except KejifuError as exc:
+        report_problems(exc)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("已中断 / interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
