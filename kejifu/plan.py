@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from . import schedule as schedule_mod
 from . import units
@@ -130,16 +130,14 @@ class Target(_Model):
     def _known_unit(cls, v: str) -> str:
         return units.canonical(v)
 
-    @model_validator(mode="before")
+    @field_validator("target", "stretch", "baseline", mode="before")
     @classmethod
-    def _parse_amounts(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or "unit" not in data:
-            return data
-        data = dict(data)
-        for key in ("target", "stretch", "baseline"):
-            if isinstance(data.get(key), str):
-                data[key] = units.to_unit(data[key], data["unit"], field=key)
-        return data
+    def _parse_amounts(cls, v: Any, info: ValidationInfo) -> Any:
+        """Amounts may be written with units (``"340万平方米"``); convert them to ``unit``."""
+        unit = info.data.get("unit")
+        if isinstance(v, str) and unit:
+            return units.to_unit(v, unit, field=info.field_name)
+        return v
 
     @model_validator(mode="after")
     def _kind_rules(self) -> "Target":

@@ -1,0 +1,91 @@
+"""Plan files: validation with located, bilingual errors; the bundled 2005 plan."""
+
+import pytest
+
+from kejifu.errors import PlanError
+from kejifu.plan import load_plan, parse_plan
+
+HEAD = """plan: {id: t, title: T, region: R, year: 2005}
+orgs:
+  - {id: c, name: 县, kind: county}
+  - {id: a, name: 甲镇, kind: town, parent: c}
+"""
+
+
+def test_the_bundled_2005_plan_loads_with_every_target_of_the_speech(plan):
+    ids = {t.id for t in plan.targets}
+    assert {"mushroom_area", "terminals", "ht_share", "specialists", "patents", "research_institutions"} <= ids
+    assert plan.target("mushroom_area").target == 3000 and plan.target("mushroom_area").stretch == 5000
+    assert plan.target("terminals").target == 353
+    assert plan.year == 2005
+
+
+def test_a_baseline_written_as_340_wan_square_metres_is_stored_as_5100_mu(plan):
+    assert plan.target("mushroom_area").baseline == pytest.approx(5100.0)
+
+
+def test_demo_allocations_add_up_to_the_county_targets(plan):
+    assert sum(plan.target("mushroom_area").allocation_values().values()) == pytest.approx(3000)
+    assert sum(plan.target("terminals").allocation_values().values()) == pytest.approx(353)
+    assert sum(plan.target("ht_output_value").allocation_values().values()) == pytest.approx(10)
+
+
+def test_a_share_target_reports_through_its_numerator_and_denominator(plan):
+    assert plan.target("ht_share").measures == ("ht_output", "industrial_output")
+    assert "ht_share" not in plan.reportable()
+    assert plan.reportable()["ht_output"] == "亿元"
+
+
+def test_an_error_names_the_file_the_line_and_the_yaml_path_in_both_languages():
+    text = HEAD + "targets:\n  - {id: x, title: X, unit: 台, target: abc}\n"
+    with pytest.raises(PlanError) as info:
+        parse_plan(text, file="p.yaml")
+    msg = str(info.value)
+    assert "p.yaml:6" in msg
+    assert "targets[0].target" in msg
+    assert "'abc'" in msg and "无法识别" in msg and "cannot read" in msg
+
+
+def test_every_problem_is_listed_not_only_the_first():
+    text = HEAD + ("targets:\n  - {id: x, title: X, unit: 台, target: [1]}\n"
+                   "  - {id: y, title: Y, unit: 台, target: 1, colour: red}\n")
+    with pytest.raises(PlanError) as info:
+        parse_plan(text, file="p.yaml")
+    fields = [p.field for p in info.value.problems]
+    assert "targets[0].target" in fields and "targets[1].colour" in fields
+    colour = next(p for p in info.value.problems if p.field == "targets[1].colour")
+    assert colour.row == 7 and "未知字段" in colour.zh
+
+
+def test_an_unknown_unit_is_refused_naming_the_unit():
+    with pytest.raises(PlanError) as info:
+        parse_plan(HEAD + "targets:\n  - {id: x, title: X, unit: furlongs, target: 1}\n", file="p.yaml")
+    assert "furlongs" in str(info.value)
+
+
+def test_a_town_under_a_town_and_an_unknown_parent_are_refused():
+    bad = HEAD + "  - {id: b, name: 乙镇, kind: town, parent: a}\ntargets: []\n"
+    with pytest.raises(PlanError, match="cannot sit under"):
+        parse_plan(bad)
+    with pytest.raises(PlanError, match="unknown parent"):
+        parse_plan(HEAD + "  - {id: b, name: 乙镇, kind: town, parent: zz}\ntargets: []\n")
+
+
+def test_a_share_without_a_denominator_and_a_milestone_without_a_due_date_are_refused():
+    with pytest.raises(PlanError, match="numerator and denominator"):
+        parse_plan(HEAD + "measures: [{id: n, title: N, unit: 元}]\ntargets:\n"
+                   "  - {id: s, title: S, unit: '%', kind: share, numerator: n, target: 5}\n")
+    with pytest.raises(PlanError, match="due date"):
+        parse_plan(HEAD + "targets:\n  - {id: m, title: M, unit: 项, kind: milestone}\n")
+
+
+def test_a_missing_plan_file_is_a_plan_error_naming_the_file(tmp_path):
+    with pytest.raises(PlanError) as info:
+        load_plan(tmp_path / "nope.yaml")
+    assert "nope.yaml" in str(info.value)
+
+
+def test_broken_yaml_is_reported_with_its_line():
+    with pytest.raises(PlanError) as info:
+        parse_plan("plan: {id: t\norgs: [", file="b.yaml")
+    assert info.value.file == "b.yaml" and info.value.row is not None
