@@ -1,0 +1,43 @@
+# kejifu — the two commands:  make demo  (dashboards on the demo workspace)  ·  make test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+WORKSPACE ?= data/demo
+PORT   ?= 8866
+PYTEST_ARGS ?=
+
+.PHONY: demo test venv workspace status serve bench clean-demo sync-notebooks
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# Installed when pyproject.toml changes; the stamp keeps repeated runs quick.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test,lab]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+## make demo: set up, build the synthetic demo workspace, serve the dashboards on http://127.0.0.1:$(PORT)
+demo: venv workspace
+	$(BIN)/kejifu status $(WORKSPACE) --as-of 2005-06-30
+	$(BIN)/kejifu serve $(WORKSPACE) --port $(PORT)
+
+workspace: venv
+	rm -f $(WORKSPACE)/kejifu.sqlite $(WORKSPACE)/kejifu.sqlite-* $(WORKSPACE)/plan.yaml
+	$(BIN)/kejifu init $(WORKSPACE) --demo
+
+## make test: set up (system packages too, when root) and run the whole suite
+test: venv
+	bash scripts/system-deps.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: venv workspace
+	$(BIN)/kejifu bench --scale county
+
+sync-notebooks: venv
+	$(BIN)/jupytext --sync notebooks/*.ipynb dashboards/*.ipynb
+
+clean-demo:
+	rm -f $(WORKSPACE)/kejifu.sqlite $(WORKSPACE)/kejifu.sqlite-* $(WORKSPACE)/plan.yaml
