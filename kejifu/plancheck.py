@@ -9,24 +9,42 @@ county target, a stretch below the target, or "30.14% + 3 points ≠ 33%".
 from __future__ import annotations
 
 import math
+from pathlib import Path
+
+import yaml
 
 from . import schedule as schedule_mod
 from . import units
 from .errors import Problem, UnitError
-from .plan import Plan
+from .plan import Plan, _line_of
 
 TOLERANCE = 1e-6
 
 
+def _line_finder(file: str | None):
+    """A function from a YAML path tuple to its 1-based line in ``file`` (None if unknown)."""
+    try:
+        root = yaml.compose(Path(file).read_text(encoding="utf-8")) if file else None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        root = None
+    return lambda loc: _line_of(root, loc) if root is not None else None
+
+
 def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
-    """Every finding about ``plan`` (empty when all is well)."""
+    """Every finding about ``plan`` (empty when all is well).
+
+    Each finding is located as ``file:line: targets[i].field`` when ``file`` is given.
+    """
     found: list[Problem] = []
     org_ids = set(plan.org_index)
+    line_of = _line_finder(file)
     for i, tg in enumerate(plan.targets):
         where = f"targets[{i}]"
 
         def add(zh: str, en: str, field: str, level: str = "warning") -> None:
-            found.append(Problem(zh, en, file=file, row=f"{where}.{field}", field=tg.id, level=level))
+            loc = ("targets", i, *field.split("."))
+            found.append(Problem(f"{tg.id}：{zh}", f"{tg.id}: {en}", file=file, row=line_of(loc),
+                                 field=f"{where}.{field}", level=level))
 
         # Allocations: unknown orgs, unconvertible units, totals that don't add up.
         total = 0.0
@@ -87,7 +105,7 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
 
         # Schedules: weights that had to be normalised, or that are unusable.
         for p in schedule_mod.check(tg.schedule, where=f"{where}.schedule"):
-            found.append(Problem(p.zh, p.en, file=file, row=p.row, field=tg.id, level=p.level))
+            add(p.zh, p.en, "schedule", p.level)
 
         # Milestones due outside the plan year.
         if tg.kind == "milestone" and tg.due is not None and tg.due.year != plan.year:

@@ -1,5 +1,6 @@
 """Plan checks return findings instead of crashing."""
 
+from kejifu import config
 from kejifu.plan import parse_plan
 from kejifu.plancheck import check_plan, errors
 from tests.conftest import TERMINALS_PLAN
@@ -11,16 +12,20 @@ def _plan(extra_targets: str):
 
 
 def test_the_2005_plan_is_flagged_for_30_14_plus_3_points_not_being_33(plan):
-    found = check_plan(plan, "yinan-2005.yaml")
+    plan_file = str(config.demo_plan())
+    found = check_plan(plan, plan_file)
     msgs = [str(p) for p in found]
     assert any("33.14%" in m and "ht_share" in m and "targets[6].target_points" in m for m in msgs)
+    (f,) = [p for p in found if "33.14%" in p.en]
+    text = open(plan_file, encoding="utf-8").read().splitlines()
+    assert "target_points" in text[f.row - 1]  # the line named is the line to fix
     assert not errors(found)
 
 
 def test_allocations_that_do_not_add_up_say_by_how_much():
     p = _plan("  - {id: t, title: T, unit: 台, target: 353, allocations: {a: 200, b: 150}}\n")
     (f,) = check_plan(p, "c.yaml")
-    assert "少3台" in f.zh and "3 sets less" in f.en and f.row == "targets[0].allocations"
+    assert "少3台" in f.zh and "3 sets less" in f.en and f.field == "targets[0].allocations"
 
 
 def test_allocations_to_unknown_orgs_and_in_wrong_units_are_errors():
@@ -39,7 +44,7 @@ def test_a_stretch_below_the_target_is_an_error():
 def test_schedule_weights_that_do_not_sum_to_one_are_a_warning():
     p = _plan("  - {id: t, title: T, unit: 台, target: 12, schedule: [2,2,2,2,2,2,2,2,2,2,2,2]}\n")
     (f,) = check_plan(p)
-    assert f.level == "warning" and f.row == "targets[0].schedule"
+    assert f.level == "warning" and f.field == "targets[0].schedule"
 
 
 def test_a_share_with_numerator_and_denominator_in_different_kinds_of_unit_is_an_error():
