@@ -90,7 +90,8 @@ def check(schedule: str | Sequence[float] | None, *, where: str = "schedule") ->
 
 def cumulative(schedule: str | Sequence[float] | None) -> np.ndarray:
     """Expected share due through the end of each month 1..12 [share]; the last is 1."""
-    c = np.cumsum(weights(schedule))
+    # Rounded so that six twelfths is exactly one half, not 0.49999999999999994.
+    c = np.round(np.cumsum(weights(schedule)), 12)
     c[-1] = 1.0
     return c
 

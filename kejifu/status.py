@@ -221,6 +221,7 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
     stretch = np.where(is_all | (kind != "cumulative"), s["plan_stretch"].to_numpy(dtype=float), np.nan)
     allocation_out = np.where(is_all, s["alloc_total"].to_numpy(dtype=float), allocation)
     baseline = s["baseline_value"].to_numpy(dtype=float)
+    plan_baseline = s["target"].map({tg.id: tg.baseline for tg in plan.targets}).to_numpy(dtype=float)
     relative = (kind == "share") | (kind == "level")
     base_for = np.where(relative, baseline, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -249,7 +250,8 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
         "actual": actual,
         "numerator": np.where(is_share, num, np.nan),
         "denominator": np.where(is_share, den, np.nan),
-        "baseline": np.where(relative, baseline, s["baseline_value"].where(s["baseline_value"] != 0).to_numpy(dtype=float)),
+        # A cumulative target's baseline (last year's county figure) describes the total only.
+        "baseline": np.where(relative, baseline, np.where(is_all, plan_baseline, np.nan)),
         "target_value": target_value,
         "stretch": stretch,
         "allocation": allocation_out,

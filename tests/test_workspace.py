@@ -1,0 +1,126 @@
+"""The workspace facade: plan, the one reports frame, status, dates, read-only by default."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kejifu.errors import StoreError
+from kejifu.store import Store
+from kejifu.workspace import open_workspace
+
+TINY = """\
+plan: {id: tiny, title: 小计划, region: 测试县, year: 2005}
+orgs:
+  - {id: c, name: 测试县, kind: county}
+  - {id: hutou, name: 湖头镇, kind: town, parent: c}
+  - {id: jiehu, name: 界湖镇, kind: town, parent: c}
+targets:
+  - {id: mushroom_area, title: 食用菌, unit: 亩, target: 100, allocations: {hutou: 60, jiehu: 40}}
+  - {id: terminals, title: 信息机, unit: 台, target: 12, source: register, allocations: {hutou: 6, jiehu: 6}}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_env_db(monkeypatch):
+    monkeypatch.delenv("KEJIFU_DB_URL", raising=False)
+    monkeypatch.delenv("KEJIFU_WORKSPACE", raising=False)
+
+
+@pytest.fixture
+def ws_path(tmp_path):
+    pf = tmp_path / "tiny.yaml"
+    pf.write_text(TINY, encoding="utf-8")
+    store = Store.create(tmp_path / "ws", pf)
+    store.commit_reports(pd.DataFrame({
+        "org": ["hutou", "jiehu", "hutou"], "measure": "mushroom_area",
+        "month": ["2005-01", "2005-01", "2005-02"], "value": [20.0, 10.0, 35.0]}),
+        source_file="r.csv", sha256="r")
+    store.commit_register_items(pd.DataFrame({
+        "org": ["jiehu"], "date": pd.to_datetime(["2005-01-15"]), "serial": ["T1"], "village": ["东村"]}),
+        kind="terminals", source_file="t.csv", sha256="t")
+    store.close()
+    return tmp_path / "ws"
+
+
+def test_reports_join_stored_figures_and_register_counts(ws_path):
+    with open_workspace(ws_path) as ws:
+        rep = ws.reports
+        assert list(rep.columns) == ["org", "measure", "month", "value", "note"]
+        mush = rep[rep.measure == "mushroom_area"]
+        assert mush["value"].sum() == 65.0
+        term = rep[rep.measure == "terminals"].set_index(["org", "month"])["value"]
+        # registers are counted through the newest month of any figure (February)
+        assert term.to_dict() == {("hutou", "2005-01"): 0.0, ("hutou", "2005-02"): 0.0,
+                                  ("jiehu", "2005-01"): 1.0, ("jiehu", "2005-02"): 1.0}
+
+
+def test_latest_month_and_default_as_of_follow_the_newest_report(ws_path):
+    with open_workspace(ws_path) as ws:
+        assert ws.latest_month() == "2005-02"
+        assert ws.default_as_of() == dt.date(2005, 2, 28)
+
+
+def test_status_uses_the_workspace_figures(ws_path):
+    with open_workspace(ws_path) as ws:
+        st = ws.status("2005-02-28").set_index(["target", "org"])
+    # jiehu sent January only: carried forward and stale; total 35 + 10 = 45 of 100
+    assert st.loc[("mushroom_area", "all"), "actual"] == 45.0
+    assert st.loc[("mushroom_area", "jiehu"), "stale"]
+    assert st.loc[("terminals", "all"), "actual"] == 1.0
+    assert st.loc[("terminals", "all"), "completion"] == pytest.approx(1 / 12)
+
+
+def test_status_defaults_to_the_end_of_the_latest_month(ws_path):
+    with open_workspace(ws_path) as ws:
+        assert (ws.status()["month"] == "2005-02").all()
+
+
+def test_the_workspace_opens_read_only_by_default(ws_path):
+    with open_workspace(ws_path) as ws:
+        assert ws.store.readonly
+        with pytest.raises(StoreError):
+            ws.store.commit_reports(pd.DataFrame({"org": ["hutou"], "measure": "mushroom_area",
+                                                  "month": "2005-03", "value": [50.0]}),
+                                    source_file="x", sha256="x")
+    with open_workspace(ws_path, readonly=False) as ws:
+        assert not ws.store.readonly
+
+
+def test_refresh_picks_up_a_new_import(ws_path):
+    with open_workspace(ws_path, readonly=False) as ws:
+        assert ws.latest_month() == "2005-02"
+        ws.store.commit_reports(pd.DataFrame({"org": ["hutou"], "measure": "mushroom_area", "month": "2005-03",
+                                              "value": [50.0]}), source_file="m.csv", sha256="m")
+        assert ws.latest_month() == "2005-02"  # cached
+        ws.refresh()
+        assert ws.latest_month() == "2005-03"
+
+
+def test_an_ordinary_workspace_is_not_synthetic(ws_path):
+    with open_workspace(ws_path) as ws:
+        assert ws.synthetic is False
+        assert ws.plan.plan.id == "tiny"
+
+
+def test_the_workspace_comes_from_the_environment_when_no_path_is_given(ws_path, monkeypatch):
+    monkeypatch.setenv("KEJIFU_WORKSPACE", str(ws_path))
+    with open_workspace() as ws:
+        assert ws.path == ws_path.resolve()
+
+
+def test_a_folder_that_is_not_a_workspace_is_refused(tmp_path):
+    with pytest.raises(StoreError, match="not a kejifu workspace"):
+        open_workspace(tmp_path)
+
+
+def test_a_workspace_without_reports_defaults_to_a_date_in_the_plan_year(tmp_path):
+    pf = tmp_path / "tiny.yaml"
+    pf.write_text(TINY, encoding="utf-8")
+    Store.create(tmp_path / "ws", pf).close()
+    with open_workspace(tmp_path / "ws") as ws:
+        assert ws.latest_month() is None
+        assert ws.default_as_of().year == 2005
+        assert (ws.status()["status"] == "no_data").all()
