@@ -1,0 +1,319 @@
+"""Scoring: the year-end assessment rubric (考核细则) — points, deductions, vetoes, grades.
+
+The rubric is declared in the plan file under the top-level ``assessment:`` key
+(see :class:`Rubric`); a plan without one is scored with :func:`default_rubric`.
+
+How an org (a town, by default) is scored as of a date
+------------------------------------------------------
+For every rubric target allocated to the org:
+
+* ``progress`` = completion / expected [share] — at year end expected is 1, so
+  progress is the completion; in-year it measures against the schedule (序时进度);
+  no data counts as progress 0;
+* ``points`` = weight × min(progress, cap) [points]; 0 when progress < floor;
+* ``bonus`` = the rule's ``stretch_bonus`` [points] when the org reached its share
+  of the stretch target (allocation × stretch / target; for an unallocated
+  plan-wide target the plan's stretch);
+* ``veto`` (一票否决): when a veto target's progress is below ``veto_below`` the
+  org's total is 0 and its grade ``fail``.
+
+The org's *base* = 100 × Σ points / Σ weights of the targets allocated to it (a
+town given no share of a target is scored on the others); then
+total = base + Σ bonus − deductions [points], where deductions are
+``deduct_missing`` per report month missing and ``deduct_late`` per month
+reported after ``deadline_day`` of the following month (needs an ``imported_at``
+column in the reports frame), capped at ``max_deduction``. Grades: ``excellent``
+(优秀) ≥ ``grades.excellent``, ``good`` (良好) ≥ ``grades.good``, ``pass`` (合格)
+≥ ``grades.pass``, else ``fail`` (不合格). Ranking: by total, descending (ties share
+the better rank).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from . import status as status_mod
+from .errors import PlanError, Problem
+from .i18n import t
+from .plan import Plan
+
+GRADES = ("excellent", "good", "pass", "fail")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Rule(_Model):
+    """How completion turns into points: linear up to ``cap``, zero below ``floor`` [share]."""
+
+    cap: float = Field(1.2, ge=1.0, le=3.0)
+    floor: float = Field(0.0, ge=0.0, le=1.0)
+    stretch_bonus: float = Field(0.0, ge=0.0)  # [points]
+
+
+class TargetRule(_Model):
+    """One scored target: ``weight`` [points]; optional overrides of the rule; veto flag."""
+
+    weight: float = Field(gt=0)
+    cap: float | None = Field(None, ge=1.0, le=3.0)
+    floor: float | None = Field(None, ge=0.0, le=1.0)
+    stretch_bonus: float | None = Field(None, ge=0.0)
+    veto: bool = False
+    veto_below: float = Field(1.0, gt=0.0, le=1.0)  # [share of expected progress]
+
+
+class ReportRule(_Model):
+    """Deductions for report discipline: points per month missing or late."""
+
+    deduct_missing: float = Field(2.0, ge=0.0)
+    deduct_late: float = Field(1.0, ge=0.0)
+    deadline_day: int = Field(5, ge=1, le=28)  # reports for month M are due by this day of M+1
+    max_deduction: float = Field(10.0, ge=0.0)
+
+
+class Grades(_Model):
+    """Lower bounds of the grade bands [points]."""
+
+    excellent: float = 90.0
+    good: float = 80.0
+    pass_: float = Field(60.0, alias="pass")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Grades":
+        if not (self.excellent >= self.good >= self.pass_):
+            raise ValueError("grade thresholds must satisfy excellent ≥ good ≥ pass")
+        return self
+
+
+class Rubric(_Model):
+    """The ``assessment:`` block of a plan file."""
+
+    title: str = ""
+    title_en: str = ""
+    orgs: list[str] = ["town", "subdistrict"]  # org kinds that are scored
+    rule: Rule = Rule()
+    targets: dict[str, TargetRule]
+    reports: ReportRule = ReportRule()
+    grades: Grades = Grades()
+    source: str = "plan"  # "plan" or "default" (informational)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of :func:`assess`: per-target ``detail``, per-org ``totals`` and the rubric used."""
+
+    rubric: Rubric
+    as_of: dt.date
+    month: str
+    detail: pd.DataFrame
+    totals: pd.DataFrame
+
+
+def default_rubric(plan: Plan) -> Rubric:
+    """Equal weights (summing to 100) over the targets allocated to towns; cap 120%,
+    floor 50%, stretch bonus 2 points, 2 points off per missing month, 1 per late month."""
+    towns = {o.id for o in plan.towns()}
+    ids = [tg.id for tg in plan.targets if towns & set(tg.allocations)]
+    if not ids:
+        ids = [tg.id for tg in plan.targets if tg.kind != "milestone"]
+    w = round(100.0 / len(ids), 4) if ids else 0.0
+    return Rubric(
+        title=t("reviews.rubric.default_title", "zh"), title_en=t("reviews.rubric.default_title", "en"),
+        rule=Rule(cap=1.2, floor=0.5, stretch_bonus=2.0),
+        targets={i: TargetRule(weight=w) for i in ids}, source="default",
+    )
+
+
+def parse_rubric(data: dict[str, Any] | None, plan: Plan, *, file: str = "plan.yaml") -> Rubric:
+    """Validate an ``assessment:`` mapping against ``plan``; ``None`` gives :func:`default_rubric`.
+
+    Raises :class:`~kejifu.errors.PlanError` listing every problem (unknown target ids too).
+    """
+    if data is None:
+        return default_rubric(plan)
+    try:
+        rubric = Rubric.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            path = "assessment." + ".".join(str(p) for p in err["loc"])
+            problems.append(Problem(f"考核细则取值无效：{err['msg']}", err["msg"], file=file, field=path))
+        raise PlanError(problems=problems) from None
+    unknown = [k for k in rubric.targets if k not in plan.target_index]
+    if unknown:
+        raise PlanError(problems=[
+            Problem(f"考核细则引用了不存在的指标 {k!r}", f"the rubric names an unknown target {k!r}",
+                    file=file, field=f"assessment.targets.{k}") for k in unknown])
+    return rubric
+
+
+def rubric_for(plan: Plan) -> Rubric:
+    """The plan's own rubric, or the default one."""
+    return parse_rubric(plan.assessment, plan)
+
+
+def grade_of(total: float, grades: Grades) -> str:
+    """``excellent|good|pass|fail`` for a total [points]."""
+    if total != total:
+        return "fail"
+    if total >= grades.excellent - 1e-9:
+        return "excellent"
+    if total >= grades.good - 1e-9:
+        return "good"
+    if total >= grades.pass_ - 1e-9:
+        return "pass"
+    return "fail"
+
+
+def report_discipline(plan: Plan, reports: pd.DataFrame, orgs: list[str], month: int,
+                      rule: ReportRule, measures: list[str]) -> pd.DataFrame:
+    """Missing and late report months per org through ``month`` (1..12).
+
+    A month is *missing* for an org when it has no row for that month for one of
+    ``measures``; *late* when its earliest ``imported_at`` for that month is after
+    ``deadline_day`` of the following month (only when the frame has ``imported_at``).
+    Returns ``org, missing_months, late_months, deductions`` [points].
+    """
+    year = plan.year
+    rows = []
+    if reports is not None and not reports.empty and measures:
+        years, mons = status_mod.split_months(reports["month"])
+        r = reports.assign(_y=years, _m=mons)
+        r = r[(r["_y"] == year) & (r["_m"] <= month) & r["measure"].isin(measures)]
+    else:
+        r = pd.DataFrame(columns=["org", "measure", "_m"])
+    has_import = "imported_at" in r.columns
+    for org in orgs:
+        mine = r[r["org"] == org]
+        missing = late = 0
+        for m in range(1, month + 1):
+            rows_m = mine[mine["_m"] == m]
+            if not measures:
+                continue
+            if set(measures) - set(rows_m["measure"]):
+                missing += 1
+                continue
+            if has_import:
+                stamps = pd.to_datetime(rows_m["imported_at"], errors="coerce", utc=True).dropna()
+                if not stamps.empty:
+                    ny, nm = (year, m + 1) if m < 12 else (year + 1, 1)
+                    deadline = pd.Timestamp(dt.datetime(ny, nm, rule.deadline_day, 23, 59, 59), tz="UTC")
+                    if stamps.min() > deadline:
+                        late += 1
+        ded = min(missing * rule.deduct_missing + late * rule.deduct_late, rule.max_deduction)
+        rows.append({"org": org, "missing_months": missing, "late_months": late, "deductions": float(ded)})
+    return pd.DataFrame(rows, columns=["org", "missing_months", "late_months", "deductions"])
+
+
+def score_frame(plan: Plan, frame: pd.DataFrame, rubric: Rubric, orgs: list[str]) -> pd.DataFrame:
+    """Points per org and rubric target from a status frame (pure; no deductions).
+
+    Columns ``org, target, weight, completion, expected, progress, points, stretch_share,
+    bonus, veto, veto_failed``; ``points`` and ``bonus`` in [points], shares as fractions.
+    """
+    rows = []
+    idx = frame.set_index(["target", "org"])
+    for org in orgs:
+        for tid, tr in rubric.targets.items():
+            tg = plan.target(tid)
+            alloc = tg.allocation_values()
+            if alloc and org not in alloc:
+                continue  # not allocated to this org: its weight is left out of the base
+            try:
+                row = idx.loc[(tid, org)]
+            except KeyError:
+                row = None
+            completion = float(row["completion"]) if row is not None else math.nan
+            expected = float(row["expected"]) if row is not None else 1.0
+            if completion != completion:
+                progress = 0.0
+            elif expected > 0:
+                progress = completion / expected
+            else:
+                progress = 1.0 if completion >= 0 else 0.0
+            cap = tr.cap if tr.cap is not None else rubric.rule.cap
+            floor = tr.floor if tr.floor is not None else rubric.rule.floor
+            bonus_pts = tr.stretch_bonus if tr.stretch_bonus is not None else rubric.rule.stretch_bonus
+            points = 0.0 if progress < floor - 1e-12 else tr.weight * min(max(progress, 0.0), cap)
+            stretch_share = (tg.stretch / tg.target) if (tg.stretch is not None and tg.target) else math.nan
+            if tg.kind in ("share", "level") and tg.stretch is not None and tg.target is not None:
+                base = tg.baseline or 0.0
+                stretch_share = (tg.stretch - base) / (tg.target - base) if tg.target != base else math.nan
+            got_stretch = (stretch_share == stretch_share and completion == completion
+                           and completion >= stretch_share - 1e-9)
+            rows.append({
+                "org": org, "target": tid, "weight": tr.weight, "completion": completion,
+                "expected": expected, "progress": progress, "points": points,
+                "stretch_share": stretch_share, "bonus": bonus_pts if got_stretch else 0.0,
+                "veto": tr.veto, "veto_failed": bool(tr.veto and progress < tr.veto_below - 1e-9),
+            })
+    return pd.DataFrame(rows, columns=["org", "target", "weight", "completion", "expected", "progress",
+                                       "points", "stretch_share", "bonus", "veto", "veto_failed"])
+
+
+def totals_from(detail: pd.DataFrame, discipline: pd.DataFrame, rubric: Rubric, plan: Plan,
+                lang: str = "zh") -> pd.DataFrame:
+    """Totals, ranks and grades per org from :func:`score_frame` and :func:`report_discipline`."""
+    g = detail.groupby("org", sort=False)
+    tot = pd.DataFrame({
+        "points": g["points"].sum(), "weights": g["weight"].sum(), "bonus": g["bonus"].sum(),
+        "veto_failed": g["veto_failed"].any(),
+    }).reset_index()
+    tot = discipline.merge(tot, on="org", how="left")
+    tot["weights"] = tot["weights"].fillna(0.0)
+    tot["points"] = tot["points"].fillna(0.0)
+    tot["bonus"] = tot["bonus"].fillna(0.0)
+    tot["veto_failed"] = tot["veto_failed"].astype("boolean").fillna(False).astype(bool)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        base = np.where(tot["weights"] > 0, 100.0 * tot["points"] / tot["weights"], 0.0)
+    tot["base"] = base
+    total = tot["base"] + tot["bonus"] - tot["deductions"]
+    tot["total"] = np.where(tot["veto_failed"], 0.0, np.maximum(total, 0.0))
+    tot["rank"] = tot["total"].rank(method="min", ascending=False).astype(int)
+    tot["grade"] = [("fail" if v else grade_of(x, rubric.grades)) for x, v in zip(tot["total"], tot["veto_failed"])]
+    tot["grade_label"] = [t(f"reviews.grade.{c}", lang) for c in tot["grade"]]
+    tot["org_name"] = [plan.org_name(o, lang) for o in tot["org"]]
+    cols = ["rank", "org", "org_name", "total", "base", "bonus", "deductions", "missing_months",
+            "late_months", "veto_failed", "grade", "grade_label", "points", "weights"]
+    return tot.sort_values(["rank", "org"], kind="stable").reset_index(drop=True)[cols]
+
+
+def scored_orgs(plan: Plan, rubric: Rubric) -> list[str]:
+    """Ids of the orgs of the rubric's kinds, in plan order."""
+    return [o.id for o in plan.orgs if o.kind in rubric.orgs]
+
+
+def assess(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str | None = None, *,
+           rubric: Rubric | None = None, submissions: pd.DataFrame | None = None,
+           lang: str = "zh") -> Assessment:
+    """Score every org of the rubric's kinds as of ``as_of`` (default: 31 December of the plan year).
+
+    ``submissions`` (optional) is the frame report discipline is judged from — e.g.
+    ``store.reports()``, which has ``imported_at`` — defaulting to ``reports``.
+
+    ``totals`` columns: ``rank, org, org_name, total, base, bonus, deductions,
+    missing_months, late_months, veto_failed, grade, grade_label, points, weights``
+    (all in [points] except counts); ``detail`` as :func:`score_frame`.
+    """
+    rubric = rubric or rubric_for(plan)
+    as_of = pd.Timestamp(as_of if as_of is not None else dt.date(plan.year, 12, 31)).date()
+    frame = status_mod.status(plan, reports, as_of, lang=lang)
+    month = status_mod.reporting_month(as_of, plan.year)
+    orgs = scored_orgs(plan, rubric)
+    detail = score_frame(plan, frame, rubric, orgs)
+    measures = sorted({m for tid in rubric.targets for m in plan.target(tid).measures
+                       if plan.target(tid).source == "reports"})
+    disc = report_discipline(plan, submissions if submissions is not None else reports, orgs, month, rubric.reports, measures)
+    totals = totals_from(detail, disc, rubric, plan, lang)
+    return Assessment(rubric=rubric, as_of=as_of, month=status_mod.month_label(plan.year, month),
+                      detail=detail, totals=totals)

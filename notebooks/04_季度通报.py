@@ -1,0 +1,61 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: -all
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+# ---
+
+# %% [markdown]
+# # 04 季度通报 · Quarterly bulletin
+#
+# **目的 / Purpose**：按季度通报全县进展，乡镇排名（得分 = 各分解指标完成率与序时进度之比的平均，上限1.5，×100），点名严重滞后项目。
+# Quarterly circular: county progress, towns ranked by score, far-behind items named.
+#
+# **输入 / Inputs**：工作区的计划与月报（最近一个完整季度）。 The workspace plan and reports (latest complete quarter).
+#
+# **输出 / Outputs**：通报正文与表格；`<工作区>/reports/` 下的 xlsx、docx、html。 Text and tables; files in `<workspace>/reports/`.
+
+# %%
+from IPython.display import Markdown
+
+from kejifu import bulletin, charts, documents, reviews
+from kejifu.workspace import open_workspace
+
+ws = open_workspace()
+plan, reports = ws.plan, ws.reports
+period = reviews.last_complete_period("quarterly", plan.year, ws.latest_month())
+qb = reviews.quarterly_bulletin(plan, reports, period.code)
+period.label()
+
+# %% [markdown]
+# ## 通报正文 · Bulletin text
+
+# %%
+Markdown("\n\n".join(f"**{p.heading}**\n\n{p.text}" for p in bulletin.paragraphs(plan, qb.frame)))
+
+# %% [markdown]
+# ## 乡镇排名 · Town ranking
+
+# %%
+charts.ranking(qb.ranking, plan, score="score")
+
+# %%
+qb.ranking
+
+# %% [markdown]
+# ## 严重滞后项目 · Far-behind items
+
+# %%
+qb.far_behind[["target_title", "org_name", "actual", "allocation", "completion", "expected", "gap_pp"]]
+
+# %% [markdown]
+# ## 导出 · Export
+
+# %%
+review = documents.build_review(plan, reports, "quarterly", period, synthetic=ws.synthetic)
+documents.write_review(review, documents.output_dir("reports"))

@@ -1,0 +1,48 @@
+"""Every planner notebook executes headless (nbclient) against a fresh demo workspace."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from kejifu import config
+from kejifu.demo import build_demo
+
+NOTEBOOKS = sorted(p for p in (config.repo_root() / "notebooks").glob("0[1-7]_*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    return build_demo(tmp_path_factory.mktemp("nbws") / "demo")
+
+
+def test_there_are_seven_planner_notebooks_each_paired_with_a_script():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05", "06", "07"]
+    for nb in NOTEBOOKS:
+        assert nb.with_suffix(".py").exists()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_notebook_is_committed_without_outputs_and_opens_with_its_purpose(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown"
+    assert "目的" in nb.cells[0].source and "输入" in nb.cells[0].source and "输出" in nb.cells[0].source
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    paired = jupytext.read(path.with_suffix(".py"))
+    assert [c.source for c in paired.cells] == [c.source for c in nb.cells]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_notebook_executes_headless(path, workspace, monkeypatch):
+    monkeypatch.setenv("KEJIFU_WORKSPACE", str(workspace))
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env=dict(os.environ))
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
