@@ -1,0 +1,158 @@
+"""Benchmark (not a test): how fast the overview dashboard draws in headless Chromium.
+
+Starts ``kejifu serve`` (Voila, pre-heated kernels) on a free loopback port against a
+fresh synthetic demo workspace, then measures, from navigation start to the moment every
+chart of the page is drawn (``performance.now()`` of the last ``Plotly.newPlot``):
+
+* cold: the first load after the server started (empty browser cache);
+* warm: subsequent loads in the same browser (cached static files), median of N;
+
+and the bytes transferred per load (sum of encoded response sizes, from the DevTools
+protocol). It also splits a load into phases: HTML served, DOMContentLoaded, load event,
+first widget on screen, charts drawn.
+
+    .venv/bin/python bench/bench_dashboard.py [--runs 7] [--pause 8] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+from kejifu import serve
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+DRAWN = """() => {
+  const all = document.querySelectorAll('.kejifu-plot');
+  return all.length > 0 && document.querySelectorAll('.kejifu-plot:not([data-drawn="yes"])').length === 0;
+}"""
+PHASES = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const w = document.querySelector('.kejifu-board');
+  return {
+    html: nav.responseEnd, dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
+    charts: window.kejifuPlots.lastDrawAt, first_chart: window.kejifuPlots.firstDrawAt,
+    n_charts: window.kejifuPlots.drawn, board: window.__kejifuBoardAt || null,
+  };
+}"""
+BOARD_WATCH = """() => {
+  const id = setInterval(() => {
+    if (document.querySelector('.kejifu-board')) { window.__kejifuBoardAt = performance.now(); clearInterval(id); }
+  }, 20);
+}"""
+
+
+def load_once(ctx, url: str, timeout_ms: int = 120_000) -> dict:
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    sizes = {"bytes": 0, "requests": 0}
+
+    def finished(e):
+        sizes["bytes"] += e.get("encodedDataLength", 0)
+        sizes["requests"] += 1
+
+    cdp.on("Network.loadingFinished", finished)
+    page.add_init_script(f"({BOARD_WATCH})()")
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(DRAWN, timeout=timeout_ms, polling=50)
+    wall = time.perf_counter() - t0
+    phases = page.evaluate(PHASES)
+    page.wait_for_timeout(300)  # let late responses finish before counting bytes
+    page.close()
+    return {"wall_s": wall, **{k: (v / 1000 if isinstance(v, (int, float)) and k != "n_charts" else v)
+                               for k, v in phases.items()}, **sizes}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=7, help="warm loads (median reported)")
+    ap.add_argument("--pause", type=float, default=8.0,
+                    help="seconds between loads, so the kernel pool refills [s]")
+    ap.add_argument("--settle", type=float, default=25.0,
+                    help="seconds to wait after the server answers, so the pool is pre-heated [s]")
+    ap.add_argument("--pool-size", type=int, default=2)
+    ap.add_argument("--dashboard", default="01_总览.ipynb")
+    ap.add_argument("--workspace", type=Path, help="existing workspace (default: a fresh demo)")
+    ap.add_argument("--json", type=Path, help="write the results as JSON here")
+    a = ap.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = a.workspace
+        if ws is None:
+            from kejifu.demo import build_demo
+            ws = build_demo(Path(tmp) / "ws")
+        port = serve.free_port()
+        opts = serve.ServeOptions(port=port, pool_size=a.pool_size)
+        log = open(Path(tmp) / "voila.log", "wb")
+        t_start = time.perf_counter()
+        proc = serve.start(ws, opts, data_dir=Path(tmp) / "data", log=log)
+        base = f"http://127.0.0.1:{port}"
+        url = f"{base}/voila/render/{urllib.parse.quote(a.dashboard)}"
+        try:
+            serve.wait_ready(base + "/", 60, proc)
+            server_up = time.perf_counter() - t_start
+            time.sleep(a.settle)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+                cold = load_once(ctx, url)
+                warm = []
+                for _ in range(a.runs):
+                    time.sleep(a.pause)
+                    warm.append(load_once(ctx, url))
+                browser.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(20)
+            except Exception:  # noqa: BLE001
+                proc.kill()
+            log.close()
+
+    def med(key):
+        vals = [r[key] for r in warm if r.get(key) is not None]
+        return statistics.median(vals) if vals else None
+
+    rows = [("server answers after start [s]", server_up, None)]
+    keys = [("html", "HTML received"), ("dcl", "DOMContentLoaded"), ("load", "load event"),
+            ("board", "widgets on screen"), ("first_chart", "first chart drawn"),
+            ("charts", "every chart drawn (the metric)"), ("wall_s", "wall clock to charts drawn")]
+    for k, label in keys:
+        rows.append((f"{label} [s]", cold.get(k), med(k)))
+    rows.append(("bytes transferred", cold["bytes"], med("bytes")))
+    rows.append(("requests", cold["requests"], med("requests")))
+    rows.append(("charts on page", cold["n_charts"], med("n_charts")))
+    import os
+    print(f"{a.dashboard}: cold = first load after server start; warm = median of {len(warm)} loads; "
+          f"{os.cpu_count()} CPUs, load average now {os.getloadavg()[0]:.1f} (measurements are only "
+          f"meaningful on an otherwise idle machine)")
+    print(f"{'':38s}{'cold':>12s}{'warm':>12s}")
+    for label, c, w in rows:
+        def f(v):
+            if v is None:
+                return ""
+            if isinstance(v, float) and v < 1000:
+                return f"{v:.2f}"
+            return f"{int(v):,}"
+        print(f"{label:38s}{f(c):>12s}{f(w):>12s}")
+    if a.json:
+        a.json.write_text(json.dumps({"dashboard": a.dashboard, "server_up_s": server_up, "cold": cold,
+                                      "warm": warm, "warm_median_charts_s": med("charts"),
+                                      "warm_median_bytes": med("bytes")}, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
