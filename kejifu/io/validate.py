@@ -1,0 +1,406 @@
+"""Validating report rows: raw rows → a clean reports frame, or every located problem.
+
+The rules (design.md, report contract) checked for every row, each problem located
+as ``file:line: field: 中文 / English`` (``field`` is the column header as written in
+the file):
+
+* the org is known (by id, Chinese or English name, or the name without 镇/乡/街道);
+* the measure is reportable (a measure id, a target id, or their titles); a target
+  kept in a register (``source: register``) or a share target (report its numerator
+  and denominator) is refused;
+* the month is ``YYYY-MM`` (also ``2005/6``, ``2005年6月``, ``200506``, ``6月``, an
+  Excel date) and lies in the plan year;
+* the value is a finite, non-negative number; a unit written in the cell or the unit
+  column is converted to the measure's unit (``2.5万平方米`` → 亩); a unit of another
+  kind is refused; counts must be whole;
+* rows repeating the same org, measure and month must agree (equal repeats are a warning);
+* a share's numerator cannot exceed its denominator for the same org and month;
+* a year-to-date value below an earlier month's (in the file or already stored) is a
+  warning unless the row has a note.
+
+Blank value cells (an unfilled template row) are skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from .. import units
+from ..errors import Problem, ReportImportError, UnitError
+from ..i18n import t
+from ..plan import Plan
+from .reading import RawTable
+
+EPS = 1e-9
+FRAME_COLUMNS = ["org", "measure", "month", "value", "unit", "note", "line"]
+
+
+def _p(key: str, file: str, row, fld, level: str = "error", **fmt) -> Problem:
+    return Problem(t(key, "zh", **fmt), t(key, "en", **fmt), file=file, row=row, field=fld, level=level)
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class Checked:
+    """The outcome of validating one file: the clean rows and every problem found."""
+
+    file: str
+    frame: pd.DataFrame  # FRAME_COLUMNS; value [the measure's unit]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level != "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def reports(self) -> pd.DataFrame:
+        """The reports frame to commit (``org, measure, month, value, unit, note``)."""
+        return self.frame.drop(columns=["line"]).reset_index(drop=True)
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise ReportImportError(problems=self.errors + self.warnings)
+
+
+# ----- names → ids ---------------------------------------------------------------------------
+
+class Resolver:
+    """Maps what people write in the org and measure columns to plan ids."""
+
+    _SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.orgs: dict[str, str] = {}
+        short: dict[str, set[str]] = {}
+        for o in plan.orgs:
+            for name in (o.id, o.name, o.name_en):
+                if name:
+                    self.orgs.setdefault(_norm(name), o.id)
+            for suf in self._SUFFIXES:
+                if o.name.endswith(suf) and len(o.name) > len(suf) + 1:
+                    short.setdefault(_norm(o.name[: -len(suf)]), set()).add(o.id)
+        for key, ids in short.items():
+            if len(ids) == 1:
+                self.orgs.setdefault(key, next(iter(ids)))
+        # measure names -> ("ok", id) | ("register", target id) | ("share", target id)
+        self.measures: dict[str, tuple[str, str]] = {}
+        reportable = plan.reportable()
+        for m in plan.measures:
+            for name in (m.id, m.title, m.title_en):
+                if name:
+                    self.measures.setdefault(_norm(name), ("ok", m.id))
+        for tg in plan.targets:
+            if tg.source == "register":
+                entry = ("register", tg.id)
+            elif tg.kind == "share":
+                entry = ("share", tg.id)
+            elif tg.measure is not None:
+                entry = ("ok", tg.measure)
+            elif tg.id in reportable:
+                entry = ("ok", tg.id)
+            else:  # pragma: no cover - every other target is reportable
+                continue
+            for name in (tg.id, tg.title, tg.title_en):
+                if name:
+                    self.measures.setdefault(_norm(name), entry)
+
+    @staticmethod
+    def _unquote(raw: Any) -> Any:
+        """Undo the apostrophe our exports put before text that looks like a formula."""
+        if isinstance(raw, str) and raw.startswith("'") and raw[1:2] in ("=", "+", "-", "@"):
+            return raw[1:]
+        return raw
+
+    def org(self, raw: Any) -> str | None:
+        return self.orgs.get(_norm(self._unquote(raw)))
+
+    def measure(self, raw: Any) -> tuple[str, str] | None:
+        return self.measures.get(_norm(self._unquote(raw)))
+
+
+# ----- months ---------------------------------------------------------------------------------
+
+_YM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份)?")
+_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_YYYYMM = re.compile(r"(\d{4})(\d{2})")
+_M = re.compile(r"(\d{1,2})\s*月?(?:份)?")
+
+
+def parse_month(raw: Any, year: int) -> tuple[int, int]:
+    """(year, month) from a month cell; a bare month (``6``, ``6月``) is in ``year``.
+
+    Accepts ``2005-06``, ``2005/6``, ``2005.06``, ``2005年6月``, ``200506``, dates and
+    datetimes (→ their month). Raises ``ValueError`` for anything else, including a
+    fractional number such as ``2005.1`` (Excel turned ``2005.10`` into it: ambiguous).
+    """
+    if isinstance(raw, dt.datetime | dt.date):
+        return raw.year, raw.month
+    if isinstance(raw, bool):
+        raise ValueError(raw)
+    if isinstance(raw, float):
+        if not math.isfinite(raw) or raw != int(raw):
+            raise ValueError(raw)
+        raw = int(raw)
+    if isinstance(raw, int):
+        text = str(raw)
+    elif isinstance(raw, str):
+        text = unicodedata.normalize("NFKC", raw).strip().lower()
+    else:
+        raise ValueError(raw)
+    for pattern, bare in ((_YMD, False), (_YM, False), (_YYYYMM, False), (_M, True)):
+        m = pattern.fullmatch(text)
+        if m:
+            y, mo = (year, int(m.group(1))) if bare else (int(m.group(1)), int(m.group(2)))
+            if 1 <= mo <= 12:
+                return y, mo
+            raise ValueError(raw)
+    raise ValueError(raw)
+
+
+# ----- the checks -----------------------------------------------------------------------------
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and math.isfinite(raw) and raw == int(raw):
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def _measure_checks_decrease(plan: Plan, measure: str) -> bool:
+    """Whether a measure's year-to-date figures should never fall (cumulative targets, raw measures)."""
+    if measure in plan.measure_index:
+        return True
+    tg = plan.target_index.get(measure)
+    return tg is not None and tg.kind == "cumulative"
+
+
+def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = None) -> Checked:
+    """Check every row of ``table`` against ``plan`` (and the already stored ``existing`` reports,
+    a reports frame, for the falling-cumulative warning); never raises for bad rows.
+    """
+    file, head = table.file, table.headers
+    hf = {f: head.get(f, f) for f in ("org", "measure", "month", "value", "unit", "note")}
+    resolver = Resolver(plan)
+    reportable = plan.reportable()
+    problems: list[Problem] = list(table.warnings)
+    rows: list[dict] = []
+    for raw in table.rows:
+        line, v = raw.line, raw.values
+        bad = False
+        # org
+        org = None
+        if _blank(v.get("org")):
+            problems.append(_p("io.val.required", file, line, hf["org"]))
+            bad = True
+        else:
+            org = resolver.org(v["org"])
+            if org is None:
+                problems.append(_p("io.val.unknown_org", file, line, hf["org"], name=_text(v["org"])))
+                bad = True
+        # measure
+        measure = None
+        if _blank(v.get("measure")):
+            problems.append(_p("io.val.required", file, line, hf["measure"]))
+            bad = True
+        else:
+            hit = resolver.measure(v["measure"])
+            if hit is None:
+                problems.append(_p("io.val.unknown_measure", file, line, hf["measure"], name=_text(v["measure"])))
+                bad = True
+            elif hit[0] == "register":
+                problems.append(_p("io.val.register", file, line, hf["measure"], name=_text(v["measure"]),
+                                   title=plan.target(hit[1]).title))
+                bad = True
+            elif hit[0] == "share":
+                tg = plan.target(hit[1])
+                problems.append(_p("io.val.share_target", file, line, hf["measure"], name=_text(v["measure"]),
+                                   num=tg.numerator, den=tg.denominator))
+                bad = True
+            else:
+                measure = hit[1]
+        # month
+        month = None
+        if _blank(v.get("month")):
+            problems.append(_p("io.val.required", file, line, hf["month"]))
+            bad = True
+        else:
+            try:
+                y, mo = parse_month(v["month"], plan.year)
+            except ValueError:
+                problems.append(_p("io.val.bad_month", file, line, hf["month"], text=_text(v["month"])))
+                bad = True
+            else:
+                if y != plan.year:
+                    problems.append(_p("io.val.month_year", file, line, hf["month"], month=f"{y:04d}-{mo:02d}",
+                                       year=plan.year))
+                    bad = True
+                else:
+                    month = f"{y:04d}-{mo:02d}"
+        # unit column
+        cell_unit = None
+        if not _blank(v.get("unit")):
+            try:
+                cell_unit = units.canonical(_text(v["unit"]))
+            except UnitError:
+                problems.append(_p("io.val.unknown_unit", file, line, hf["unit"], unit=_text(v["unit"])))
+                bad = True
+        # value
+        value = None
+        raw_value = v.get("value")
+        if _blank(raw_value):
+            if not bad:
+                problems.append(_p("io.val.blank_value", file, line, hf["value"], level="warning"))
+            continue
+        if isinstance(raw_value, bool) or not isinstance(raw_value, int | float | str):
+            problems.append(_p("io.val.not_number", file, line, hf["value"], text=_text(raw_value)))
+            continue
+        try:
+            q = units.parse_quantity(raw_value)
+        except UnitError as err:
+            key = "io.val.not_finite" if "有限" in err.zh else "io.val.not_number"
+            problems.append(_p(key, file, line, hf["value"], text=_text(raw_value)))
+            continue
+        if q.value < 0:
+            problems.append(_p("io.val.negative", file, line, hf["value"], text=_text(raw_value)))
+            continue
+        if measure is None or bad:
+            continue
+        target_unit = reportable[measure]
+        in_cell = q.unit != ""
+        from_unit = q.unit if in_cell else (cell_unit if cell_unit is not None else target_unit)
+        if units.unit_kind(from_unit) != units.unit_kind(target_unit):
+            fld = hf["value"] if in_cell else hf["unit"]
+            kz, ke = units.KIND_NAMES[units.unit_kind(from_unit)]
+            tz, te = units.KIND_NAMES[units.unit_kind(target_unit)]
+            problems.append(_p("io.val.wrong_unit", file, line, fld, unit=from_unit or "-", kind_zh=kz, kind_en=ke,
+                               target_unit=target_unit or "-", tkind_zh=tz, tkind_en=te))
+            continue
+        value = units.convert(q.value, from_unit, target_unit)
+        if units.is_count(target_unit) and abs(value - round(value)) > EPS:
+            problems.append(_p("io.val.fraction", file, line, hf["value"], text=_text(raw_value), unit=target_unit))
+            continue
+        if units.is_count(target_unit):
+            value = float(round(value))
+        note = "" if _blank(v.get("note")) else _text(v["note"])
+        rows.append({"org": org, "measure": measure, "month": month, "value": float(value),
+                     "unit": target_unit, "note": note, "line": line})
+
+    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
+    frame["value"] = frame["value"].astype(float)
+    frame["line"] = frame["line"].astype(int)
+    problems += _duplicates(frame, file, hf)
+    frame = frame.drop_duplicates(["org", "measure", "month"], keep="first").reset_index(drop=True)
+    problems += _shares(frame, plan, file, hf)
+    problems += _decreases(frame, plan, existing, file, hf)
+    if not rows and not any(p.level == "error" for p in problems):
+        problems.append(_p("io.read.no_rows", file, table.header_line, None))
+    problems.sort(key=lambda p: (p.row if isinstance(p.row, int) else 0, p.level != "error"))
+    return Checked(file=file, frame=frame.sort_values("line", kind="stable").reset_index(drop=True), problems=problems)
+
+
+def _duplicates(frame: pd.DataFrame, file: str, hf: dict) -> list[Problem]:
+    out = []
+    first: dict[tuple, tuple[int, float]] = {}
+    for r in frame.itertuples(index=False):
+        key = (r.org, r.measure, r.month)
+        if key not in first:
+            first[key] = (r.line, r.value)
+            continue
+        line0, v0 = first[key]
+        if abs(r.value - v0) <= EPS * max(1.0, abs(v0)):
+            out.append(_p("io.val.duplicate_same", file, r.line, hf["value"], level="warning", line=line0))
+        else:
+            out.append(_p("io.val.duplicate_conflict", file, r.line, hf["value"], line=line0, value=f"{v0:g}",
+                          other=f"{r.value:g}"))
+    return out
+
+
+def _shares(frame: pd.DataFrame, plan: Plan, file: str, hf: dict) -> list[Problem]:
+    out, seen = [], set()
+    index = {(r.org, r.measure, r.month): r for r in frame.itertuples(index=False)}
+    for tg in plan.targets:
+        if tg.kind != "share" or (tg.numerator, tg.denominator) in seen:
+            continue
+        seen.add((tg.numerator, tg.denominator))
+        nu, du = plan.measure_unit(tg.numerator), plan.measure_unit(tg.denominator)
+        if units.unit_kind(nu) != units.unit_kind(du):
+            continue
+        for (org, measure, month), r in index.items():
+            if measure != tg.numerator:
+                continue
+            d = index.get((org, tg.denominator, month))
+            if d is None:
+                continue
+            num_in_den = units.convert(r.value, nu, du)
+            if num_in_den > d.value + EPS * max(1.0, abs(d.value)):
+                out.append(_p("io.val.share_exceeds", file, r.line, hf["value"], num=units.format_value(r.value, nu),
+                              den=units.format_value(d.value, du), line=d.line, title=tg.title,
+                              title_en=tg.label("en")))
+    return out
+
+
+def _decreases(frame: pd.DataFrame, plan: Plan, existing: pd.DataFrame | None, file: str, hf: dict) -> list[Problem]:
+    out = []
+    if frame.empty:
+        return out
+    stored: dict[tuple, dict[str, float]] = {}
+    if existing is not None and not existing.empty:
+        prefix = f"{plan.year:04d}-"
+        ex = existing[existing["month"].astype(str).str.startswith(prefix)]
+        for r in ex.itertuples(index=False):
+            stored.setdefault((r.org, r.measure), {})[str(r.month)] = float(r.value)
+    from_file: dict[tuple, dict[str, Any]] = {}
+    for r in frame.itertuples(index=False):
+        from_file.setdefault((r.org, r.measure), {})[r.month] = r
+    for key, months in from_file.items():
+        if not _measure_checks_decrease(plan, key[1]):
+            continue
+        series = {m: (v, "store") for m, v in stored.get(key, {}).items()}
+        series.update({m: (r.value, "file") for m, r in months.items()})
+        unit = plan.measure_unit(key[1])
+        for month, r in months.items():
+            if r.note:
+                continue
+            earlier = [(m, v) for m, (v, _) in series.items() if m < month]
+            later = [(m, v) for m, (v, src) in series.items() if m > month and src == "store"]
+            top = max(earlier, key=lambda mv: mv[1], default=None)
+            low = min(later, key=lambda mv: mv[1], default=None)
+            if top is not None and r.value < top[1] - EPS * max(1.0, abs(top[1])):
+                out.append(_p("io.val.decrease", file, r.line, hf["value"], level="warning",
+                              value=units.format_value(r.value, unit), month=top[0],
+                              earlier=units.format_value(top[1], unit)))
+            elif low is not None and r.value > low[1] + EPS * max(1.0, abs(low[1])):
+                out.append(_p("io.val.above_later", file, r.line, hf["value"], level="warning",
+                              value=units.format_value(r.value, unit), month=low[0],
+                              later=units.format_value(low[1], unit)))
+    return out
+
+
+def validate(table: RawTable, plan: Plan, existing: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The clean reports frame of ``table``; raises :class:`ReportImportError` listing every problem."""
+    checked = validate_table(table, plan, existing)
+    checked.raise_if_errors()
+    return checked.reports()
