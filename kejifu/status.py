@@ -176,6 +176,8 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
 
     # Rows: every aggregate, every allocated org, and the total for every target.
     alloc = _allocations(plan)
+    # The total's allocation is the sum of what the plan hands out, counted once.
+    total_alloc = alloc.groupby("target")["allocation"].sum(min_count=1).rename("alloc_total")
     if rollup and not alloc.empty:
         up = alloc[alloc["org"].isin(plan.org_index)]
         anc = [(r.target, a, r.allocation) for r in up.itertuples() for a in plan.ancestors(r.org)]
@@ -183,7 +185,6 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
         roll = roll.groupby(["target", "org"], as_index=False)["allocation"].sum()
         roll = roll[~roll.set_index(["target", "org"]).index.isin(alloc.set_index(["target", "org"]).index)]
         alloc = pd.concat([alloc, roll], ignore_index=True)
-    total_alloc = alloc.groupby("target")["allocation"].sum(min_count=1).rename("alloc_total")
     keys = pd.concat([
         agg[["target", "org"]], alloc[["target", "org"]],
         pd.DataFrame({"target": tf["target"], "org": ALL}),
