@@ -293,6 +293,9 @@ def build_demo(workspace: str | Path | None = None, seed: int = 2005, as_of: str
             store.commit_reports(fix, source_file=source, sha256=_sha(fix, source), who="demo",
                                  note=CORRECTION_NOTE,
                                  imported_at=dt.datetime(year + (m == 12), m % 12 + 1, 12, 15, 30))
+        # The organisation department's ledger of technology deputies (synthetic too).
+        from .deputies_demo import load_demo
+        load_demo(store, seed=seed, who="demo", recorded_at=dt.datetime(year, months, 28, 17, 0))
     finally:
         store.close()
     return ws

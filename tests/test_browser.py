@@ -29,6 +29,7 @@ DASHBOARDS = {
     "02_指标详情": ("02_target_detail", 1),
     "03_乡镇排名": ("03_towns", 2),
     "04_高新技术产业": ("04_hightech", 2),
+    "05_科技副职": ("05_deputies", 3),
 }
 ALL_DRAWN = """(n) => {
   const all = document.querySelectorAll('.kejifu-plot');

@@ -1,0 +1,325 @@
+"""The deputy ledger in the workspace store: four append-only SQLAlchemy Core tables.
+
+Tables (own ``MetaData``, created with ``checkfirst`` on the store's engine):
+
+* ``deputies`` — the roster, keyed by ``person_id``;
+* ``deputy_reports`` — written reports, keyed by ``person_id, year, seq``;
+* ``deputy_assessments`` — yearly scores keyed by ``person_id, year, assessor``
+  (``town`` / ``orgdept``) and end-of-term scores with ``assessor = 'end_of_term'``
+  and ``year = 0``;
+* ``deputy_outputs`` — the "five ones", keyed by ``person_id, year``.
+
+Every table is append-only: a correction adds a row with the next ``revision``
+for its key, and readers take the latest revision. Committing a row identical
+to the latest revision adds nothing, so re-importing a file is harmless. Each
+row records ``recorded_at`` (UTC), ``recorded_by``, ``source_file`` and ``sha256``.
+
+Specialists (科技特派员) are not kept here: they are register items of kind
+``specialists`` in the store's own register table (see
+:func:`kejifu.deputies.specialist_register_items`), which feeds the plan target
+``specialists``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from . import deputies as dep
+from .errors import StoreError
+
+metadata = sa.MetaData()
+
+
+def _meta_columns() -> list[sa.Column]:
+    return [
+        sa.Column("revision", sa.Integer, nullable=False),
+        sa.Column("recorded_at", sa.DateTime, nullable=False),
+        sa.Column("recorded_by", sa.String(100), nullable=False, default=""),
+        sa.Column("source_file", sa.String(500), nullable=False, default=""),
+        sa.Column("sha256", sa.String(64), nullable=False, default=""),
+    ]
+
+
+deputies_table = sa.Table(
+    "deputies", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(64), nullable=False, index=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("sending_org", sa.String(200), nullable=False, default=""),
+    sa.Column("org", sa.String(64), nullable=False),
+    sa.Column("post", sa.String(100), nullable=False, default=""),
+    sa.Column("batch", sa.Integer),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("term_start", sa.Date, nullable=False),
+    sa.Column("term_end", sa.Date, nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("state_date", sa.Date),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("synthetic", sa.Boolean, nullable=False, default=False),
+    *_meta_columns(),
+)
+
+reports_table = sa.Table(
+    "deputy_reports", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(64), nullable=False, index=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("submitted", sa.Date),
+    sa.Column("to_orgdept", sa.Boolean, nullable=False, default=False),
+    sa.Column("to_town", sa.Boolean, nullable=False, default=False),
+    sa.Column("to_sender", sa.Boolean, nullable=False, default=False),
+    sa.Column("title", sa.String(300), nullable=False, default=""),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    *_meta_columns(),
+)
+
+assessments_table = sa.Table(
+    "deputy_assessments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(64), nullable=False, index=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("assessor", sa.String(16), nullable=False),
+    *[sa.Column(d, sa.Float) for d in dep.DIMENSIONS],
+    sa.Column("democratic", sa.Float),
+    sa.Column("inspection", sa.Float),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    *_meta_columns(),
+)
+
+outputs_table = sa.Table(
+    "deputy_outputs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(64), nullable=False, index=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    *[sa.Column(c, sa.Float, nullable=False, default=0) for c in dep.FIVE_ONES],
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    *_meta_columns(),
+)
+
+END_OF_TERM = "end_of_term"
+
+
+@dataclass(frozen=True)
+class _Spec:
+    table: sa.Table
+    key: tuple[str, ...]
+    values: tuple[str, ...]
+
+
+SPECS = {
+    "roster": _Spec(deputies_table, ("person_id",), tuple(c for c in dep.ROSTER_COLUMNS if c != "person_id")),
+    "reports": _Spec(reports_table, ("person_id", "year", "seq"),
+                     ("submitted", "to_orgdept", "to_town", "to_sender", "title", "note")),
+    "assessments": _Spec(assessments_table, ("person_id", "year", "assessor"),
+                         (*dep.DIMENSIONS, "democratic", "inspection", "note")),
+    "outputs": _Spec(outputs_table, ("person_id", "year"), (*dep.FIVE_ONES, "note")),
+}
+
+
+def _clean(value: Any, column: sa.Column) -> Any:
+    """A frame cell as the database value of ``column``."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        if isinstance(column.type, sa.Boolean):
+            return False
+        if isinstance(column.type, (sa.String, sa.Text)):
+            return ""
+        return None
+    if isinstance(column.type, sa.Date):
+        return dep.to_date(value)
+    if isinstance(column.type, sa.Boolean):
+        return dep._truthy(value)
+    if isinstance(column.type, sa.Integer):
+        return int(value)
+    if isinstance(column.type, sa.Float):
+        return float(value)
+    return str(value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, float) or isinstance(b, float):
+        try:
+            return math.isclose(float(a), float(b), rel_tol=0, abs_tol=1e-9)
+        except (TypeError, ValueError):
+            return False
+    return a == b
+
+
+class DeputyStore:
+    """The deputy tables on a SQLAlchemy ``engine`` (normally ``Store.engine``)."""
+
+    def __init__(self, engine: sa.Engine, *, readonly: bool = False) -> None:
+        self.engine = engine
+        self.readonly = readonly
+        if not readonly:
+            metadata.create_all(engine, checkfirst=True)
+
+    @classmethod
+    def from_store(cls, store: Any) -> "DeputyStore":
+        """The deputy tables of a :class:`kejifu.store.Store` (read-only if the store is)."""
+        engine = getattr(store, "engine", None)
+        if engine is None:
+            raise StoreError("工作区存储没有数据库引擎（store.engine）", "the workspace store has no engine (store.engine)")
+        return cls(engine, readonly=bool(getattr(store, "readonly", False)))
+
+    # ----- reading ----------------------------------------------------------------------------
+    def _exists(self, table: sa.Table) -> bool:
+        return sa.inspect(self.engine).has_table(table.name)
+
+    def history(self, what: str, *, conn: sa.Connection | None = None) -> pd.DataFrame:
+        """Every revision of ``what`` (``roster``, ``reports``, ``assessments``, ``outputs``)."""
+        spec = SPECS[what]
+        cols = [c.name for c in spec.table.columns if c.name != "id"]
+        if conn is None:
+            if not self._exists(spec.table):
+                return pd.DataFrame(columns=cols)
+            with self.engine.connect() as own:
+                return self.history(what, conn=own)
+        rows = conn.execute(sa.select(spec.table).order_by(spec.table.c.id)).mappings().all()
+        return pd.DataFrame([{c: r[c] for c in cols} for r in rows], columns=cols)
+
+    def _latest(self, what: str, conn: sa.Connection | None = None) -> pd.DataFrame:
+        spec = SPECS[what]
+        h = self.history(what, conn=conn)
+        if h.empty:
+            return h
+        h = h.sort_values("revision", kind="stable").groupby(list(spec.key), sort=False).tail(1)
+        return h.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
+
+    def roster(self) -> pd.DataFrame:
+        """The current roster (``ROSTER_COLUMNS``)."""
+        h = self._latest("roster")
+        if h.empty:
+            return dep.empty(dep.ROSTER_COLUMNS)
+        return dep.normalise_roster(h[dep.ROSTER_COLUMNS])
+
+    def reports(self) -> pd.DataFrame:
+        """The current written reports (``REPORT_COLUMNS``)."""
+        h = self._latest("reports")
+        return h[dep.REPORT_COLUMNS].reset_index(drop=True) if not h.empty else dep.empty(dep.REPORT_COLUMNS)
+
+    def assessments(self) -> pd.DataFrame:
+        """The current yearly assessments (``ASSESSMENT_COLUMNS``)."""
+        h = self._latest("assessments")
+        if h.empty:
+            return dep.empty(dep.ASSESSMENT_COLUMNS)
+        return h[h["assessor"] != END_OF_TERM][dep.ASSESSMENT_COLUMNS].reset_index(drop=True)
+
+    def end_of_term(self) -> pd.DataFrame:
+        """The current end-of-term scores (``END_OF_TERM_COLUMNS``)."""
+        h = self._latest("assessments")
+        if h.empty:
+            return dep.empty(dep.END_OF_TERM_COLUMNS)
+        return h[h["assessor"] == END_OF_TERM][dep.END_OF_TERM_COLUMNS].reset_index(drop=True)
+
+    def outputs(self) -> pd.DataFrame:
+        """The current five-ones rows (``OUTPUT_COLUMNS``)."""
+        h = self._latest("outputs")
+        return h[dep.OUTPUT_COLUMNS].reset_index(drop=True) if not h.empty else dep.empty(dep.OUTPUT_COLUMNS)
+
+    def load(self, specialists: pd.DataFrame | None = None) -> dep.DeputyData:
+        """Everything current, as a :class:`~kejifu.deputies.DeputyData`."""
+        return dep.DeputyData(roster=self.roster(), reports=self.reports(), assessments=self.assessments(),
+                              end_of_term=self.end_of_term(), outputs=self.outputs(),
+                              specialists=specialists if specialists is not None else dep.empty(dep.SPECIALIST_COLUMNS))
+
+    # ----- writing ----------------------------------------------------------------------------
+    def commit(self, data: dep.DeputyData, *, source_file: str = "", sha256: str = "",
+               who: str = "", recorded_at: dt.datetime | None = None) -> dict[str, int]:
+        """Append the rows of ``data`` that differ from their latest revision, in one transaction.
+
+        Returns the number of rows added per part (``roster, reports, assessments, outputs``).
+        """
+        if self.readonly:
+            raise StoreError("工作区以只读方式打开，不能写入", "the workspace is open read-only", file=source_file)
+        eot = data.end_of_term.copy()
+        if len(eot):
+            eot["year"] = 0
+            eot["assessor"] = END_OF_TERM
+        assessments = pd.concat([x for x in (data.assessments, eot) if len(x)], ignore_index=True) \
+            if (len(data.assessments) or len(eot)) else dep.empty(dep.ASSESSMENT_COLUMNS)
+        parts = {"roster": data.roster, "reports": data.reports, "assessments": assessments,
+                 "outputs": data.outputs}
+        now = recorded_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        added: dict[str, int] = {}
+        # kejifu_write: the workspace store's engine then emits BEGIN IMMEDIATE on SQLite (one writer at a time)
+        with self.engine.connect().execution_options(kejifu_write=True) as conn, conn.begin():
+            for what, frame in parts.items():
+                spec = SPECS[what]
+                latest = self._latest(what, conn)
+                index = {tuple(_clean(r[k], spec.table.c[k]) for k in spec.key): r
+                         for r in latest.to_dict("records")}
+                rows = []
+                for rec in frame.to_dict("records"):
+                    if what == "assessments":
+                        for c in ("democratic", "inspection", *dep.DIMENSIONS):
+                            rec.setdefault(c, None)
+                    key = tuple(_clean(rec.get(k), spec.table.c[k]) for k in spec.key)
+                    values = {c: _clean(rec.get(c), spec.table.c[c]) for c in spec.values}
+                    prev = index.get(key)
+                    if prev is not None and all(_same(values[c], _clean(prev[c], spec.table.c[c]))
+                                                for c in spec.values):
+                        continue
+                    rev = int(prev["revision"]) + 1 if prev is not None else 1
+                    row = dict(zip(spec.key, key)) | values | {
+                        "revision": rev, "recorded_at": now, "recorded_by": who or "",
+                        "source_file": source_file or "", "sha256": sha256 or ""}
+                    index[key] = row
+                    rows.append(row)
+                if rows:
+                    conn.execute(sa.insert(spec.table), rows)
+                added[what] = len(rows)
+        return added
+
+
+# ----- the store and its register -------------------------------------------------------------
+
+def specialists(store: Any) -> pd.DataFrame:
+    """The specialist roster from the store's register items of kind ``specialists``."""
+    items = store.register_items(dep.SPECIALIST_KIND)
+    return dep.specialists_from_items(items)
+
+
+def load(store: Any) -> dep.DeputyData:
+    """The whole deputy ledger of a workspace store (deputy tables + specialist register)."""
+    return DeputyStore.from_store(store).load(specialists=specialists(store))
+
+
+def commit(store: Any, data: dep.DeputyData, *, source_file: str = "", sha256: str = "",
+           who: str = "", recorded_at: dt.datetime | None = None) -> dict[str, int]:
+    """Write a validated ledger to a workspace store; returns rows added per part.
+
+    The deputy tables are written in one transaction, then the specialists as
+    register items (``store.commit_register_items``, its own transaction).
+    """
+    added = DeputyStore.from_store(store).commit(data, source_file=source_file, sha256=sha256, who=who,
+                                                 recorded_at=recorded_at)
+    added["specialists"] = 0
+    if len(data.specialists):
+        items = dep.specialist_register_items(data.specialists)
+        # the store refuses a second batch with the same (kind, sha256): without a file hash, hash the content
+        digest = sha256 or hashlib.sha256(items.to_json(orient="records", date_format="iso",
+                                                        force_ascii=False).encode("utf-8")).hexdigest()
+        result = store.commit_register_items(items, kind=dep.SPECIALIST_KIND, source_file=source_file,
+                                             sha256=digest, who=who, imported_at=recorded_at)
+        added["specialists"] = _count(result, len(items))
+    return added
+
+
+def _count(result: Any, default: int) -> int:
+    for attr in ("rows_added", "added"):
+        v = getattr(result, attr, None)
+        if isinstance(v, int):
+            return v
+    if isinstance(result, int):
+        return result
+    return default

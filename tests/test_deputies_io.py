@@ -1,0 +1,134 @@
+"""kejifu.deputies_io: xlsx workbooks refused whole with located problems; export reads back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from kejifu import deputies as dep
+from kejifu import deputies_demo, deputies_io
+from kejifu.errors import ReportImportError
+
+ROSTER_HEAD = ["编号", "姓名", "派出单位", "挂职乡镇", "挂职职务", "批次", "类别", "任期开始", "任期结束", "状态", "状态日期"]
+ASSESS_HEAD = ["编号", "年度", "考核主体", "德", "能", "勤", "绩", "廉"]
+
+
+def workbook(path, sheets: dict[str, list[list]]):
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(r)
+    wb.save(path)
+    return path
+
+
+GOOD_ROSTER = [ROSTER_HEAD,
+               ["P1", "示例甲", "市农业局", "界湖镇", "科技副镇长", 2003, "选派", dt.date(2003, 7, 1), dt.date(2006, 6, 30), "在任", None],
+               ["P2", "示例乙", "（外聘）", "hutou", "科技副镇长", 2005, "外聘", "2005-07-01", None, None, None]]
+
+
+def test_a_clean_workbook_reads_into_frames_with_codes_and_default_term(tmp_path, plan):
+    path = workbook(tmp_path / "ok.xlsx", {
+        "科技副职名册": GOOD_ROSTER,
+        "年度考核": [ASSESS_HEAD, ["P1", 2004, "乡镇", 90, 80, 85, 95, 100], ["P1", 2004, "组织部", 80, 70, 75, 85, 90]],
+        "书面报告": [["编号", "年度", "第几次", "报送日期", "报组织部", "报乡镇党委", "报派出单位"],
+                  ["P1", 2004, 1, "2004-06-20", "是", "是", "否"]],
+    })
+    data = deputies_io.read_workbook(path, plan)
+    assert list(data.roster["org"]) == ["jiehu", "hutou"]
+    assert list(data.roster["kind"]) == ["seconded", "outside"]
+    assert data.roster.loc[1, "term_end"] == dt.date(2008, 6, 30)
+    assert dep.yearly_grades(data.assessments).loc[0, "score"] == pytest.approx(84)
+    assert data.reports.loc[0, "to_sender"] is False or data.reports.loc[0, "to_sender"] == False  # noqa: E712
+
+
+def test_a_bad_workbook_is_refused_whole_with_every_problem_located(tmp_path, plan):
+    path = workbook(tmp_path / "bad.xlsx", {
+        "科技副职名册": [ROSTER_HEAD,
+                   ["P1", "示例甲", "市农业局", "界湖镇", "科技副镇长", 2003, "选派", "2003-07-01", "2002-06-30", "在任", None],
+                   ["P2", "示例乙", "市农业局", "火星镇", "科技副镇长", 2003, "选派", "2003-07-01", None, None, None],
+                   ["P2", "示例丙", "市农业局", "湖头镇", "科技副镇长", 2003, "选派", "2003-07-01", None, None, None]],
+        "年度考核": [ASSESS_HEAD, ["P2", 2004, "乡镇", 90, 80, 185, 95, 100],
+                 ["P9", 2004, "组织部", 80, 70, 75, 85, 90]],
+    })
+    with pytest.raises(ReportImportError) as exc:
+        deputies_io.read_workbook(path, plan)
+    msgs = [str(p) for p in exc.value.problems]
+    text = "\n".join(msgs)
+    assert "bad.xlsx:科技副职名册!2: 任期结束: 任期结束（2002-06-30）早于开始（2003-07-01）" in text
+    assert "bad.xlsx:科技副职名册!3: 挂职乡镇: 未知乡镇：火星镇 / unknown town: 火星镇" in text
+    assert "bad.xlsx:科技副职名册!4: 编号: 人员重复：P2" in text
+    assert "bad.xlsx:年度考核!2: 勤: 数值超出范围（0–100）：185" in text
+    assert "bad.xlsx:年度考核!3: 编号: 名册中没有此人：P9" in text
+    assert len(msgs) == 5
+
+
+def test_a_recall_without_a_date_and_a_missing_column_are_refused(tmp_path, plan):
+    path = workbook(tmp_path / "bad2.xlsx", {
+        "科技副职名册": [ROSTER_HEAD, ["P1", "示例甲", "", "界湖镇", "", 2003, "选派", "2003-07-01", None, "召回", None]],
+        "五个一": [["编号", "推广新技术"], ["P1", 2]],
+    })
+    with pytest.raises(ReportImportError) as exc:
+        deputies_io.read_workbook(path, plan)
+    text = "\n".join(str(p) for p in exc.value.problems)
+    assert "召回须填写召回日期" in text
+    assert "五个一!1: year: 缺少必填列：年度" in text
+
+
+def test_reports_may_name_people_already_on_the_stored_roster(tmp_path, plan):
+    path = workbook(tmp_path / "r.xlsx", {"书面报告": [["编号", "年度", "第几次", "报送日期"], ["P7", 2005, 3, "2005-06-01"]]})
+    with pytest.raises(ReportImportError) as exc:
+        deputies_io.read_workbook(path, plan, known_people={"P7"})
+    assert [p.field for p in exc.value.problems] == ["第几次"]  # only 2 reports are owed a year
+
+
+def test_town_level_specialists_need_a_known_town(tmp_path, plan):
+    head = ["编号", "姓名", "派出层级", "县外", "挂职乡镇", "派出日期"]
+    path = workbook(tmp_path / "s.xlsx", {"科技特派员": [head, ["T1", "示例甲", "乡镇派", "否", "", "2005-03-01"],
+                                                    ["T2", "示例乙", "县派", "是", "", "2005-04-01"]]})
+    with pytest.raises(ReportImportError) as exc:
+        deputies_io.read_workbook(path, plan)
+    assert [p.row for p in exc.value.problems] == ["科技特派员!2"]
+
+
+def test_an_exported_ledger_reads_back_unchanged(tmp_path, plan):
+    data = deputies_demo.demo_data(plan)
+    path = deputies_io.write_workbook(tmp_path / "out.xlsx", data, plan=plan)
+    back = deputies_io.read_workbook(path, plan)
+    assert back.counts() == data.counts()
+    pd.testing.assert_frame_equal(back.roster[dep.ROSTER_COLUMNS], data.roster[dep.ROSTER_COLUMNS], check_dtype=False)
+    assert dep.yearly_grades(back.assessments)["score"].round(6).tolist() == \
+        dep.yearly_grades(data.assessments)["score"].round(6).tolist()
+    assert list(back.specialists["org"]) == list(data.specialists["org"])
+
+
+def test_an_english_template_is_read_as_an_empty_ledger(tmp_path, plan):
+    path = deputies_io.write_workbook(tmp_path / "t.xlsx", dep.DeputyData(), lang="en")
+    assert deputies_io.read_workbook(path, plan).counts() == {k: 0 for k in dep.DeputyData().counts()}
+
+
+def test_a_workbook_without_known_sheets_is_refused(tmp_path, plan):
+    path = workbook(tmp_path / "x.xlsx", {"Sheet9": [["a"]]})
+    with pytest.raises(ReportImportError, match="没有可识别的工作表"):
+        deputies_io.read_workbook(path, plan)
+
+
+def test_the_end_of_term_sheet_is_a_word_table_with_one_row_per_deputy(tmp_path, plan):
+    from docx import Document
+
+    data = deputies_demo.demo_data(plan)
+    sheet = dep.end_of_term(data.roster, data.assessments, data.end_of_term)
+    done = sheet[sheet["grade"].isin(dep.GRADES)]
+    path = deputies_io.end_of_term_docx(tmp_path / "eot.docx", done, data.roster, plan=plan, synthetic=True)
+    doc = Document(path)
+    assert doc.paragraphs[0].text == "挂职科技副职任期考核表"
+    assert any("示例名册" in p.text for p in doc.paragraphs)
+    rows = doc.tables[0].rows
+    assert len(rows) == len(done) + 1
+    assert rows[0].cells[9].text == "等次"
+    assert rows[1].cells[9].text in ("优秀", "称职", "基本称职", "不称职")
