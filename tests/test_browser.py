@@ -106,8 +106,9 @@ def test_each_dashboard_loads_draws_its_charts_without_errors_and_stays_on_the_l
     page, log = watched
     shot, n = DASHBOARDS[name]
     open_dashboard(page, server, name, n)
-    assert page.locator(".kejifu-banner").inner_text().startswith("示例数据")
-    assert page.locator(".kejifu-card").count() >= 1
+    assert page.locator(".kejifu-banner").first.inner_text().startswith("示例数据")
+    if name != "05_科技副职":  # the deputies board has tables and charts, no target cards
+        assert page.locator(".kejifu-card").count() >= 1
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
     assert log["errors"] == []
