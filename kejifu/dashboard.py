@@ -112,8 +112,11 @@ def report_months(ws) -> list[str]:
 
 
 def freshness(ws, month: str) -> tuple[str | None, list[str]]:
-    """The newest report month and the ids of towns with no report for ``month``."""
-    rep = ws.reports
+    """The newest report month and the ids of towns that filed nothing for ``month``.
+
+    Register-derived counts don't count as a filing: a town that sent no report is
+    named even when its terminals were registered."""
+    rep = ws.filed
     towns = [o.id for o in ws.plan.towns()]
     if rep.empty:
         return None, towns

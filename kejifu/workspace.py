@@ -33,6 +33,7 @@ class Workspace:
         self.store = store
         self._plan: Plan | None = None
         self._reports: pd.DataFrame | None = None
+        self._filed: pd.DataFrame | None = None
 
     # ----- the data ----------------------------------------------------------------------------
     @property
@@ -47,7 +48,7 @@ class Workspace:
         """Reports frame ``org, measure, month ('YYYY-MM'), value, note``: stored reports
         (latest revisions) and register-derived counts (cached; see :meth:`refresh`)."""
         if self._reports is None:
-            stored = self.store.reports()[REPORT_FRAME_COLUMNS]
+            stored = self.filed[REPORT_FRAME_COLUMNS]
             items = self.store.register_items() if register_targets(self.plan) else None
             through = self._through(stored, items)
             derived = register_reports(self.plan, items, through=through) if through else None
@@ -60,6 +61,14 @@ class Workspace:
             frame["value"] = frame["value"].astype(float)
             self._reports = frame
         return self._reports
+
+    @property
+    def filed(self) -> pd.DataFrame:
+        """Only the figures orgs filed themselves (latest revisions, with batch, file and time),
+        without register-derived counts: what tells who has reported (cached)."""
+        if self._filed is None:
+            self._filed = self.store.reports()
+        return self._filed
 
     def _through(self, stored: pd.DataFrame, items: pd.DataFrame | None) -> int:
         """The month (1..12) registers are counted through: the newest month reported or registered."""
@@ -79,6 +88,7 @@ class Workspace:
         """Forget the cached plan and reports (after an import through ``.store``)."""
         self._plan = None
         self._reports = None
+        self._filed = None
         self.store._plan_cache = None
 
     # ----- questions ---------------------------------------------------------------------------

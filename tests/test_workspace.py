@@ -124,3 +124,13 @@ def test_a_workspace_without_reports_defaults_to_a_date_in_the_plan_year(tmp_pat
         assert ws.latest_month() is None
         assert ws.default_as_of().year == 2005
         assert (ws.status()["status"] == "no_data").all()
+
+
+def test_filed_reports_leave_out_register_counts_so_a_silent_town_is_seen(ws_path):
+    from kejifu.dashboard import freshness
+
+    with open_workspace(ws_path) as ws:
+        assert set(ws.filed["measure"]) == {"mushroom_area"}
+        assert ("jiehu", "2005-02") in set(zip(ws.reports["org"], ws.reports["month"]))  # via its register
+        latest, missing = freshness(ws, "2005-02")
+        assert latest == "2005-02" and "jiehu" in missing and "hutou" not in missing
