@@ -29,16 +29,29 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_MISUSE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _wanted(argv: list[str] | None) -> str | None:
+    """The sub-command named on the command line, if any (so only its module is imported)."""
+    for token in argv or []:
+        if not token.startswith("-"):
+            return token
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The ``kejifu`` parser; with ``argv`` naming a known sub-command only that module is
+    imported (the others pull in pandas, openpyxl, python-docx… and slow every start)."""
     parser = _Parser(prog="kejifu", description=DESCRIPTION,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     from .. import __version__
     parser.add_argument("--version", action="version", version=f"kejifu {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
                                 title="命令 / commands")
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name.startswith("cmd_"):
-            importlib.import_module(f"{__name__}.{info.name}").register(sub)
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("cmd_"))
+    wanted = _wanted(argv)
+    if wanted is not None and f"cmd_{wanted}" in names:
+        names = [f"cmd_{wanted}"]
+    for name in names:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
     return parser
 
 
@@ -49,7 +62,9 @@ def report_problems(exc: KejifuError) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    if argv is None:
+        argv = sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
