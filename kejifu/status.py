@@ -31,6 +31,7 @@ import pandas as pd
 from . import schedule as schedule_mod
 from .i18n import t
 from .plan import Plan
+from .units import is_count
 
 ALL = "all"
 STATUSES = ("stretch_achieved", "achieved", "on_track", "behind", "far_behind", "no_data", "not_allocated")
@@ -80,15 +81,22 @@ def latest(reports: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
         return pd.DataFrame({"org": pd.Series(dtype=object), "measure": pd.Series(dtype=object),
                              "value": pd.Series(dtype=float), "mnum": pd.Series(dtype=int)})
     years, mons = split_months(reports["month"])
-    keep = (years == year) & (mons <= month)
-    r = pd.DataFrame({
-        "org": reports["org"].to_numpy()[keep],
-        "measure": reports["measure"].to_numpy()[keep],
-        "value": reports["value"].to_numpy(dtype=float)[keep],
-        "mnum": mons[keep],
+    rows = np.flatnonzero((years == year) & (mons <= month))
+    # Integer codes for org and measure (cheap for categoricals), then one stable sort by
+    # (org, measure, month): the last row of each (org, measure) run is the latest report,
+    # a later row of the same month winning, as a stable sort + drop_duplicates(keep="last").
+    org_codes, org_ids = pd.factorize(reports["org"].take(rows), use_na_sentinel=False)
+    mea_codes, mea_ids = pd.factorize(reports["measure"].take(rows), use_na_sentinel=False)
+    mnum = mons[rows]
+    key = org_codes.astype(np.int64) * max(len(mea_ids), 1) + mea_codes
+    order = np.lexsort((mnum, key))
+    last = order[np.append(key[order][1:] != key[order][:-1], True)] if len(order) else order
+    return pd.DataFrame({
+        "org": np.asarray(org_ids, dtype=object)[org_codes[last]],
+        "measure": np.asarray(mea_ids, dtype=object)[mea_codes[last]],
+        "value": reports["value"].to_numpy(dtype=float)[rows[last]],
+        "mnum": mnum[last],
     })
-    r = r.sort_values("mnum", kind="stable").drop_duplicates(["org", "measure"], keep="last")
-    return r.reset_index(drop=True)
 
 
 def _targets_frame(plan: Plan, month: int) -> pd.DataFrame:
@@ -110,19 +118,46 @@ def _targets_frame(plan: Plan, month: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _allocation_array(tg) -> np.ndarray:
+    """``tg.allocation_values()`` as an array [target unit]; plain numbers skip the text parser."""
+    raw = list(tg.allocations.values())
+    if not set(map(type, raw)) <= {int, float}:
+        return np.fromiter(tg.allocation_values().values(), dtype=float, count=len(raw))
+    vals = np.array(raw, dtype=float)
+    ok = np.isfinite(vals)
+    if is_count(tg.unit):  # counts must be whole (within 1e-9), as units.to_unit requires
+        whole = np.round(vals)
+        ok &= np.abs(vals - whole) <= 1e-9
+        vals = whole
+    return np.where(ok, vals, np.nan)
+
+
 def _allocations(plan: Plan) -> pd.DataFrame:
-    rows = [(tg.id, org, val) for tg in plan.targets for org, val in tg.allocation_values().items()]
-    return pd.DataFrame(rows, columns=["target", "org", "allocation"])
+    parts = [(tg.id, list(tg.allocations), _allocation_array(tg)) for tg in plan.targets if tg.allocations]
+    if not parts:
+        return pd.DataFrame({"target": pd.Series(dtype=object), "org": pd.Series(dtype=object),
+                             "allocation": pd.Series(dtype=float)})
+    return pd.DataFrame({
+        "target": np.repeat([p[0] for p in parts], [len(p[1]) for p in parts]).astype(object),
+        "org": np.array([o for p in parts for o in p[1]], dtype=object),
+        "allocation": np.concatenate([p[2] for p in parts]),
+    })
+
+
+def _ancestor_pairs(plan: Plan) -> pd.DataFrame:
+    """Pairs (org, ancestor) for every org of the plan [one row per ancestor]."""
+    pairs = [(o.id, a) for o in plan.orgs for a in plan.ancestors(o.id)]
+    return pd.DataFrame(pairs, columns=["org", "unit_org"], dtype=object)
 
 
 def _edges(plan: Plan, orgs: np.ndarray, rollup: bool) -> pd.DataFrame:
     """Pairs (org, unit) telling which aggregate rows each reporting org counts in."""
-    pairs = [(o, o) for o in orgs] + [(o, ALL) for o in orgs]
+    orgs = pd.Series(orgs, dtype=object)
+    parts = [pd.DataFrame({"org": orgs, "unit_org": orgs}), pd.DataFrame({"org": orgs, "unit_org": ALL})]
     if rollup:
-        for o in orgs:
-            if o in plan.org_index:
-                pairs += [(o, a) for a in plan.ancestors(o)]
-    return pd.DataFrame(pairs, columns=["org", "unit_org"]).drop_duplicates()
+        anc = _ancestor_pairs(plan)
+        parts.append(anc[anc["org"].isin(orgs)])
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
 
 
 def _aggregate(values: pd.DataFrame, edges: pd.DataFrame, month: int) -> pd.DataFrame:
@@ -133,7 +168,7 @@ def _aggregate(values: pd.DataFrame, edges: pd.DataFrame, month: int) -> pd.Data
     out = g.agg(
         num_sum=("num_value", "sum"), den_sum=("den_value", "sum"), val_sum=("value", "sum"),
         val_mean=("value", "mean"), val_max=("value", "max"), val_min=("value", "min"),
-        last=("mnum", "max"), first=("mnum", "min"), n_reporting=("org", "nunique"),
+        last=("mnum", "max"), first=("mnum", "min"), n_reporting=("org", "count"),
         n_stale=("is_stale", "sum"), n_num=("num_value", "count"), n_den=("den_value", "count"),
     ).reset_index().rename(columns={"unit_org": "org"})
     return out
@@ -179,10 +214,9 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
     # The total's allocation is the sum of what the plan hands out, counted once.
     total_alloc = alloc.groupby("target")["allocation"].sum(min_count=1).rename("alloc_total")
     if rollup and not alloc.empty:
-        up = alloc[alloc["org"].isin(plan.org_index)]
-        anc = [(r.target, a, r.allocation) for r in up.itertuples() for a in plan.ancestors(r.org)]
-        roll = pd.DataFrame(anc, columns=["target", "org", "allocation"])
-        roll = roll.groupby(["target", "org"], as_index=False)["allocation"].sum()
+        up = alloc.merge(_ancestor_pairs(plan), on="org")
+        roll = up.groupby(["target", "unit_org"], as_index=False, sort=False)["allocation"].sum()
+        roll = roll.rename(columns={"unit_org": "org"})
         roll = roll[~roll.set_index(["target", "org"]).index.isin(alloc.set_index(["target", "org"]).index)]
         alloc = pd.concat([alloc, roll], ignore_index=True)
     keys = pd.concat([
@@ -260,9 +294,10 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
         "expected": expected,
         "gap_pp": (completion - expected) * 100.0,
         "status": code,
-        "status_label": [t(f"status.{c}", lang) for c in code],
+        "status_label": pd.Series(code).map({c: t(f"status.{c}", lang) for c in STATUSES}).to_numpy(dtype=object),
         "stale": has_data & (n_stale > 0),
-        "last_month": [month_label(year, int(m)) if m == m else "" for m in last],
+        "last_month": np.array([month_label(year, m) for m in range(13)], dtype=object)[
+            np.nan_to_num(last, nan=0.0).astype(int)],
         "n_reporting": s["n_reporting"].fillna(0).to_numpy(dtype=int),
         "n_stale": n_stale,
     })
@@ -270,7 +305,8 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
     order_t = {tg.id: i for i, tg in enumerate(plan.targets)}
     order_o = {o.id: i for i, o in enumerate(plan.orgs)}
     out["_t"] = out["target"].map(order_t)
-    out["_o"] = out["org"].map(lambda o: -1 if o == ALL else order_o.get(o, len(order_o)))
+    order_o[ALL] = -1
+    out["_o"] = out["org"].map(order_o).fillna(len(order_o) - 1).astype(int)
     out = out.sort_values(["_t", "_o", "org"], kind="stable").drop(columns=["_t", "_o"])
     return out.reset_index(drop=True)[COLUMNS]
 
