@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..errors import KejifuError, Problem, ReportImportError, StoreError
 from ..plan import Plan
+from . import reading
 from .reading import read_table
 from .validate import Checked, validate_table
 
@@ -75,6 +76,8 @@ def check_file(path: str | Path, plan: Plan, existing: pd.DataFrame | None = Non
     path = Path(path)
     file = name or str(path)
     try:
+        if path.stat().st_size > reading.MAX_BYTES:
+            read_table(path, name=file)  # refuses a too large file before reading its bytes
         data = path.read_bytes()
     except FileNotFoundError:
         raise ReportImportError("找不到文件", "file not found", file=file) from None

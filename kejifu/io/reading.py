@@ -47,6 +47,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
 }
 TOTAL_WORDS = ("合计", "总计", "小计", "total", "subtotal")
 HEADER_SEARCH_ROWS = 30
+#: Report files larger than this [bytes] are refused before parsing (a town's month is a few kB).
+MAX_BYTES = 20 * 1024 * 1024
+#: An XLSX whose unpacked parts exceed this [bytes] is refused too (a zip bomb or a huge export).
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
 
@@ -105,16 +109,30 @@ def _problem(key: str, file: str, row=None, fld=None, level="error", **fmt) -> P
     return Problem(t(key, "zh", **fmt), t(key, "en", **fmt), file=file, row=row, field=fld, level=level)
 
 
+_UTF_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+             (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
 def decode_csv(data: bytes) -> str:
-    """CSV bytes → text: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
+    """CSV bytes → text: UTF-16/UTF-32 with a BOM (Excel's "Unicode text"), UTF-8 (with or
+    without BOM), else GB18030 (a superset of GBK). Raises ``UnicodeDecodeError`` when none
+    fits, or for NUL bytes without a UTF-16 BOM (a binary file or BOM-less UTF-16)."""
+    for bom, codec in _UTF_BOMS:
+        if data.startswith(bom):
+            return data.decode(codec)
+    if b"\x00" in data:
+        raise UnicodeDecodeError("utf-8", data, data.index(b"\x00"), data.index(b"\x00") + 1, "NUL byte")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("gb18030")
 
 
-def _csv_grid(data: bytes) -> list[tuple[int, list[Any]]]:
-    text = decode_csv(data)
+def _csv_grid(data: bytes, file: str) -> list[tuple[int, list[Any]]]:
+    try:
+        text = decode_csv(data)
+    except UnicodeDecodeError:
+        raise ReportImportError(problems=[_problem("io.read.encoding", file)]) from None
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -128,18 +146,46 @@ def _csv_grid(data: bytes) -> list[tuple[int, list[Any]]]:
     return grid
 
 
-def _xlsx_grid(data: bytes, file: str) -> tuple[list[tuple[int, list[Any]]], list[str], str]:
-    """Rows of the sheet that holds the report (the active sheet, else the first with a header)."""
+def _size_text(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _xlsx_grid(data: bytes, file: str) -> tuple[list[tuple[int, list[Any]]], list[str], str, set]:
+    """Rows of the sheet that holds the report: the active sheet if it has a header, else the
+    first *visible* sheet with one; hidden sheets are never read. Also returns the cells
+    (sheet row, 0-based column) that a vertical merge copied from the row above.
+
+    A formula cell without a cached value (a file written by a program, never opened and
+    saved in Excel) is read as its formula text, so it is refused as "not a number".
+    """
+    import zipfile
+
     import openpyxl
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+        if unpacked > MAX_XLSX_UNPACKED:
+            raise ReportImportError(problems=[_problem("io.read.too_large", file, size=_size_text(unpacked),
+                                                       limit=_size_text(MAX_XLSX_UNPACKED))])
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except ReportImportError:
+        raise
     except Exception as exc:  # zip/XML errors: not a readable workbook
         raise ReportImportError(problems=[_problem("io.read.bad_xlsx", file, detail=type(exc).__name__)]) from None
-    sheets = [wb.active] + [ws for ws in wb.worksheets if ws is not wb.active]
+    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    active = wb.active if wb.active in visible else None
+    sheets = ([active] if active is not None else []) + [ws for ws in visible if ws is not active]
     grids = []
     for ws in sheets:
         cells = [list(r) for r in ws.iter_rows(values_only=True)]
+        for r, frow in enumerate(formulas[ws.title].iter_rows(values_only=True)):
+            for c, f in enumerate(frow):
+                if isinstance(f, str) and f.startswith("=") and r < len(cells) and c < len(cells[r]) \
+                        and cells[r][c] is None:
+                    cells[r][c] = f
+        copied: set = set()
         for rng in ws.merged_cells.ranges:
             top = cells[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(cells) else None
             for r in range(rng.min_row - 1, min(rng.max_row, len(cells))):
@@ -148,11 +194,16 @@ def _xlsx_grid(data: bytes, file: str) -> tuple[list[tuple[int, list[Any]]], lis
                     row.append(None)
                 for c in range(rng.min_col - 1, rng.max_col):
                     row[c] = top
-        grids.append(([(i + 1, row) for i, row in enumerate(cells)], ws.title))
-    for grid, title in grids:
+                    if r > rng.min_row - 1:
+                        copied.add((r + 1, c))
+        grids.append(([(i + 1, row) for i, row in enumerate(cells)], ws.title, copied))
+    names = [ws.title for ws in wb.worksheets]
+    if not grids:
+        return [], names, "", set()
+    for grid, title, copied in grids:
         if _find_header(grid) is not None:
-            return grid, [g[1] for g in grids], title
-    return grids[0][0], [g[1] for g in grids], grids[0][1]
+            return grid, names, title, copied
+    return grids[0][0], names, grids[0][1], grids[0][2]
 
 
 def _find_header(grid: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]] | None:
@@ -199,18 +250,25 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
         raise ReportImportError(problems=[_problem(key, file, suffix=suffix or "-")])
     if data is None:
         try:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise ReportImportError(problems=[_problem("io.read.too_large", file, size=_size_text(size),
+                                                           limit=_size_text(MAX_BYTES))])
             data = path.read_bytes()
         except FileNotFoundError:
             raise ReportImportError(problems=[_problem("io.read.missing", file)]) from None
         except OSError as exc:
             raise ReportImportError(problems=[_problem("io.read.unreadable", file, detail=exc.strerror or "")]) from None
+    if len(data) > MAX_BYTES:
+        raise ReportImportError(problems=[_problem("io.read.too_large", file, size=_size_text(len(data)),
+                                                   limit=_size_text(MAX_BYTES))])
     if not data.strip():
         raise ReportImportError(problems=[_problem("io.read.empty", file)])
-    sheet = None
+    sheet, copied = None, set()
     if suffix == ".csv":
-        grid = _csv_grid(data)
+        grid = _csv_grid(data, file)
     else:
-        grid, _, sheet = _xlsx_grid(data, file)
+        grid, _, sheet, copied = _xlsx_grid(data, file)
     if not any(any(not _blank(c) for c in cells) for _, cells in grid):
         raise ReportImportError(problems=[_problem("io.read.empty", file)])
     found = _find_header(grid)
@@ -232,6 +290,9 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
         if _is_total(values, cells):
             warnings.append(_problem("io.read.total_row", file, line, level="warning"))
             continue
+        if (line, columns["value"]) in copied:
+            # an error (not a warning): validate_table turns it into a refusal of the file
+            warnings.append(_problem("io.read.merged_value", file, line, headers["value"]))
         rows.append(RawRow(line, values))
     if not rows:
         raise ReportImportError(problems=[_problem("io.read.no_rows", file, header_line)])

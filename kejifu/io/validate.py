@@ -189,6 +189,25 @@ def _text(raw: Any) -> str:
     return str(raw).strip()
 
 
+#: Cell text quoted in a message is cut to this many characters (a pasted essay stays readable).
+ECHO_CHARS = 60
+
+
+def _echo(raw: Any) -> str:
+    """A cell's text as quoted in a message: trimmed, at most :data:`ECHO_CHARS` characters."""
+    text = _text(raw)
+    return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
+
+
+def _strip_apostrophe(raw: Any) -> Any:
+    """A leading apostrophe is Excel's "keep as text" marker, not data: ``'2005-06`` → ``2005-06``."""
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.startswith(("'", "’", "＇")):
+            return text[1:]
+    return raw
+
+
 def _measure_checks_decrease(plan: Plan, measure: str) -> bool:
     """Whether a measure's year-to-date figures should never fall (cumulative targets, raw measures)."""
     if measure in plan.measure_index:
@@ -208,7 +227,8 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
     problems: list[Problem] = list(table.warnings)
     rows: list[dict] = []
     for raw in table.rows:
-        line, v = raw.line, raw.values
+        line = raw.line
+        v = {k: (x if k == "note" else _strip_apostrophe(x)) for k, x in raw.values.items()}
         bad = False
         # org
         org = None
@@ -218,7 +238,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
         else:
             org = resolver.org(v["org"])
             if org is None:
-                problems.append(_p("io.val.unknown_org", file, line, hf["org"], name=_text(v["org"])))
+                problems.append(_p("io.val.unknown_org", file, line, hf["org"], name=_echo(v["org"])))
                 bad = True
         # measure
         measure = None
@@ -228,15 +248,15 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
         else:
             hit = resolver.measure(v["measure"])
             if hit is None:
-                problems.append(_p("io.val.unknown_measure", file, line, hf["measure"], name=_text(v["measure"])))
+                problems.append(_p("io.val.unknown_measure", file, line, hf["measure"], name=_echo(v["measure"])))
                 bad = True
             elif hit[0] == "register":
-                problems.append(_p("io.val.register", file, line, hf["measure"], name=_text(v["measure"]),
+                problems.append(_p("io.val.register", file, line, hf["measure"], name=_echo(v["measure"]),
                                    title=plan.target(hit[1]).title))
                 bad = True
             elif hit[0] == "share":
                 tg = plan.target(hit[1])
-                problems.append(_p("io.val.share_target", file, line, hf["measure"], name=_text(v["measure"]),
+                problems.append(_p("io.val.share_target", file, line, hf["measure"], name=_echo(v["measure"]),
                                    num=tg.numerator, den=tg.denominator))
                 bad = True
             else:
@@ -250,7 +270,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
             try:
                 y, mo = parse_month(v["month"], plan.year)
             except ValueError:
-                problems.append(_p("io.val.bad_month", file, line, hf["month"], text=_text(v["month"])))
+                problems.append(_p("io.val.bad_month", file, line, hf["month"], text=_echo(v["month"])))
                 bad = True
             else:
                 if y != plan.year:
@@ -265,7 +285,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
             try:
                 cell_unit = units.canonical(_text(v["unit"]))
             except UnitError:
-                problems.append(_p("io.val.unknown_unit", file, line, hf["unit"], unit=_text(v["unit"])))
+                problems.append(_p("io.val.unknown_unit", file, line, hf["unit"], unit=_echo(v["unit"])))
                 bad = True
         # value
         value = None
@@ -275,16 +295,16 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
                 problems.append(_p("io.val.blank_value", file, line, hf["value"], level="warning"))
             continue
         if isinstance(raw_value, bool) or not isinstance(raw_value, int | float | str):
-            problems.append(_p("io.val.not_number", file, line, hf["value"], text=_text(raw_value)))
+            problems.append(_p("io.val.not_number", file, line, hf["value"], text=_echo(raw_value)))
             continue
         try:
             q = units.parse_quantity(raw_value)
         except UnitError as err:
             key = "io.val.not_finite" if "有限" in err.zh else "io.val.not_number"
-            problems.append(_p(key, file, line, hf["value"], text=_text(raw_value)))
+            problems.append(_p(key, file, line, hf["value"], text=_echo(raw_value)))
             continue
         if q.value < 0:
-            problems.append(_p("io.val.negative", file, line, hf["value"], text=_text(raw_value)))
+            problems.append(_p("io.val.negative", file, line, hf["value"], text=_echo(raw_value)))
             continue
         if measure is None or bad:
             continue
@@ -300,7 +320,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
             continue
         value = units.convert(q.value, from_unit, target_unit)
         if units.is_count(target_unit) and abs(value - round(value)) > EPS:
-            problems.append(_p("io.val.fraction", file, line, hf["value"], text=_text(raw_value), unit=target_unit))
+            problems.append(_p("io.val.fraction", file, line, hf["value"], text=_echo(raw_value), unit=target_unit))
             continue
         if units.is_count(target_unit):
             value = float(round(value))
