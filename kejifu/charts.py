@@ -21,6 +21,8 @@ as ``customdata`` with one ``hovertemplate`` per trace, WebGL traces for long se
 
 from __future__ import annotations
 
+import html
+
 import math
 import textwrap
 from functools import lru_cache
@@ -112,20 +114,29 @@ def _close(lang: str) -> str:
     return "）" if lang == "zh" else ")"
 
 
+def _esc(text: str) -> str:
+    """Names from plan files, escaped: plotly.js renders <a>, <b>, <span> tags in labels and hovers."""
+    return html.escape(str(text), quote=False)
+
+
+def _org_label(plan: Plan, org: str, lang: str) -> str:
+    return _esc(plan.org_name(org, lang))
+
+
 def _status_label(code, lang: str) -> str:
     return t(f"status.{code if isinstance(code, str) else 'no_data'}", lang)
 
 
 def _target_label(plan: Plan, target_id: str, lang: str) -> str:
     tg = plan.target_index.get(target_id)
-    return tg.label(lang) if tg is not None else str(target_id)
+    return _esc(tg.label(lang)) if tg is not None else str(target_id)
 
 
 def _measure_label(plan: Plan, measure_id: str, lang: str) -> str:
     m = plan.measure_index.get(measure_id)
     if m is None:
         return _target_label(plan, measure_id, lang)
-    return (m.title_en or m.title) if lang == "en" else m.title
+    return _esc((m.title_en or m.title) if lang == "en" else m.title)
 
 
 def as_of_text(month: str, lang: str = "zh") -> str:
@@ -190,11 +201,11 @@ def to_html(fig: go.Figure, *, div_id: str | None = None) -> str:
 def _row_labels(f: pd.DataFrame, plan: Plan, lang: str) -> list[str]:
     targets, orgs = f["target"].astype(str), f["org"].astype(str)
     if len(f) > 1 and targets.nunique() == 1:
-        return [plan.org_name(o, lang) for o in orgs]
+        return [_org_label(plan, o, lang) for o in orgs]
     out = []
     for tg, org in zip(targets, orgs):
         label = _target_label(plan, tg, lang)
-        out.append(label if org == ALL else f"{label} · {plan.org_name(org, lang)}")
+        out.append(label if org == ALL else f"{label} · {_org_label(plan, org, lang)}")
     return out
 
 
@@ -336,7 +347,7 @@ def trajectory(series: pd.DataFrame, plan: Plan, target_id: str, *, org: str = A
     base = (tg.baseline or 0.0) if tg.kind in ("share", "level") else 0.0
     ticks, ticktext = month_ticks(lang)
 
-    title = t("charts.trajectory_title", lang, target=tg.label(lang), org=plan.org_name(org, lang))
+    title = t("charts.trajectory_title", lang, target=_esc(tg.label(lang)), org=_org_label(plan, org, lang))
     fig = _figure(title, height=420, hovermode="closest")
     full = np.arange(1, 13)
     if tg.kind != "milestone" and _finite(goal):
@@ -461,7 +472,7 @@ def heatmap(status: pd.DataFrame, plan: Plan, lang: str = "zh", *, orgs=None, ta
     z[ri, ci] = status_z(codes)
     text = np.full(shape, "", dtype=object)
     text[ri, ci] = [fmt_pct(r, lang) if _finite(r) else "–" for r in rel]
-    org_names = [plan.org_name(o, lang) for o in org_order]
+    org_names = [_org_label(plan, o, lang) for o in org_order]
     target_names = [_target_label(plan, tg, lang) for tg in targets]
     unit = f["unit"].fillna("").astype(str).to_numpy() if "unit" in f else np.full(len(f), "")
     stale = f["stale"].fillna(False).astype(bool).to_numpy() if "stale" in f else np.zeros(len(f), bool)
@@ -567,7 +578,7 @@ def ranking(frame: pd.DataFrame, plan: Plan, lang: str = "zh", *, score: str | N
         title = t("charts.ranking_score_title", lang)
         extra = None
     codes = r["status"].to_numpy() if "status" in r else np.full(len(r), None)
-    names = [plan.org_name(o, lang) for o in r["org"]]
+    names = [_org_label(plan, o, lang) for o in r["org"]]
     rank = np.arange(1, len(r) + 1)
     y = rank - 1
     colors = [status_color(c) if isinstance(c, str) else line_palette["neutral"] for c in codes]
@@ -625,7 +636,7 @@ def share_chart(series: pd.DataFrame, plan: Plan, target_id: str, lang: str = "z
     ticks, ticktext = month_ticks(lang)
     mlabels = [ticktext[m - 1] for m in months]
 
-    title = t("charts.share_title", lang, target=tg.label(lang))
+    title = t("charts.share_title", lang, target=_esc(tg.label(lang)))
     fig = _figure(title, height=420, barmode="group", hovermode="x unified")
     for key, values, unit, measure in (("numerator", num, num_unit, tg.numerator),
                                        ("denominator", den, den_unit, tg.denominator)):

@@ -34,6 +34,7 @@ import pandas as pd
 from . import deputies as dep
 from .errors import Problem, ReportImportError
 from .i18n import t
+from .io.export import neutralise
 
 SHEETS = ("roster", "reports", "assessments", "end_of_term", "outputs", "specialists")
 
@@ -111,7 +112,9 @@ class _Sheet:
             return ""
         if isinstance(v, float) and v.is_integer():
             v = int(v)
-        return str(v).strip()
+        text = str(v).strip()
+        # our exports write text starting with = + - @ behind an apostrophe; read it back without
+        return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
     def date(self, v: Any, row: int, col: str) -> dt.date | None:
         if self.blank(v):
@@ -491,7 +494,7 @@ def _cell(col: str, value: Any, lang: str) -> Any:
         return value.date()
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
         return value.item()
-    return value
+    return neutralise(value)  # a name starting with = + - @ stays text, not a formula
 
 
 def write_workbook(path: str | Path, data: dep.DeputyData, *, plan: Any = None, lang: str = "zh",

@@ -132,3 +132,23 @@ def test_the_end_of_term_sheet_is_a_word_table_with_one_row_per_deputy(tmp_path,
     assert len(rows) == len(done) + 1
     assert rows[0].cells[9].text == "等次"
     assert rows[1].cells[9].text in ("优秀", "称职", "基本称职", "不称职")
+
+
+def test_a_person_named_like_a_formula_is_written_as_text_and_read_back_unchanged(tmp_path):
+    import openpyxl
+
+    from kejifu import deputies as dep
+    from kejifu import deputies_io
+    from kejifu.config import demo_plan
+    from kejifu.plan import load_plan
+
+    plan = load_plan(demo_plan())
+    roster = dep.normalise_roster(pd.DataFrame([{
+        "person_id": "P1", "name": "=HYPERLINK(\"http://x\")", "sending_org": "市科技局", "org": "hutou",
+        "post": "科技副镇长", "batch": 2005, "kind": "seconded", "term_start": dt.date(2005, 7, 1)}]))
+    path = deputies_io.write_workbook(tmp_path / "d.xlsx", dep.DeputyData(roster=roster), plan=plan)
+    wb = openpyxl.load_workbook(path)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not any(c.data_type == "f" for c in cells)
+    back = deputies_io.read_workbook(path, plan)
+    assert back.roster["name"].tolist() == ["=HYPERLINK(\"http://x\")"]

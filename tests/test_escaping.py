@@ -137,8 +137,6 @@ def plotly_texts(fig) -> list[str]:
     return out
 
 
-@pytest.mark.xfail(strict=True, reason="bug: kejifu/charts.py passes plan names unescaped into customdata/ticktext; "
-                                      "plotly.js renders <a href>, <b>, <span style> in them (link injection)")
 def test_chart_labels_escape_names_for_plotly_pseudo_html(xss_workspace):
     st = xss_workspace.status(dt.date(2005, 6, 30))
     per_org = st[(st["target"] == "terminals") & (st["org"] != status_mod.ALL)]
@@ -219,8 +217,6 @@ def test_a_fill_in_template_for_a_formula_named_town_holds_no_formula(tmp_path, 
     assert not [c for c in cells if c.startswith(("=", "@"))]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: kejifu/documents/xlsx.py write_table/write_review write text cells "
-                                      "without neutralising; openpyxl stores a name starting with '=' as a formula")
 def test_the_review_workbook_holds_no_formula_for_formula_like_names(tmp_path, formula_plan):
     from kejifu.documents import xlsx as doc_xlsx
     import pandas as pd

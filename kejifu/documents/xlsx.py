@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from ..i18n import t
 from . import Review, Table, is_number
+from ..io.export import neutralise
 
 NUMBER_FORMATS = {
     "amount": "#,##0.##",
@@ -47,6 +48,7 @@ def _width(text: str) -> float:
 
 
 def write_table(ws, table: Table, lang: str) -> None:
+    # Names come from plan files and town reports: text starting with = + - @ must stay text.
     """Write ``table`` into worksheet ``ws`` from A1: header, rows, formats, frozen header."""
     for j, col in enumerate(table.columns, start=1):
         c = ws.cell(row=1, column=j, value=col.header)
@@ -59,7 +61,7 @@ def write_table(ws, table: Table, lang: str) -> None:
         for j, col in enumerate(table.columns, start=1):
             v = row.get(col.name)
             if col.fmt == "text":
-                value = "" if v is None or (isinstance(v, float) and v != v) else str(v)
+                value = "" if v is None or (isinstance(v, float) and v != v) else neutralise(str(v))
             elif col.fmt == "bool":
                 value = None if v is None or (isinstance(v, float) and v != v) else \
                     t("reviews.yes" if bool(v) else "reviews.no", lang)
@@ -89,7 +91,7 @@ def write_review(review: Review, path: str | Path) -> Path:
     lines += [(s, False) for s in review.summary]
     lines += [(n, False) for n in review.notes]
     for i, (text, bold) in enumerate(lines, start=1):
-        c = ws.cell(row=i, column=1, value=text)
+        c = ws.cell(row=i, column=1, value=neutralise(text))
         c.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             c.font = Font(bold=True, size=13 if i == 1 else 11)
