@@ -156,9 +156,6 @@ _REPORTS_OF_MONTHS = (sa.select(reports_t.c.org, reports_t.c.measure, reports_t.
                       .where(reports_t.c.month.in_(sa.bindparam("months", expanding=True)))
                       .order_by(reports_t.c.revision))
 
-#: The PostgreSQL advisory lock every write transaction holds (one writer at a time per database).
-WRITE_LOCK = 2005_0630
-
 REPORT_COLUMNS = ["org", "measure", "month", "value", "unit", "note", "revision", "batch_id",
                   "source_file", "imported_at", "imported_by"]
 HISTORY_COLUMNS = ["id"] + REPORT_COLUMNS + ["sha256"]
@@ -253,7 +250,10 @@ class Store:
     # ----- opening -----------------------------------------------------------------------------
     @staticmethod
     def _engine(url: str, *, readonly: bool) -> sa.Engine:
-        u = sa.make_url(url)
+        try:
+            u = sa.make_url(url)
+        except sa.exc.ArgumentError:
+            raise StoreError("数据库地址（KEJIFU_DB_URL）无效", f"bad database URL: {url!r}") from None
         path = _sqlite_path(u)
         if u.get_backend_name() == "sqlite":
             if readonly:
@@ -292,7 +292,8 @@ class Store:
             @sa.event.listens_for(engine, "begin")
             def _one_writer(conn):  # revisions are numbered latest+1: writers take turns, as on SQLite
                 if conn.get_execution_options().get("kejifu_write", False):
-                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+                    # one lock per schema: the counties of a province database write in parallel
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('kejifu:' || current_schema()))")
             if readonly:
                 engine = engine.execution_options(postgresql_readonly=True)
         return engine

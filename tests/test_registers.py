@@ -10,6 +10,7 @@ from kejifu.plan import parse_plan
 from kejifu.registers import read_register_file, register_reports
 from kejifu.store import Store
 from kejifu.workspace import open_workspace
+from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
 
 TINY = """\
 plan: {id: tiny, title: 小计划, region: 测试县, year: 2005}
@@ -26,8 +27,9 @@ targets:
 
 
 @pytest.fixture(autouse=True)
-def _no_env_db(monkeypatch):
-    monkeypatch.delenv("KEJIFU_DB_URL", raising=False)
+def _db(db_url):
+    """Every test runs on SQLite and on PostgreSQL (a fresh database; KEJIFU_DB_URL points at it)."""
+    return db_url
 
 
 @pytest.fixture

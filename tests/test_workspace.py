@@ -10,6 +10,7 @@ import pytest
 from kejifu.errors import StoreError
 from kejifu.store import Store
 from kejifu.workspace import open_workspace
+from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
 
 TINY = """\
 plan: {id: tiny, title: 小计划, region: 测试县, year: 2005}
@@ -24,9 +25,9 @@ targets:
 
 
 @pytest.fixture(autouse=True)
-def _no_env_db(monkeypatch):
-    monkeypatch.delenv("KEJIFU_DB_URL", raising=False)
-    monkeypatch.delenv("KEJIFU_WORKSPACE", raising=False)
+def _db(db_url):
+    """Every test runs on SQLite and on PostgreSQL (a fresh database; KEJIFU_DB_URL points at it)."""
+    return db_url
 
 
 @pytest.fixture
