@@ -645,11 +645,15 @@ def opensdg_progress(
     if method == 1:
         value = sign * sign_dir * cagr(current_value, base_value, current_year, by)
     else:
-        if (tgt > 0) != (base_value > 0) or tgt == base_value or ty == by:
-            why_zh = "目标值等于基期值" if tgt == base_value else "目标值与基期值正负号不同"
+        # A target within rounding of the base value needs a growth rate of (about) zero,
+        # which the ratio cannot divide by: the same case as an equal target.
+        same = tgt == base_value or (ty != by and (tgt > 0) == (base_value > 0)
+                                     and abs(cagr(tgt, base_value, ty, by)) < 1e-12)
+        if (tgt > 0) != (base_value > 0) or same or ty == by:
+            why_zh = "目标值等于基期值" if same else "目标值与基期值正负号不同"
             why_en = (
                 "target equals the base value"
-                if tgt == base_value
+                if same
                 else "target and base value differ in sign"
             )
             if ty == by:

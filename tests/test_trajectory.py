@@ -435,3 +435,10 @@ def test_the_opensdg_score_stays_within_minus_five_and_five(values, start, direc
         assert -5 <= r.score <= 5
     if r.status == "not_available":
         assert r.score is None
+
+
+def test_a_target_within_rounding_of_the_base_value_is_not_available_rather_than_a_crash():
+    # found by hypothesis: base 0.010000000000000002, target 0.01 -> required CAGR rounds to 0
+    r = opensdg_progress([2015, 2016, 2017], [0.010000000000000002, 0.02, 0.03], direction="increase",
+                         target=0.01, base_year=2015, target_year=2030)
+    assert r.status in ("not_available", "target_achieved")
