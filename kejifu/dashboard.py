@@ -5,11 +5,13 @@ the last expression ``board.layout``. Everything it shows is built here, from th
 workspace opened **read-only** (``$KEJIFU_WORKSPACE``, see :mod:`kejifu.config`).
 
 Charts are drawn in the browser by the ``kejifu`` Voila template, which loads
-``plotly.min.js`` once from a local static path (see :mod:`kejifu.serve`): a
+plotly.js once from a local static path (see :mod:`kejifu.serve`): a
 figure is shipped as ``<div class="kejifu-plot"><script type="application/json">…``
 inside an ``ipywidgets.HTML``; a small script in the template draws every such div
 that appears (also when a filter change replaces it). No script runs inside a
-widget and nothing is fetched from outside the server.
+widget and nothing is fetched from outside the server. When a board is displayed its
+output also carries the current view as plain HTML (:data:`PRERENDER_MIME`), which the
+template shows before the widgets are live.
 
 Every label comes from :func:`kejifu.i18n.t` (``dash.*`` keys in
 ``catalogue/dashboard.yaml``); every name from the plan or the store is escaped
@@ -37,6 +39,9 @@ from .palette import status_color, status_text_color
 
 LANG_OPTIONS = (("中文", "zh"), ("English", "en"))
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+#: Mime type of a board's first view as plain HTML, shipped next to the widget view in the
+#: notebook output; the ``kejifu`` Voila template shows it before the widgets are live.
+PRERENDER_MIME = "application/vnd.kejifu.prerender+html"
 
 
 # ----- the workspace -----------------------------------------------------------------------------
@@ -284,7 +289,9 @@ class Board:
         self.controls = w.HBox(controls)
         self.controls.add_class("kejifu-controls")
         self.body = w.VBox([])
-        self.layout = w.VBox([self.title, self.banner, self.controls, self.fresh, self.body])
+        self._parts: list[str] = []
+        self.layout = _board_box()([self.title, self.banner, self.controls, self.fresh, self.body])
+        self.layout.kejifu_board = self
         self.layout.add_class("kejifu-board")
         for widget in (self.lang_w, self.month_w, self.group_w, self.pick_w):
             widget.observe(self._changed, names="value")
@@ -349,7 +356,7 @@ class Board:
                             f'<div class="kejifu-subtitle">{esc(self.ws.plan.plan.title_en if lang == "en" and self.ws.plan.plan.title_en else self.ws.plan.plan.title)}</div>')
         self.banner.value = banner_html(self.ws, lang)
         self.fresh.value = freshness_html(self.ws, self.month, lang)
-        parts = self.render(self)
+        parts = self._parts = self.render(self)
         while len(self.sections) < len(parts):
             sec = w.HTML()
             sec.add_class("kejifu-section")
@@ -359,6 +366,51 @@ class Board:
                 sec.value = part
         if len(self.body.children) != len(parts):
             self.body.children = tuple(self.sections[: len(parts)])
+
+
+    def static_html(self) -> str:
+        """The current view as plain HTML (no widgets): the same title, banner, freshness line
+        and sections as the live board, and the controls drawn as inert labels. The template
+        shows it while the page's widget front end starts (see ``kejifu-plots.js``)."""
+        def pick(widget) -> str:
+            return (f'<label>{esc(widget.description)}</label>'
+                    f'<span>{esc(widget.label if widget.label is not None else "")}</span>')
+        toggle = "".join(f'<span class="{"on" if code == self.lang else ""}">{esc(label)}</span>'
+                         for label, code in LANG_OPTIONS)
+        controls = [toggle, pick(self.month_w)]
+        if self.with_group:
+            controls.append(pick(self.group_w))
+        if self.pick_options is not None:
+            controls.append(pick(self.pick_w))
+        sections = "".join(f'<div class="kejifu-section">{part}</div>' for part in self._parts)
+        return (f'<div class="kejifu-pre" data-sections="{len(self._parts)}" aria-busy="true">'
+                f'{self.title.value}{self.banner.value}'
+                f'<div class="kejifu-pre-controls">{"".join(controls)}</div>'
+                f'{self.fresh.value}{sections}</div>')
+
+
+_BOARD_BOX = None
+
+
+def _board_box():
+    """``ipywidgets.VBox`` whose display also carries the board's view as plain HTML
+    (:data:`PRERENDER_MIME`); the browser renders it as an ordinary VBox."""
+    global _BOARD_BOX
+    if _BOARD_BOX is None:
+        import ipywidgets as w
+
+        class BoardBox(w.VBox):
+            kejifu_board = None
+
+            def _repr_mimebundle_(self, **kwargs):
+                bundle = super()._repr_mimebundle_(**kwargs)
+                if bundle is not None and self.kejifu_board is not None:
+                    bundle = {**bundle, "text/plain": f"<kejifu board {self.kejifu_board.title_key}>",
+                              PRERENDER_MIME: self.kejifu_board.static_html()}
+                return bundle
+
+        _BOARD_BOX = BoardBox
+    return _BOARD_BOX
 
 
 def _section(title: str, inner: str) -> str:

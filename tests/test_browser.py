@@ -31,10 +31,17 @@ DASHBOARDS = {
     "04_高新技术产业": ("04_hightech", 2),
     "05_科技副职": ("05_deputies", 3),
 }
+#: the live board (widgets) has drawn its charts and replaced the static first view
 ALL_DRAWN = """(n) => {
   const all = document.querySelectorAll('.kejifu-plot');
-  return all.length >= n && document.querySelectorAll('.kejifu-plot:not([data-drawn="yes"])').length === 0
+  return !document.getElementById('kejifu-prerender') && document.querySelector('.kejifu-board') !== null
+    && all.length >= n && document.querySelectorAll('.kejifu-plot:not([data-drawn="yes"])').length === 0
     && document.querySelectorAll('.kejifu-plot .main-svg').length >= n;
+}"""
+#: the static first view (before the widgets are live) shows every chart
+PRERENDER_DRAWN = """(n) => {
+  const pre = document.getElementById('kejifu-prerender');
+  return pre !== null && pre.querySelectorAll('.kejifu-plot[data-drawn="yes"] .main-svg').length >= n;
 }"""
 
 
@@ -113,7 +120,39 @@ def test_each_dashboard_loads_draws_its_charts_without_errors_and_stays_on_the_l
     page.screenshot(path=str(SHOTS / f"{shot}.png"), full_page=True)
     assert log["errors"] == []
     assert local_only(log["requests"]) == []
+    # the partial plotly.js bundle, not the full one
+    scripts = [u.split("?")[0] for u in log["requests"]]
+    assert any(u.endswith("/voila/static/cartesian/plotly.min.js") for u in scripts)
+    assert not any(u.endswith("/voila/static/plotly.min.js") for u in scripts)
+
+
+def test_the_first_view_shows_its_charts_before_the_widgets_are_live_then_gives_way(watched, server):
+    page, log = watched
+    page.goto(f"{server}/voila/render/{urllib.parse.quote('01_总览')}.ipynb", wait_until="commit")
+    page.wait_for_function(PRERENDER_DRAWN, arg=1, polling=20)
+    static_cards = page.locator("#kejifu-prerender .kejifu-card").count()
+    assert static_cards >= 1
+    page.wait_for_function(ALL_DRAWN, arg=1, polling=50)
+    assert page.locator(".kejifu-card").count() == static_cards
+    assert page.locator("#kejifu-prerender").count() == 0
+    assert page.evaluate("window.kejifuPlots.shownAt <= window.kejifuPlots.liveAt")
+    assert log["errors"] == []
+
+
+def test_a_figure_the_partial_bundle_cannot_draw_loads_the_full_plotly(watched, server):
+    page, log = watched
+    open_dashboard(page, server, "01_总览", 1)
+    page.evaluate("""() => {
+      const d = document.createElement('div');
+      d.className = 'kejifu-plot'; d.id = 'gl-test'; d.style.height = '200px';
+      d.innerHTML = '<script type="application/json">' + JSON.stringify(
+        {data: [{type: 'scattergl', x: [1, 2, 3], y: [3, 1, 2]}], layout: {height: 200}}) + '<' + '/script>';
+      document.body.appendChild(d);
+    }""")
+    page.wait_for_function("() => document.getElementById('gl-test').getAttribute('data-drawn') === 'yes'")
+    assert page.evaluate("window.kejifuPlots.bundle") == "full"
     assert any(u.split("?")[0].endswith("/voila/static/plotly.min.js") for u in log["requests"])
+    assert [e for e in log["errors"] if "WebGL" not in e] == []
 
 
 def test_the_as_of_month_selector_redraws_the_overview(watched, server):

@@ -18,7 +18,11 @@ def register(subparsers) -> None:
     )
     p.add_argument("dir", metavar="DIR", help="工作区目录 / workspace folder")
     p.add_argument("--port", type=int, default=8866, help="端口 / port (default 8866)")
-    p.add_argument("--host", default="127.0.0.1", help="监听地址 / address to listen on (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="监听地址 / address to listen on (default 127.0.0.1); 非本机地址需令牌 / any other "
+                        "address requires a token (one is generated and printed with the URL)")
+    p.add_argument("--token", default=None,
+                   help="访问令牌（默认随机生成）/ access token for a non-loopback --host (default: generated)")
     p.add_argument("--no-browser", action="store_true", help="不打开浏览器 / do not open a browser")
     p.add_argument("--pool-size", type=int, default=2,
                    help="每个看板预热的内核数 / pre-heated kernels per dashboard (default 2)")
@@ -34,5 +38,5 @@ def run(args) -> int:
     if not 0 < args.port < 65536:
         raise UsageError(f"端口无效：{args.port}", f"invalid port: {args.port}", field="--port")
     opts = serve.ServeOptions(port=args.port, host=args.host, open_browser=not args.no_browser,
-                              pool_size=max(args.pool_size, 1))
+                              pool_size=max(args.pool_size, 1), token=args.token or None)
     return serve.serve(workspace, opts)
