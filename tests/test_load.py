@@ -118,6 +118,25 @@ async def one_session(browser, url: str, results: list, i: int) -> None:
         await ctx.close()
 
 
+def run_in_own_loop(coro):
+    """Run ``coro`` on a fresh event loop in its own thread: the sync Playwright fixtures of the
+    browser tests leave an event loop running in the test thread, where asyncio.run() refuses."""
+    out: dict = {}
+
+    def target():
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the test thread
+            out["error"] = exc
+
+    th = threading.Thread(target=target, name="load-sessions")
+    th.start()
+    th.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
+
+
 async def run_sessions(url: str) -> list[dict]:
     from playwright.async_api import async_playwright
     results: list[dict] = []
@@ -149,7 +168,7 @@ def test_twenty_simultaneous_sessions_all_draw_and_their_kernels_are_freed(tmp_p
         rss0, pool = tree_rss(proc.pid)
         watch.start()
         t0 = time.perf_counter()
-        results = asyncio.run(run_sessions(url))
+        results = run_in_own_loop(run_sessions(url))
         took = time.perf_counter() - t0
         failed = [r for r in results if not r["ok"]]
         assert len(results) == SESSIONS and failed == [], failed
