@@ -37,3 +37,13 @@ def test_an_allocation_error_found_by_the_checks_exits_1(tmp_path):
 def test_misuse_exits_2():
     assert _run("plan").returncode == 2
     assert _run("no-such-command").returncode == 2
+
+
+def test_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path):
+    import subprocess as sp
+
+    p = sp.Popen([sys.executable, "-m", "kejifu", "plan", str(config.demo_plan())], stdout=sp.PIPE, stderr=sp.PIPE)
+    p.stdout.close()  # like `| head -0`
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=60) == 0
+    assert "Traceback" not in err
