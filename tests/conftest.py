@@ -24,6 +24,19 @@ targets:
      baseline: 30.14, target: 33}
 """
 
+#: A two-town plan for the store, workspace and integrity tests: mushrooms from reports,
+#: terminals from their register.
+STORE_PLAN = """\
+plan: {id: tiny, title: 小计划, region: 测试县, year: 2005}
+orgs:
+  - {id: c, name: 测试县, kind: county}
+  - {id: hutou, name: 湖头镇, kind: town, parent: c}
+  - {id: jiehu, name: 界湖镇, kind: town, parent: c}
+targets:
+  - {id: mushroom_area, title: 食用菌, unit: 亩, target: 100, allocations: {hutou: 60, jiehu: 40}}
+  - {id: terminals, title: 信息机, unit: 台, target: 12, source: register, allocations: {hutou: 6, jiehu: 6}}
+"""
+
 
 @pytest.fixture(scope="session")
 def plan() -> Plan:

@@ -12,16 +12,7 @@ from kejifu.store import Store
 from kejifu.workspace import open_workspace
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
 
-TINY = """\
-plan: {id: tiny, title: 小计划, region: 测试县, year: 2005}
-orgs:
-  - {id: c, name: 测试县, kind: county}
-  - {id: hutou, name: 湖头镇, kind: town, parent: c}
-  - {id: jiehu, name: 界湖镇, kind: town, parent: c}
-targets:
-  - {id: mushroom_area, title: 食用菌, unit: 亩, target: 100, allocations: {hutou: 60, jiehu: 40}}
-  - {id: terminals, title: 信息机, unit: 台, target: 12, source: register, allocations: {hutou: 6, jiehu: 6}}
-"""
+from tests.conftest import STORE_PLAN as TINY
 
 
 @pytest.fixture(autouse=True)
