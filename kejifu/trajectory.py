@@ -291,6 +291,20 @@ class PathStatus:
     on_track: bool
 
 
+def _path_args(baseline_year, baseline, target_year, target, direction: str):
+    """Checked (sign, baseline year, target year, baseline, target) of a plan path."""
+    sign = _direction(direction)
+    by, ty = _check_years(baseline_year, target_year)
+    b, t = float(baseline), float(target)
+    if (t - b) * sign < 0:
+        raise TrajectoryError(
+            f"目标值（{t:g}）与方向（{direction}）不符：基期值为 {b:g}",
+            f"target ({t:g}) contradicts direction ({direction}): baseline is {b:g}",
+            field="target",
+        )
+    return sign, by, ty, b, t
+
+
 def path_status(
     years,
     values,
@@ -302,15 +316,7 @@ def path_status(
     direction: str = "increase",
 ) -> PathStatus:
     """Compare the latest observed value with the linear path at that year."""
-    sign = _direction(direction)
-    by, ty = _check_years(baseline_year, target_year)
-    b, t = float(baseline), float(target)
-    if (t - b) * sign < 0:
-        raise TrajectoryError(
-            f"目标值（{t:g}）与方向（{direction}）不符：基期值为 {b:g}",
-            f"target ({t:g}) contradicts direction ({direction}): baseline is {b:g}",
-            field="target",
-        )
+    sign, by, ty, b, t = _path_args(baseline_year, baseline, target_year, target, direction)
     series = annual_series(years, values)
     if series.empty:
         raise TrajectoryError("没有观测值", "no observed values", field="values")
@@ -708,15 +714,7 @@ def plan_trajectory(
     the target year ``target_year``; the plan's baseline value is added to the
     series when that year was not observed (an observed value wins).
     """
-    sign = _direction(direction)
-    by, ty = _check_years(baseline_year, target_year)
-    b, t = float(baseline), float(target)
-    if (t - b) * sign < 0:
-        raise TrajectoryError(
-            f"目标值（{t:g}）与方向（{direction}）不符：基期值为 {b:g}",
-            f"target ({t:g}) contradicts direction ({direction}): baseline is {b:g}",
-            field="target",
-        )
+    sign, by, ty, b, t = _path_args(baseline_year, baseline, target_year, target, direction)
     observed = annual_series(years, values)
     sdg_series = observed.copy()
     if by not in sdg_series.index:
