@@ -54,6 +54,9 @@ PHASES = """() => {
     live: window.kejifuPlots.liveAt ?? window.kejifuPlots.lastDrawAt,
     charts: window.kejifuPlots.lastDrawAt, first_chart: window.kejifuPlots.firstDrawAt,
     n_charts: window.kejifuPlots.drawn, board: window.__kejifuBoardAt || null,
+    figure_bytes: Math.max(0, ...Array.from(
+      document.querySelectorAll('.kejifu-plot'),  // kejifu-plots.js keeps each figure's JSON text
+      (el) => el.__kejifuSrc ? new TextEncoder().encode(el.__kejifuSrc).length : 0)),
   };
 }"""
 BOARD_WATCH = """() => {
@@ -82,7 +85,8 @@ def load_once(ctx, url: str, timeout_ms: int = 120_000) -> dict:
     phases = page.evaluate(PHASES)
     page.wait_for_timeout(300)  # let late responses finish before counting bytes
     page.close()
-    return {"wall_s": wall, **{k: (v / 1000 if isinstance(v, (int, float)) and k != "n_charts" else v)
+    return {"wall_s": wall, **{k: (v / 1000 if isinstance(v, (int, float)) and k not in ("n_charts", "figure_bytes")
+                                   else v)
                                for k, v in phases.items()}, **sizes}
 
 
@@ -155,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("bytes transferred", cold["bytes"], med("bytes")))
     rows.append(("requests", cold["requests"], med("requests")))
     rows.append(("charts on page", cold["n_charts"], med("n_charts")))
+    rows.append(("largest figure JSON [bytes]", cold.get("figure_bytes"), med("figure_bytes")))
     print(f"{a.dashboard}: cold = first load after server start; warm = median of {len(warm)} loads "
           f"({a.profile} browser profile); "
           f"{os.cpu_count()} CPUs, load average now {os.getloadavg()[0]:.1f} (measurements are only "
@@ -173,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
                                       "warm": warm, "warm_median_shown_s": med("shown"),
                                       "warm_median_live_s": med("live"), "profile": a.profile,
                                       "loadavg": os.getloadavg(),
-                                      "warm_median_bytes": med("bytes")}, indent=2), encoding="utf-8")
+                                      "warm_median_bytes": med("bytes"),
+                                      "max_figure_bytes": max((r.get("figure_bytes") or 0) for r in [cold, *warm])},
+                                     indent=2), encoding="utf-8")
     return 0
 
 

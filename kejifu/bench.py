@@ -250,11 +250,34 @@ def bench_import(result: Result, tmp: Path, n_files: int = 100) -> None:
                note=f"{n_ok}/{len(paths)} files committed, {n_rows:,} rows stored")
 
 
-def bench_dashboard(result: Result, tmp: Path) -> None:
-    """The overview dashboard's time to charts drawn, by ``bench/bench_dashboard.py`` if present."""
+def plan_year_store(plan, reports: pd.DataFrame, folder: Path) -> Path | None:
+    """A workspace store with only the plan year's reports (one batch a month), for the dashboard
+    benchmark: the dashboards evaluate one plan year, and every pre-heated kernel reads every
+    stored row (0.86 M rows at province scale instead of 4.3 M). None without kejifu.store."""
+    if not _has("kejifu.store"):
+        return None
+    from .store import Store
+    year = reports[reports["month"].astype(str).str.startswith(str(plan.year))]
+    store = Store.create(folder, write_plan(plan, folder.parent / "plan-year.yaml"))
+    for month, part in year.groupby("month", observed=True, sort=True):
+        store.commit_reports(_as_text(part), source_file=f"synthetic-{month}.csv",
+                             sha256=f"synthetic-{plan.plan.id}-{month}", who="bench")
+    store.close()
+    return folder
+
+
+def bench_dashboard(result: Result, tmp: Path, workspace: Path | None = None, scale: str = "") -> None:
+    """The overview dashboard's time until every chart is shown, by ``bench/bench_dashboard.py``
+    if present, on ``workspace`` (the store :func:`bench_load` wrote) or else the demo workspace.
+
+    The harness writes ``warm_median_shown_s`` (the metric: every chart on screen) and the
+    cold load's ``shown``; an older version of this function read ``warm_median_charts_s``,
+    a key the harness never wrote, so the table showed '—'."""
     from .config import repo_root
     script = Path(repo_root()) / "bench" / "bench_dashboard.py"
-    name = "overview dashboard: warm load to every chart drawn"
+    where = (f"{scale} workspace (plan year's reports)" if workspace is not None
+             else "demo workspace (county)")
+    name = f"overview dashboard on the {where}: warm load until every chart is shown"
     if not script.exists():
         result.add(name, None, note="not measured (bench/bench_dashboard.py absent)")
         return
@@ -263,12 +286,22 @@ def bench_dashboard(result: Result, tmp: Path) -> None:
         mod = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(mod)
         out = tmp / "dashboard.json"
+        args = ["--runs", "3", "--pause", "4", "--settle", "15", "--json", str(out)]
+        if workspace is not None:
+            # each kernel reads the whole store when it starts (~16 s for 0.86 M rows on 2 cores):
+            # one pre-heated kernel per dashboard, time for the pool to fill and to refill between loads
+            args = ["--runs", "3", "--pause", "30", "--settle", "120", "--pool-size", "1",
+                    "--json", str(out), "--workspace", str(workspace)]
         with contextlib.redirect_stdout(io.StringIO()):
-            mod.main(["--runs", "3", "--pause", "4", "--settle", "15", "--json", str(out)])
+            mod.main(args)
         import json
         data = json.loads(out.read_text(encoding="utf-8"))
-        result.add(name, data.get("warm_median_charts_s"),
-                   note=f"bench/bench_dashboard.py, demo workspace; cold {data['cold'].get('charts', float('nan')):.2f} s")
+        cold = data["cold"]
+        result.add(name, data.get("warm_median_shown_s"), goal="≤ 2 s",
+                   ok=(data["warm_median_shown_s"] <= 2.0) if data.get("warm_median_shown_s") is not None else None,
+                   note=f"bench/bench_dashboard.py; wall clock (browser); cold {cold.get('shown') or float('nan'):.2f} s; "
+                        f"warm live {data.get('warm_median_live_s') or float('nan'):.2f} s; "
+                        f"largest figure JSON {data.get('max_figure_bytes', 0) / 1e3:,.0f} kB")
     except Exception as exc:  # noqa: BLE001 - a browser harness may be missing; the table says so
         result.add(name, None, note=f"not measured ({type(exc).__name__}: {str(exc)[:80]})")
 
@@ -330,19 +363,24 @@ def run(scale: str = "province", *, repeat: int = 3, seed: int = 0, dashboard: b
                    goal=f"≤ {GOALS['peak_memory_4m_gb']:g} GB" if big else "",
                    ok=(peak_gb <= GOALS["peak_memory_4m_gb"]) if big else None,
                    note=f"data set {n:,} rows; measured before the store step")
+        ws_path = None  # a store of the plan year's reports: the dashboard is measured on it
         if store:
             say("workspace store")
             loaded = bench_load(result, plan, reports, tmp, repeat)
             del loaded
+            if dashboard:
+                say("workspace store of the plan year, for the dashboard")
+                ws_path = plan_year_store(plan, reports, tmp / "ws-year")
             result.add("peak memory after loading the workspace store (ru_maxrss)", peak_rss_gb(), unit="GB",
                        note="Store.reports() materialises every column of every row")
         say("imports")
         bench_import(result, tmp, n_files)
         if dashboard:
             say("dashboard")
-            bench_dashboard(result, tmp)
+            bench_dashboard(result, tmp, ws_path, scale)
         else:
-            result.add("overview dashboard: warm load to every chart drawn", None, note="not measured (--no-dashboard)")
+            result.add("overview dashboard: warm load until every chart is shown", None,
+                       note="not measured (--no-dashboard)")
         result.add("peak memory of the whole run (ru_maxrss)", peak_rss_gb(), unit="GB")
         result.machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     return result

@@ -42,6 +42,10 @@ PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 #: Mime type of a board's first view as plain HTML, shipped next to the widget view in the
 #: notebook output; the ``kejifu`` Voila template shows it before the widgets are live.
 PRERENDER_MIME = "application/vnd.kejifu.prerender+html"
+#: The most orgs a per-org chart shows (the furthest behind); a note says how many there are.
+MAX_ORGS = 30
+#: The most town names the freshness line lists (it always gives the count).
+MAX_NAMES = 30
 
 
 # ----- the workspace -----------------------------------------------------------------------------
@@ -185,8 +189,10 @@ def freshness_html(ws, month: str, lang: str) -> str:
     plan = ws.plan
     parts = [t("dash.latest_report", lang, month=month_label(latest, lang) if latest else "—")]
     if missing:
-        names = "、".join(plan.org_name(o, lang) for o in missing) if lang == "zh" else ", ".join(
-            plan.org_name(o, lang) for o in missing)
+        sep = "、" if lang == "zh" else ", "
+        names = sep.join(plan.org_name(o, lang) for o in missing[:MAX_NAMES])
+        if len(missing) > MAX_NAMES:
+            names += sep + "…"
         parts.append(t("dash.not_reported", lang, month=month_label(month, lang), n=len(missing), towns=names))
     else:
         parts.append(t("dash.all_reported", lang, month=month_label(month, lang)))
@@ -342,6 +348,32 @@ class Board:
             self._cache[key] = self.ws.status(self.as_of, lang=self.lang)
         return self._cache[key]
 
+    def units(self) -> list[str] | None:
+        """The orgs a per-org chart lists: the level below the plan's root when that level is
+        not the reporting one (the cities of a province plan, the counties of a city plan);
+        None for a county plan, whose charts list every reporting org as before. A root with a
+        single child (a city plan for one county) is looked through."""
+        plan = self.ws.plan
+        kids = plan.children(plan.root().id)
+        while len(kids) == 1:
+            kids = plan.children(kids[0].id)
+        if not any(plan.children(o.id) for o in kids):
+            return None
+        return [o.id for o in kids]
+
+    def org_status(self) -> pd.DataFrame:
+        """The status frame the per-org charts use: :meth:`status` for a county plan; for a plan
+        with levels between the root and the towns, the total and the :meth:`units`, rolled up
+        from the towns (:func:`kejifu.status.status` with ``rollup=True``) — not every town."""
+        units = self.units()
+        if units is None:
+            return self.status()
+        key = ("rollup", self.month, self.lang)
+        if key not in self._cache:
+            st = self.ws.status(self.as_of, rollup=True, lang=self.lang)
+            self._cache[key] = st[st["org"].isin([status_mod.ALL, *units])].reset_index(drop=True)
+        return self._cache[key]
+
     def totals(self) -> pd.DataFrame:
         f = status_mod.totals(self.status())
         if self.group:
@@ -417,6 +449,19 @@ def _section(title: str, inner: str) -> str:
     return f'<section><h2>{esc(title)}</h2>{inner}</section>'
 
 
+def _cap(rows: pd.DataFrame, lang: str, score: pd.Series | None = None) -> tuple[pd.DataFrame, str]:
+    """At most :data:`MAX_ORGS` orgs of ``rows`` (a status frame without the total): those with the
+    lowest ``score`` (default: completion ÷ time progress), and a note when some were left out."""
+    orgs = list(dict.fromkeys(rows["org"]))
+    if len(orgs) <= MAX_ORGS:
+        return rows, ""
+    if score is None:
+        score = pd.Series(charts.relative(rows), index=rows.index).groupby(rows["org"]).mean()
+    keep = set(score.reindex(orgs).fillna(-np.inf).sort_values(kind="stable").index[:MAX_ORGS])
+    note = f'<p class="kejifu-note">{esc(t("dash.capped", lang, n=len(orgs), shown=MAX_ORGS))}</p>'
+    return rows[rows["org"].isin(keep)], note
+
+
 # ----- the four dashboards -----------------------------------------------------------------------
 
 def _render_overview(b: Board) -> list[str]:
@@ -460,10 +505,11 @@ def _render_detail(b: Board) -> list[str]:
     opts = [v for _, v in _target_options(b)]
     target = b.pick if b.pick in opts else (opts[0] if opts else plan.targets[0].id)
     tg = plan.target(target)
-    st = b.status()
+    st = b.org_status()
     rows = st[st["target"] == target]
     total = rows[rows["org"] == status_mod.ALL]
-    per_org = rows[rows["org"] != status_mod.ALL].copy()
+    per_org, note = _cap(rows[rows["org"] != status_mod.ALL], lang)
+    per_org = per_org.copy()
     per_org["name"] = [plan.org_name(o, lang) for o in per_org["org"]]
     series = _series(b, target)
     traj = charts.trajectory(series, plan, target, projection=_projection(b), lang=lang)
@@ -478,7 +524,7 @@ def _render_detail(b: Board) -> list[str]:
     out = [_section(tg.label(lang), cards_html(total, plan, lang) if not total.empty else ""),
            _section(t("dash.trajectory", lang), figure_html(traj))]
     if towns_fig is not None:
-        out.append(_section(t("dash.by_org", lang), figure_html(towns_fig)))
+        out.append(_section(t("dash.by_org", lang), note + figure_html(towns_fig)))
     out.append(_section(t("dash.table", lang), table_html(table, cols) if not table.empty else
                         esc(t("dash.no_rows", lang))))
     return out
@@ -499,25 +545,31 @@ def _group_targets(b: Board) -> list[str] | None:
 
 
 def _town_options(b: Board) -> list[tuple[str, str]]:
-    return [(b.ws.plan.org_name(o.id, b.lang), o.id) for o in b.ws.plan.towns()]
+    units = b.units()
+    ids = units if units is not None else [o.id for o in b.ws.plan.towns()]
+    return [(b.ws.plan.org_name(o, b.lang), o) for o in ids]
 
 
 def _render_towns(b: Board) -> list[str]:
     lang, plan = b.lang, b.ws.plan
-    st = b.status()
+    st = b.org_status()
+    units = b.units()
     targets = _group_targets(b)
     alloc = st[st["allocation"].notna() & (st["org"] != status_mod.ALL)]
     if targets is not None:
         alloc = alloc[alloc["target"].isin(targets)]
-    heat = charts.heatmap(alloc, plan, lang) if not alloc.empty else None
-    rank = charts.ranking(alloc, plan, lang) if not alloc.empty else None
-    town = b.pick or (plan.towns()[0].id if plan.towns() else "")
+    note = ""
+    if not alloc.empty:
+        alloc, note = _cap(alloc, lang, charts.town_relative(alloc, plan, orgs=units).set_index("org")["relative"])
+    heat = charts.heatmap(alloc, plan, lang, orgs=units) if not alloc.empty else None
+    rank = charts.ranking(alloc, plan, lang, orgs=units) if not alloc.empty else None
+    town = b.pick or (_town_options(b)[0][1] if _town_options(b) else "")
     mine = st[(st["org"] == town) & st["allocation"].notna()]
     if b.group:
         mine = mine[mine["group"] == b.group]
     return [
-        _section(t("dash.heatmap", lang), figure_html(heat) if heat is not None else esc(t("dash.no_rows", lang))),
-        _section(t("dash.ranking", lang), figure_html(rank) if rank is not None else esc(t("dash.no_rows", lang))),
+        _section(t("dash.heatmap", lang), note + figure_html(heat) if heat is not None else esc(t("dash.no_rows", lang))),
+        _section(t("dash.ranking", lang), note + figure_html(rank) if rank is not None else esc(t("dash.no_rows", lang))),
         _section(t("dash.scorecard", lang, town=plan.org_name(town, lang)),
                  cards_html(mine, plan, lang) if not mine.empty else esc(t("dash.no_rows", lang))),
     ]
@@ -542,7 +594,7 @@ def _render_hightech(b: Board) -> list[str]:
         return [esc(t("dash.no_rows", lang))]
     target = b.pick if b.pick in opts else opts[0]
     tg = plan.target(target)
-    st = b.status()
+    st = b.org_status()
     total = st[(st["target"] == target) & (st["org"] == status_mod.ALL)]
     num_unit, den_unit = plan.measure_unit(tg.numerator), plan.measure_unit(tg.denominator)
     summary = ""
@@ -562,7 +614,10 @@ def _render_hightech(b: Board) -> list[str]:
     # Who makes up the numerator: the target tracking the numerator measure, per org (e.g. enterprises).
     feeders = [x.id for x in plan.targets if x.kind != "share" and x.measures[0] == tg.numerator]
     rows = st[st["target"].isin(feeders) & (st["org"] != status_mod.ALL)].copy()
+    note = ""
     if not rows.empty:
+        rows, note = _cap(rows, lang)
+        rows = rows.copy()
         rows["name"] = [plan.org_name(o, lang) for o in rows["org"]]
         whole = float(total.iloc[0]["numerator"]) if not total.empty else math.nan
         table = rows.assign(
@@ -575,7 +630,7 @@ def _render_hightech(b: Board) -> list[str]:
                 "alloc_f": t("dash.allocation", lang), "comp_f": t("dash.completion", lang),
                 "part_f": t("dash.part_of_numerator", lang), "status_label": t("dash.status", lang)}
         out.append(_section(t("dash.by_enterprise", lang, name=_measure_title(plan, tg.numerator, lang)),
-                            figure_html(charts.bullet(rows, plan, lang)) + table_html(table, cols)))
+                            note + figure_html(charts.bullet(rows, plan, lang)) + table_html(table, cols)))
     return out
 
 
