@@ -637,22 +637,24 @@ class Store:
                 out[(org, measure, month)] = (int(rev), float(value), note)
         return out
 
-    def _latest_reports_stmt(self):
+    def _latest_reports_stmt(self, years: tuple[int, int] | None = None):
         t = reports_t
-        latest = (sa.select(t.c.org, t.c.measure, t.c.month, sa.func.max(t.c.revision).label("revision"))
-                  .group_by(t.c.org, t.c.measure, t.c.month).subquery("latest"))
+        latest = sa.select(t.c.org, t.c.measure, t.c.month, sa.func.max(t.c.revision).label("revision"))
+        if years is not None:  # 'YYYY-MM' texts sort by date, so a range is two comparisons
+            latest = latest.where(t.c.month >= f"{years[0]:04d}-01", t.c.month <= f"{years[1]:04d}-12")
+        latest = latest.group_by(t.c.org, t.c.measure, t.c.month).subquery("latest")
         return (sa.select(*[t.c[c] for c in REPORT_COLUMNS])
                 .join(latest, sa.and_(t.c.org == latest.c.org, t.c.measure == latest.c.measure,
                                       t.c.month == latest.c.month, t.c.revision == latest.c.revision)))
 
-    def reports(self) -> pd.DataFrame:
-        """The latest revision of every org × measure × month.
+    def reports(self, years: tuple[int, int] | None = None) -> pd.DataFrame:
+        """The latest revision of every org × measure × month (of the ``years`` range, inclusive).
 
         Columns ``org, measure, month ('YYYY-MM'), value [measure unit, year-to-date], unit,
         note, revision, batch_id, source_file, imported_at, imported_by``.
         """
         t = reports_t
-        stmt = self._latest_reports_stmt().order_by(t.c.measure, t.c.org, t.c.month)
+        stmt = self._latest_reports_stmt(years).order_by(t.c.measure, t.c.org, t.c.month)
         df = self._frame(stmt, REPORT_COLUMNS,
                          categorical=("org", "measure", "month", "unit", "source_file", "imported_by"))
         df["value"] = df["value"].astype(float)

@@ -126,3 +126,14 @@ def test_filed_reports_leave_out_register_counts_so_a_silent_town_is_seen(ws_pat
         assert ("jiehu", "2005-02") in set(zip(ws.reports["org"], ws.reports["month"]))  # via its register
         latest, missing = freshness(ws, "2005-02")
         assert latest == "2005-02" and "jiehu" in missing and "hutou" not in missing
+
+
+def test_the_workspace_reads_only_the_plan_year_and_the_year_before(ws_path):
+    store = Store.open(ws_path)
+    store.commit_reports(pd.DataFrame({"org": ["hutou"] * 3, "measure": "mushroom_area",
+                                       "month": ["2003-12", "2004-06", "2006-01"], "value": [1.0, 2.0, 3.0]}),
+                         source_file="other-years.csv", sha256="oy")
+    assert len(store.reports()) == 6 and len(store.reports(years=(2004, 2005))) == 4
+    store.close()
+    with open_workspace(ws_path) as ws:
+        assert set(ws.filed["month"]) == {"2004-06", "2005-01", "2005-02"}
