@@ -23,7 +23,6 @@ Specialists (科技特派员) are not kept here: they are register items of kind
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +32,7 @@ import sqlalchemy as sa
 
 from . import deputies as dep
 from .errors import StoreError
+from .store import sha256_text
 
 metadata = sa.MetaData()
 
@@ -307,19 +307,8 @@ def commit(store: Any, data: dep.DeputyData, *, source_file: str = "", sha256: s
     if len(data.specialists):
         items = dep.specialist_register_items(data.specialists)
         # the store refuses a second batch with the same (kind, sha256): without a file hash, hash the content
-        digest = sha256 or hashlib.sha256(items.to_json(orient="records", date_format="iso",
-                                                        force_ascii=False).encode("utf-8")).hexdigest()
+        digest = sha256 or sha256_text(items.to_json(orient="records", date_format="iso", force_ascii=False))
         result = store.commit_register_items(items, kind=dep.SPECIALIST_KIND, source_file=source_file,
                                              sha256=digest, who=who, imported_at=recorded_at)
-        added["specialists"] = _count(result, len(items))
+        added["specialists"] = result.rows_added
     return added
-
-
-def _count(result: Any, default: int) -> int:
-    for attr in ("rows_added", "added"):
-        v = getattr(result, attr, None)
-        if isinstance(v, int):
-            return v
-    if isinstance(result, int):
-        return result
-    return default

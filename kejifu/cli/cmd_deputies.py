@@ -15,7 +15,6 @@ import datetime as dt
 import getpass
 import json
 import math
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -24,7 +23,7 @@ from .. import deputies as dep
 from .. import deputies_io, deputies_store
 from ..errors import UsageError
 from ..i18n import both, t
-from .cmd_status import parse_as_of
+from .cmd_status import _pad, _width, parse_as_of
 
 
 def register(subparsers) -> None:
@@ -129,10 +128,6 @@ def to_json(summary: dict, data: dep.DeputyData, synthetic: bool) -> str:
     return json.dumps(out, ensure_ascii=False, indent=2)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _cell(col: str, v, plan, lang: str) -> str:
     v = _plain(v)
     if v is None:
@@ -164,9 +159,9 @@ def table_text(frame: pd.DataFrame, columns: list[str], plan, lang: str) -> str:
              t(f"deputies.state.{c}", lang) if f"deputies.state.{c}" in _keys() else c for c in columns]
     rows = [[_cell(c, r[c], plan, lang) for c in columns] for r in frame.to_dict("records")]
     widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(heads)]
-    lines = ["  ".join(h + " " * (w - _width(h)) for h, w in zip(heads, widths))]
+    lines = ["  ".join(_pad(h, w) for h, w in zip(heads, widths))]
     for r in rows:
-        lines.append("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)))
+        lines.append("  ".join(_pad(c, w) for c, w in zip(r, widths)))
     return "\n".join(x.rstrip() for x in lines)
 
 

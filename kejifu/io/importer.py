@@ -10,7 +10,6 @@ are independent units: one refused file does not stop the others.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 import sys
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ import pandas as pd
 
 from ..errors import KejifuError, Problem, ReportImportError, StoreError
 from ..plan import Plan
+from ..store import sha256_text
 from . import reading
 from .reading import read_table
 from .validate import Checked, validate_table
@@ -41,9 +41,8 @@ def default_who() -> str:
         return "unknown"
 
 
-def sha256_of(data: bytes) -> str:
-    """Hex sha256 of a file's bytes (the store's duplicate-file key)."""
-    return hashlib.sha256(data).hexdigest()
+#: Hex sha256 of a file's bytes (the store's duplicate-file key).
+sha256_of = sha256_text
 
 
 @dataclass
