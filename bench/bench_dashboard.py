@@ -35,11 +35,17 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from kejifu import serve
+from kejifu.web import serve
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 DRAWN = """() => {
   const k = window.kejifuPlots;  // (liveAt is undefined with templates older than the static first view)
   return k && k.liveAt !== null && document.querySelectorAll('.kejifu-plot').length > 0
@@ -85,24 +91,38 @@ def load_once(ctx, url: str, timeout_ms: int = 120_000) -> dict:
     phases = page.evaluate(PHASES)
     page.wait_for_timeout(300)  # let late responses finish before counting bytes
     page.close()
-    return {"wall_s": wall, **{k: (v / 1000 if isinstance(v, (int, float)) and k not in ("n_charts", "figure_bytes")
-                                   else v)
-                               for k, v in phases.items()}, **sizes}
+    return {
+        "wall_s": wall,
+        **{
+            k: (v / 1000 if isinstance(v, (int, float)) and k not in ("n_charts", "figure_bytes") else v)
+            for k, v in phases.items()
+        },
+        **sizes,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7, help="warm loads (median reported)")
-    ap.add_argument("--pause", type=float, default=8.0,
-                    help="seconds between loads, so the kernel pool refills [s]")
-    ap.add_argument("--settle", type=float, default=25.0,
-                    help="seconds to wait after the server answers, so the pool is pre-heated [s]")
+    ap.add_argument(
+        "--pause", type=float, default=8.0, help="seconds between loads, so the kernel pool refills [s]"
+    )
+    ap.add_argument(
+        "--settle",
+        type=float,
+        default=25.0,
+        help="seconds to wait after the server answers, so the pool is pre-heated [s]",
+    )
     ap.add_argument("--pool-size", type=int, default=2)
     ap.add_argument("--dashboard", default="01_总览.ipynb")
     ap.add_argument("--workspace", type=Path, help="existing workspace (default: a fresh demo)")
     ap.add_argument("--json", type=Path, help="write the results as JSON here")
-    ap.add_argument("--profile", choices=("persistent", "incognito"), default="persistent",
-                    help="browser profile: on disk (HTTP + code cache, like a real browser) or in memory")
+    ap.add_argument(
+        "--profile",
+        choices=("persistent", "incognito"),
+        default="persistent",
+        help="browser profile: on disk (HTTP + code cache, like a real browser) or in memory",
+    )
     a = ap.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -111,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         ws = a.workspace
         if ws is None:
             from kejifu.demo import build_demo
+
             ws = build_demo(Path(tmp) / "ws")
         port = serve.free_port()
         opts = serve.ServeOptions(port=port, pool_size=a.pool_size)
@@ -126,8 +147,11 @@ def main(argv: list[str] | None = None) -> int:
             with sync_playwright() as p:
                 if a.profile == "persistent":
                     ctx = p.chromium.launch_persistent_context(
-                        str(Path(tmp) / "profile"), executable_path=CHROMIUM, args=ARGS,
-                        viewport={"width": 1280, "height": 900})
+                        str(Path(tmp) / "profile"),
+                        executable_path=CHROMIUM,
+                        args=ARGS,
+                        viewport={"width": 1280, "height": 900},
+                    )
                 else:
                     browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -150,37 +174,58 @@ def main(argv: list[str] | None = None) -> int:
         return statistics.median(vals) if vals else None
 
     rows = [("server answers after start [s]", server_up, None)]
-    keys = [("html", "HTML received"), ("dcl", "DOMContentLoaded"), ("load", "load event"),
-            ("board", "widgets on screen"), ("first_chart", "first chart drawn"),
-            ("shown", "every chart shown (the metric)"), ("live", "widgets live (interactive)"),
-            ("wall_s", "wall clock to widgets live")]
+    keys = [
+        ("html", "HTML received"),
+        ("dcl", "DOMContentLoaded"),
+        ("load", "load event"),
+        ("board", "widgets on screen"),
+        ("first_chart", "first chart drawn"),
+        ("shown", "every chart shown (the metric)"),
+        ("live", "widgets live (interactive)"),
+        ("wall_s", "wall clock to widgets live"),
+    ]
     for k, label in keys:
         rows.append((f"{label} [s]", cold.get(k), med(k)))
     rows.append(("bytes transferred", cold["bytes"], med("bytes")))
     rows.append(("requests", cold["requests"], med("requests")))
     rows.append(("charts on page", cold["n_charts"], med("n_charts")))
     rows.append(("largest figure JSON [bytes]", cold.get("figure_bytes"), med("figure_bytes")))
-    print(f"{a.dashboard}: cold = first load after server start; warm = median of {len(warm)} loads "
-          f"({a.profile} browser profile); "
-          f"{os.cpu_count()} CPUs, load average now {os.getloadavg()[0]:.1f} (measurements are only "
-          f"meaningful on an otherwise idle machine)")
+    print(
+        f"{a.dashboard}: cold = first load after server start; warm = median of {len(warm)} loads "
+        f"({a.profile} browser profile); "
+        f"{os.cpu_count()} CPUs, load average now {os.getloadavg()[0]:.1f} (measurements are only "
+        f"meaningful on an otherwise idle machine)"
+    )
     print(f"{'':38s}{'cold':>12s}{'warm':>12s}")
     for label, c, w in rows:
+
         def f(v):
             if v is None:
                 return ""
             if isinstance(v, float) and v < 1000:
                 return f"{v:.2f}"
             return f"{int(v):,}"
+
         print(f"{label:38s}{f(c):>12s}{f(w):>12s}")
     if a.json:
-        a.json.write_text(json.dumps({"dashboard": a.dashboard, "server_up_s": server_up, "cold": cold,
-                                      "warm": warm, "warm_median_shown_s": med("shown"),
-                                      "warm_median_live_s": med("live"), "profile": a.profile,
-                                      "loadavg": os.getloadavg(),
-                                      "warm_median_bytes": med("bytes"),
-                                      "max_figure_bytes": max((r.get("figure_bytes") or 0) for r in [cold, *warm])},
-                                     indent=2), encoding="utf-8")
+        a.json.write_text(
+            json.dumps(
+                {
+                    "dashboard": a.dashboard,
+                    "server_up_s": server_up,
+                    "cold": cold,
+                    "warm": warm,
+                    "warm_median_shown_s": med("shown"),
+                    "warm_median_live_s": med("live"),
+                    "profile": a.profile,
+                    "loadavg": os.getloadavg(),
+                    "warm_median_bytes": med("bytes"),
+                    "max_figure_bytes": max((r.get("figure_bytes") or 0) for r in [cold, *warm]),
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3 (ipykernel)
 #     language: python
@@ -20,7 +22,7 @@
 # - 输出 / outputs: none; this dashboard never writes
 
 # %%
-from kejifu import dashboard
+from kejifu.web import board as dashboard
 
 # %%
 board = dashboard.towns()

@@ -91,15 +91,25 @@ def target_sentence(plan: Plan, row: pd.Series, lang: str = "zh", *, as_of: bool
         if base is not None:
             diff = round(actual - base, 2)
             key = "reviews.b.share" if diff >= 0 else "reviews.b.share_down"
-            text = t(key, lang, title=title, value=value,
-                     diff=format_value(abs(diff), "百分点", lang), target=target_text)
+            text = t(
+                key,
+                lang,
+                title=title,
+                value=value,
+                diff=format_value(abs(diff), "百分点", lang),
+                target=target_text,
+            )
         else:
             text = t("reviews.b.share_plain", lang, title=title, value=value, target=target_text)
         if code in ("achieved", "stretch_achieved"):
             return prefix + text + sep + t("reviews.b.achieved", lang)
         short = float(row["target_value"]) - actual
-        return prefix + text + sep + t("reviews.b.share_short", lang,
-                                       gap=format_value(round(abs(short), 2), "百分点", lang))
+        return (
+            prefix
+            + text
+            + sep
+            + t("reviews.b.share_short", lang, gap=format_value(round(abs(short), 2), "百分点", lang))
+        )
     value = format_value(actual, tg.unit, lang)
     completion = float(row["completion"])
     text = t("reviews.b.cum", lang, title=title, value=value, pct=_pct(completion, lang))
@@ -120,14 +130,23 @@ def target_sentence(plan: Plan, row: pd.Series, lang: str = "zh", *, as_of: bool
 
 def laggard_sentence(plan: Plan, frame: pd.DataFrame, target_id: str, lang: str = "zh") -> str | None:
     """``分乡镇看，甲镇、乙镇的…进度严重滞后`` for the orgs far behind on ``target_id``, or ``None``."""
-    f = frame[(frame["target"] == target_id) & (frame["org"] != status_mod.ALL) & (frame["status"] == "far_behind")]
+    f = frame[
+        (frame["target"] == target_id) & (frame["org"] != status_mod.ALL) & (frame["status"] == "far_behind")
+    ]
     if f.empty:
         return None
     names = t("reviews.b.list_sep", lang).join(plan.org_name(o, lang) for o in f["org"])
     kinds = {plan.org_index[o].kind if o in plan.org_index else "" for o in f["org"]}
-    by = ("reviews.b.by_town" if kinds <= {"town", "subdistrict"}
-          else "reviews.b.by_enterprise" if kinds == {"enterprise"} else "reviews.b.by_org")
-    return t("reviews.b.laggards", lang, by=t(by, lang), names=names, title=plan.target(target_id).label(lang))
+    by = (
+        "reviews.b.by_town"
+        if kinds <= {"town", "subdistrict"}
+        else "reviews.b.by_enterprise"
+        if kinds == {"enterprise"}
+        else "reviews.b.by_org"
+    )
+    return t(
+        "reviews.b.laggards", lang, by=t(by, lang), names=names, title=plan.target(target_id).label(lang)
+    )
 
 
 def _heading(i: int, label: str, lang: str) -> str:
@@ -137,7 +156,9 @@ def _heading(i: int, label: str, lang: str) -> str:
     return f"{i + 1}. {label}"
 
 
-def paragraphs(plan: Plan, frame: pd.DataFrame, lang: str = "zh", *, laggards: bool = True) -> list[Paragraph]:
+def paragraphs(
+    plan: Plan, frame: pd.DataFrame, lang: str = "zh", *, laggards: bool = True
+) -> list[Paragraph]:
     """The bulletin body: one :class:`Paragraph` per target group, from a status frame.
 
     Groups follow ``plan.plan.groups``; targets without a declared group come last.
@@ -205,8 +226,14 @@ def half_year_sentence(half: pd.DataFrame, lang: str = "zh") -> str:
 def grades_sentence(totals: pd.DataFrame, lang: str = "zh") -> str:
     """Counts of orgs per grade (from :func:`kejifu.scoring.assess` totals)."""
     vc = totals["grade"].value_counts()
-    return t("reviews.b.grades", lang, excellent=int(vc.get("excellent", 0)), good=int(vc.get("good", 0)),
-             pass_=int(vc.get("pass", 0)), fail=int(vc.get("fail", 0)))
+    return t(
+        "reviews.b.grades",
+        lang,
+        excellent=int(vc.get("excellent", 0)),
+        good=int(vc.get("good", 0)),
+        pass_=int(vc.get("pass", 0)),
+        fail=int(vc.get("fail", 0)),
+    )
 
 
 def text(plan: Plan, frame: pd.DataFrame, lang: str = "zh") -> str:

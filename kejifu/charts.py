@@ -22,7 +22,6 @@ as ``customdata`` with one ``hovertemplate`` per trace, WebGL traces for long se
 from __future__ import annotations
 
 import html
-
 import math
 import textwrap
 from functools import lru_cache
@@ -40,8 +39,9 @@ from .palette import line_palette, status_color
 from .plan import Plan
 from .status import ALL, STATUSES
 
-FONT_FAMILY = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
-               '"Microsoft YaHei", sans-serif')
+FONT_FAMILY = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+)
 
 #: plotly.js config for every figure: ``fig.show(config=FIG_CONFIG)`` / :func:`to_html`.
 FIG_CONFIG = {"displaylogo": False, "responsive": True}
@@ -50,21 +50,25 @@ FIG_CONFIG = {"displaylogo": False, "responsive": True}
 WEBGL_THRESHOLD = 1000
 
 #: A small template (the built-in ones add ~10 kB of JSON to every figure).
-TEMPLATE = go.layout.Template(layout=dict(
-    font=dict(family=FONT_FAMILY, size=13, color="#222222"),
-    paper_bgcolor="#FFFFFF",
-    plot_bgcolor="#FFFFFF",
-    hoverlabel=dict(font=dict(family=FONT_FAMILY)),
-    xaxis=dict(gridcolor="#EEEEEE", zerolinecolor="#CCCCCC", linecolor="#CCCCCC", automargin=True),
-    yaxis=dict(gridcolor="#EEEEEE", zerolinecolor="#CCCCCC", linecolor="#CCCCCC", automargin=True),
-    legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
-    margin=dict(l=10, r=10, t=90, b=10),
-    title=dict(x=0.01, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=14),
-               font=dict(size=16)),
-))
+TEMPLATE = go.layout.Template(
+    layout=dict(
+        font=dict(family=FONT_FAMILY, size=13, color="#222222"),
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+        xaxis=dict(gridcolor="#EEEEEE", zerolinecolor="#CCCCCC", linecolor="#CCCCCC", automargin=True),
+        yaxis=dict(gridcolor="#EEEEEE", zerolinecolor="#CCCCCC", linecolor="#CCCCCC", automargin=True),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
+        margin=dict(l=10, r=10, t=90, b=10),
+        title=dict(
+            x=0.01, xanchor="left", yref="container", y=1, yanchor="top", pad=dict(t=14), font=dict(size=16)
+        ),
+    )
+)
 
 
 # ----- formatting -------------------------------------------------------------------------------
+
 
 def _finite(v) -> bool:
     try:
@@ -164,7 +168,7 @@ def _wrap(label: str, lang: str, width: int | None = None) -> str:
     """Break a long axis label into lines joined by ``<br>``."""
     if lang == "zh":
         width = width or 8
-        return "<br>".join(label[i:i + width] for i in range(0, len(label), width)) or label
+        return "<br>".join(label[i : i + width] for i in range(0, len(label), width)) or label
     return "<br>".join(textwrap.wrap(label, width or 18)) or label
 
 
@@ -184,11 +188,17 @@ def _status_legend(fig: go.Figure, codes, lang: str) -> None:
     present = set(c for c in codes if isinstance(c, str))
     for code in STATUSES:
         if code in present:
-            fig.add_trace(go.Scatter(
-                x=[None], y=[None], mode="markers", name=t(f"status.{code}", lang),
-                marker=dict(symbol="square", size=12, color=status_color(code)),
-                hoverinfo="skip", showlegend=True,
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    name=t(f"status.{code}", lang),
+                    marker=dict(symbol="square", size=12, color=status_color(code)),
+                    hoverinfo="skip",
+                    showlegend=True,
+                )
+            )
 
 
 def to_html(fig: go.Figure, *, div_id: str | None = None) -> str:
@@ -197,6 +207,7 @@ def to_html(fig: go.Figure, *, div_id: str | None = None) -> str:
 
 
 # ----- bullet -----------------------------------------------------------------------------------
+
 
 def _row_labels(f: pd.DataFrame, plan: Plan, lang: str) -> list[str]:
     targets, orgs = f["target"].astype(str), f["org"].astype(str)
@@ -209,8 +220,9 @@ def _row_labels(f: pd.DataFrame, plan: Plan, lang: str) -> list[str]:
     return out
 
 
-def bullet(status: pd.Series | pd.DataFrame, plan: Plan, lang: str = "zh", *,
-           normalise: bool | None = None) -> go.Figure:
+def bullet(
+    status: pd.Series | pd.DataFrame, plan: Plan, lang: str = "zh", *, normalise: bool | None = None
+) -> go.Figure:
     """Bullet bars: actual vs expected by now vs target vs stretch, one bar per status row.
 
     ``status`` is a status-frame row (Series) or frame (:func:`kejifu.status.status`).
@@ -223,12 +235,18 @@ def bullet(status: pd.Series | pd.DataFrame, plan: Plan, lang: str = "zh", *,
     n = len(f)
     if normalise is None:
         normalise = n > 1
-    num = lambda c: pd.to_numeric(f[c], errors="coerce").to_numpy(dtype=float) if c in f else np.full(n, np.nan)  # noqa: E731
+    num = lambda c: (
+        pd.to_numeric(f[c], errors="coerce").to_numpy(dtype=float) if c in f else np.full(n, np.nan)
+    )  # noqa: E731
     actual, target_value, stretch = num("actual"), num("target_value"), num("stretch")
     completion, expected, baseline = num("completion"), num("expected"), num("baseline")
     kind = f["kind"].to_numpy() if "kind" in f else np.full(n, "cumulative")
     unit = f["unit"].fillna("").astype(str).to_numpy() if "unit" in f else np.full(n, "")
-    codes = f["status"].where(f["status"].notna(), "no_data").to_numpy() if "status" in f else np.full(n, "no_data")
+    codes = (
+        f["status"].where(f["status"].notna(), "no_data").to_numpy()
+        if "status" in f
+        else np.full(n, "no_data")
+    )
     base = np.where(np.isin(kind, ["share", "level"]) & ~np.isnan(baseline), baseline, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         expected_value = base + expected * (target_value - base)
@@ -251,57 +269,109 @@ def bullet(status: pd.Series | pd.DataFrame, plan: Plan, lang: str = "zh", *,
     status_s = [_status_label(c, lang) for c in codes]
     stale = f["stale"].fillna(False).astype(bool).to_numpy() if "stale" in f else np.zeros(n, bool)
     status_s = [s + (t("charts.stale", lang) if st else "") for s, st in zip(status_s, stale)]
-    bar_text = [a if not normalise or not _finite(c) else f"{a}（{p}）" if lang == "zh" else f"{a} ({p})"
-                for a, c, p in zip(actual_s, completion, completion_s)]
+    bar_text = [
+        a if not normalise or not _finite(c) else f"{a}（{p}）" if lang == "zh" else f"{a} ({p})"
+        for a, c, p in zip(actual_s, completion, completion_s)
+    ]
 
     title = t("charts.bullet_title", lang, as_of=as_of_text(_frame_month(f), lang))
     fig = _figure(title, barmode="overlay", height=max(220, 90 + 46 * n), bargap=0.35)
     if np.isfinite(x_stretch).any():
-        fig.add_trace(go.Bar(
-            name=t("charts.stretch", lang), orientation="h", y=y, x=x_stretch, width=0.8,
-            marker=dict(color=line_palette["background_stretch"], line=dict(color=line_palette["stretch"], width=1)),
-            customdata=np.column_stack([labels, stretch_s]),
-            hovertemplate=f"%{{customdata[0]}}<br>{t('charts.stretch', lang)}{_sep(lang)}%{{customdata[1]}}<extra></extra>",
-        ))
-    fig.add_trace(go.Bar(
-        name=t("charts.target", lang), orientation="h", y=y, x=x_target, width=0.8,
-        marker=dict(color=line_palette["background"]),
-        customdata=np.column_stack([labels, target_s]),
-        hovertemplate=f"%{{customdata[0]}}<br>{t('charts.target', lang)}{_sep(lang)}%{{customdata[1]}}<extra></extra>",
-    ))
-    hover = "<br>".join([
-        "<b>%{customdata[0]}</b>",
-        f"{t('charts.actual', lang)}{_sep(lang)}%{{customdata[1]}}",
-        f"{t('charts.expected', lang)}{_sep(lang)}%{{customdata[2]}}{_open(lang)}{t('charts.expected_share', lang)} %{{customdata[6]}}{_close(lang)}",
-        f"{t('charts.target', lang)}{_sep(lang)}%{{customdata[3]}}",
-        f"{t('charts.stretch', lang)}{_sep(lang)}%{{customdata[4]}}",
-        f"{t('charts.completion', lang)}{_sep(lang)}%{{customdata[5]}}",
-        f"{t('charts.status', lang)}{_sep(lang)}%{{customdata[7]}}",
-    ]) + "<extra></extra>"
-    fig.add_trace(go.Bar(
-        name=t("charts.actual", lang), orientation="h", y=y, x=x_actual, width=0.34,
-        marker=dict(color=[status_color(c) for c in codes]),
-        text=bar_text, textposition="outside", cliponaxis=False, textfont=dict(size=12),
-        constraintext="none",
-        customdata=np.column_stack([labels, actual_s, expected_s, target_s, stretch_s, completion_s,
-                                    exp_pct_s, status_s]),
-        hovertemplate=hover, showlegend=False,
-    ))
+        fig.add_trace(
+            go.Bar(
+                name=t("charts.stretch", lang),
+                orientation="h",
+                y=y,
+                x=x_stretch,
+                width=0.8,
+                marker=dict(
+                    color=line_palette["background_stretch"],
+                    line=dict(color=line_palette["stretch"], width=1),
+                ),
+                customdata=np.column_stack([labels, stretch_s]),
+                hovertemplate=f"%{{customdata[0]}}<br>{t('charts.stretch', lang)}{_sep(lang)}%{{customdata[1]}}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Bar(
+            name=t("charts.target", lang),
+            orientation="h",
+            y=y,
+            x=x_target,
+            width=0.8,
+            marker=dict(color=line_palette["background"]),
+            customdata=np.column_stack([labels, target_s]),
+            hovertemplate=f"%{{customdata[0]}}<br>{t('charts.target', lang)}{_sep(lang)}%{{customdata[1]}}<extra></extra>",
+        )
+    )
+    hover = (
+        "<br>".join(
+            [
+                "<b>%{customdata[0]}</b>",
+                f"{t('charts.actual', lang)}{_sep(lang)}%{{customdata[1]}}",
+                f"{t('charts.expected', lang)}{_sep(lang)}%{{customdata[2]}}{_open(lang)}{t('charts.expected_share', lang)} %{{customdata[6]}}{_close(lang)}",
+                f"{t('charts.target', lang)}{_sep(lang)}%{{customdata[3]}}",
+                f"{t('charts.stretch', lang)}{_sep(lang)}%{{customdata[4]}}",
+                f"{t('charts.completion', lang)}{_sep(lang)}%{{customdata[5]}}",
+                f"{t('charts.status', lang)}{_sep(lang)}%{{customdata[7]}}",
+            ]
+        )
+        + "<extra></extra>"
+    )
+    fig.add_trace(
+        go.Bar(
+            name=t("charts.actual", lang),
+            orientation="h",
+            y=y,
+            x=x_actual,
+            width=0.34,
+            marker=dict(color=[status_color(c) for c in codes]),
+            text=bar_text,
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=12),
+            constraintext="none",
+            customdata=np.column_stack(
+                [labels, actual_s, expected_s, target_s, stretch_s, completion_s, exp_pct_s, status_s]
+            ),
+            hovertemplate=hover,
+            showlegend=False,
+        )
+    )
     missing = ~np.isfinite(x_actual)
     if missing.any():
-        fig.add_trace(go.Scatter(
-            name=t("charts.no_data_text", lang), y=y[missing], x=np.zeros(int(missing.sum())), mode="text",
-            text=[t("charts.no_data_text", lang)] * int(missing.sum()), textposition="middle right",
-            textfont=dict(size=12, color=status_color("no_data")), hoverinfo="skip", showlegend=False,
-        ))
-    fig.add_trace(go.Scatter(
-        name=t("charts.expected", lang), y=y, x=x_expected, mode="markers",
-        marker=dict(symbol="line-ns", size=30, line=dict(width=3, color=line_palette["expected"]),
-                    color=line_palette["expected"]),
-        customdata=np.column_stack([labels, expected_s, exp_pct_s]),
-        hovertemplate=(f"%{{customdata[0]}}<br>{t('charts.expected', lang)}{_sep(lang)}%{{customdata[1]}}"
-                       f"{_open(lang)}%{{customdata[2]}}{_close(lang)}<extra></extra>"),
-    ))
+        fig.add_trace(
+            go.Scatter(
+                name=t("charts.no_data_text", lang),
+                y=y[missing],
+                x=np.zeros(int(missing.sum())),
+                mode="text",
+                text=[t("charts.no_data_text", lang)] * int(missing.sum()),
+                textposition="middle right",
+                textfont=dict(size=12, color=status_color("no_data")),
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            name=t("charts.expected", lang),
+            y=y,
+            x=x_expected,
+            mode="markers",
+            marker=dict(
+                symbol="line-ns",
+                size=30,
+                line=dict(width=3, color=line_palette["expected"]),
+                color=line_palette["expected"],
+            ),
+            customdata=np.column_stack([labels, expected_s, exp_pct_s]),
+            hovertemplate=(
+                f"%{{customdata[0]}}<br>{t('charts.expected', lang)}{_sep(lang)}%{{customdata[1]}}"
+                f"{_open(lang)}%{{customdata[2]}}{_close(lang)}<extra></extra>"
+            ),
+        )
+    )
     _status_legend(fig, codes, lang)
     fig.update_yaxes(tickvals=list(y), ticktext=labels, autorange="reversed", showgrid=False)
     if normalise:
@@ -314,6 +384,7 @@ def bullet(status: pd.Series | pd.DataFrame, plan: Plan, lang: str = "zh", *,
 
 # ----- trajectory ---------------------------------------------------------------------------------
 
+
 def _own_target(plan: Plan, target_id: str, org: str) -> tuple[float, float]:
     """(target, stretch) of ``org`` for ``target_id`` [target unit]: the plan's for the total,
     the allocation for a town's cumulative target."""
@@ -325,9 +396,16 @@ def _own_target(plan: Plan, target_id: str, org: str) -> tuple[float, float]:
     return goal, stretch
 
 
-def trajectory(series: pd.DataFrame, plan: Plan, target_id: str, *, org: str = ALL,
-               projection: pd.DataFrame | float | None = None, projection_method: str = "run_rate",
-               lang: str = "zh") -> go.Figure:
+def trajectory(
+    series: pd.DataFrame,
+    plan: Plan,
+    target_id: str,
+    *,
+    org: str = ALL,
+    projection: pd.DataFrame | float | None = None,
+    projection_method: str = "run_rate",
+    lang: str = "zh",
+) -> go.Figure:
     """Monthly year-to-date actual vs the scheduled path, target and stretch lines, and a dashed
     projection to December.
 
@@ -352,54 +430,101 @@ def trajectory(series: pd.DataFrame, plan: Plan, target_id: str, *, org: str = A
     full = np.arange(1, 13)
     if tg.kind != "milestone" and _finite(goal):
         path = base + schedule_mod.cumulative(tg.schedule) * (goal - base)
-        fig.add_trace(go.Scatter(
-            name=t("charts.schedule_path", lang), x=full, y=path, mode="lines",
-            line=dict(color=line_palette["expected"], width=1.5, dash="dot"),
-            customdata=np.column_stack([ticktext, [fmt(v, unit, lang) for v in path]]),
-            hovertemplate=f"%{{customdata[0]}}<br>{t('charts.schedule_path', lang)}{_sep(lang)}%{{customdata[1]}}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                name=t("charts.schedule_path", lang),
+                x=full,
+                y=path,
+                mode="lines",
+                line=dict(color=line_palette["expected"], width=1.5, dash="dot"),
+                customdata=np.column_stack([ticktext, [fmt(v, unit, lang) for v in path]]),
+                hovertemplate=f"%{{customdata[0]}}<br>{t('charts.schedule_path', lang)}{_sep(lang)}%{{customdata[1]}}<extra></extra>",
+            )
+        )
     for value, key, dash in ((goal, "charts.target", "dash"), (stretch, "charts.stretch", "longdashdot")):
         if _finite(value):
             label = fmt(value, unit, lang)
-            fig.add_trace(go.Scatter(
-                name=t(key, lang), x=[1, 12], y=[value, value], mode="lines",
-                line=dict(color=line_palette["target" if key == "charts.target" else "stretch"], width=1.5, dash=dash),
-                hovertemplate=f"{t(key, lang)}{_sep(lang)}{label}<extra></extra>",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    name=t(key, lang),
+                    x=[1, 12],
+                    y=[value, value],
+                    mode="lines",
+                    line=dict(
+                        color=line_palette["target" if key == "charts.target" else "stretch"],
+                        width=1.5,
+                        dash=dash,
+                    ),
+                    hovertemplate=f"{t(key, lang)}{_sep(lang)}{label}<extra></extra>",
+                )
+            )
     stale_note = t("charts.stale", lang)
     cls = scatter_class(len(s))
-    fig.add_trace(cls(
-        name=t("charts.actual", lang), x=months, y=actual, mode="lines+markers",
-        line=dict(color=line_palette["actual"], width=3),
-        marker=dict(size=8, color=line_palette["actual"],
-                    symbol=np.where(stale, "circle-open", "circle").tolist()),
-        customdata=np.column_stack([
-            [ticktext[m - 1] for m in months],
-            [fmt(v, unit, lang) for v in actual],
-            [stale_note if x else "" for x in stale],
-        ]) if len(s) else None,
-        hovertemplate=f"%{{customdata[0]}}<br>{t('charts.actual', lang)}{_sep(lang)}%{{customdata[1]}}%{{customdata[2]}}<extra></extra>",
-    ))
+    fig.add_trace(
+        cls(
+            name=t("charts.actual", lang),
+            x=months,
+            y=actual,
+            mode="lines+markers",
+            line=dict(color=line_palette["actual"], width=3),
+            marker=dict(
+                size=8, color=line_palette["actual"], symbol=np.where(stale, "circle-open", "circle").tolist()
+            ),
+            customdata=np.column_stack(
+                [
+                    [ticktext[m - 1] for m in months],
+                    [fmt(v, unit, lang) for v in actual],
+                    [stale_note if x else "" for x in stale],
+                ]
+            )
+            if len(s)
+            else None,
+            hovertemplate=f"%{{customdata[0]}}<br>{t('charts.actual', lang)}{_sep(lang)}%{{customdata[1]}}%{{customdata[2]}}<extra></extra>",
+        )
+    )
     finite = np.isfinite(actual)
     if finite.any():
         last_m, last_v = int(months[finite][-1]), float(actual[finite][-1])
-        fig.add_annotation(x=last_m, y=last_v, text=fmt(last_v, unit, lang), showarrow=True, arrowhead=0,
-                           ax=-30, ay=-28, font=dict(color=line_palette["actual"]))
+        fig.add_annotation(
+            x=last_m,
+            y=last_v,
+            text=fmt(last_v, unit, lang),
+            showarrow=True,
+            arrowhead=0,
+            ax=-30,
+            ay=-28,
+            font=dict(color=line_palette["actual"]),
+        )
         landing = _landing(projection, target_id, org, projection_method)
         if _finite(landing) and last_m < 12:
             name = t(f"charts.projection_{projection_method}", lang)
-            fig.add_trace(go.Scatter(
-                name=name, x=[last_m, 12], y=[last_v, landing], mode="lines+markers",
-                line=dict(color=line_palette["projection"], width=2, dash="dash"),
-                marker=dict(size=[0, 9], symbol="diamond-open"),
-                hovertemplate=f"{name}{_sep(lang)}{fmt_estimate(landing, unit, lang)}<extra></extra>",
-            ))
-            fig.add_annotation(x=12, y=landing, text=fmt_estimate(landing, unit, lang), showarrow=False,
-                               xanchor="left", xshift=8, font=dict(color=line_palette["projection"]))
+            fig.add_trace(
+                go.Scatter(
+                    name=name,
+                    x=[last_m, 12],
+                    y=[last_v, landing],
+                    mode="lines+markers",
+                    line=dict(color=line_palette["projection"], width=2, dash="dash"),
+                    marker=dict(size=[0, 9], symbol="diamond-open"),
+                    hovertemplate=f"{name}{_sep(lang)}{fmt_estimate(landing, unit, lang)}<extra></extra>",
+                )
+            )
+            fig.add_annotation(
+                x=12,
+                y=landing,
+                text=fmt_estimate(landing, unit, lang),
+                showarrow=False,
+                xanchor="left",
+                xshift=8,
+                font=dict(color=line_palette["projection"]),
+            )
     axis_key = "charts.cumulative_axis" if tg.kind == "cumulative" else "charts.value_axis"
     fig.update_xaxes(tickvals=ticks, ticktext=ticktext, range=[0.5, 12.9])
-    fig.update_yaxes(title_text=t(axis_key, lang, unit=_unit_name(unit, lang)), tickformat=",",
-                     rangemode="tozero" if tg.kind == "cumulative" else "normal")
+    fig.update_yaxes(
+        title_text=t(axis_key, lang, unit=_unit_name(unit, lang)),
+        tickformat=",",
+        rangemode="tozero" if tg.kind == "cumulative" else "normal",
+    )
     return fig
 
 
@@ -482,40 +607,75 @@ def heatmap(status: pd.DataFrame, plan: Plan, lang: str = "zh", *, orgs=None, ta
     cd[ri, ci, 2] = [fmt(v, u, lang) for v, u in zip(f["actual"].to_numpy(dtype=float), unit)]
     cd[ri, ci, 3] = [fmt_pct(v, lang) for v in pd.to_numeric(f["completion"], errors="coerce")]
     cd[ri, ci, 4] = [fmt_pct(v, lang) for v in pd.to_numeric(f["expected"], errors="coerce")]
-    cd[ri, ci, 5] = [_status_label(c, lang) + (t("charts.stale", lang) if s else "") for c, s in zip(codes, stale)]
+    cd[ri, ci, 5] = [
+        _status_label(c, lang) + (t("charts.stale", lang) if s else "") for c, s in zip(codes, stale)
+    ]
     cd[ri, ci, 6] = text[ri, ci]
-    hover = "<br>".join([
-        f"{t('charts.town', lang)}{_sep(lang)}%{{customdata[0]}}",
-        f"{t('charts.target_name', lang)}{_sep(lang)}%{{customdata[1]}}",
-        f"{t('charts.actual', lang)}{_sep(lang)}%{{customdata[2]}}",
-        f"{t('charts.completion', lang)}{_sep(lang)}%{{customdata[3]}}",
-        f"{t('charts.expected_share', lang)}{_sep(lang)}%{{customdata[4]}}",
-        f"{t('charts.relative', lang)}{_sep(lang)}%{{customdata[6]}}",
-        f"{t('charts.status', lang)}{_sep(lang)}<b>%{{customdata[5]}}</b>",
-    ]) + "<extra></extra>"
+    hover = (
+        "<br>".join(
+            [
+                f"{t('charts.town', lang)}{_sep(lang)}%{{customdata[0]}}",
+                f"{t('charts.target_name', lang)}{_sep(lang)}%{{customdata[1]}}",
+                f"{t('charts.actual', lang)}{_sep(lang)}%{{customdata[2]}}",
+                f"{t('charts.completion', lang)}{_sep(lang)}%{{customdata[3]}}",
+                f"{t('charts.expected_share', lang)}{_sep(lang)}%{{customdata[4]}}",
+                f"{t('charts.relative', lang)}{_sep(lang)}%{{customdata[6]}}",
+                f"{t('charts.status', lang)}{_sep(lang)}<b>%{{customdata[5]}}</b>",
+            ]
+        )
+        + "<extra></extra>"
+    )
 
     title = t("charts.heatmap_title", lang, as_of=as_of_text(_frame_month(status), lang))
     fig = _figure(title, height=max(260, 150 + 30 * len(org_order)))
-    fig.add_trace(go.Heatmap(
-        z=z, x=list(range(len(targets))), y=list(range(len(org_order))),
-        colorscale=status_colorscale(), zmin=0, zmax=len(STATUSES), showscale=False,
-        text=text, texttemplate="%{text}", customdata=cd, hovertemplate=hover,
-        hoverongaps=False, xgap=2, ygap=2, name=t("charts.relative", lang), showlegend=False,
-    ))
+    fig.add_trace(
+        go.Heatmap(
+            z=z,
+            x=list(range(len(targets))),
+            y=list(range(len(org_order))),
+            colorscale=status_colorscale(),
+            zmin=0,
+            zmax=len(STATUSES),
+            showscale=False,
+            text=text,
+            texttemplate="%{text}",
+            customdata=cd,
+            hovertemplate=hover,
+            hoverongaps=False,
+            xgap=2,
+            ygap=2,
+            name=t("charts.relative", lang),
+            showlegend=False,
+        )
+    )
     _status_legend(fig, codes, lang)
     width = (8 if len(targets) <= 6 else 4) if lang == "zh" else (18 if len(targets) <= 6 else 10)
     wrapped = [_wrap(n, lang, width) for n in target_names]
-    fig.update_xaxes(tickvals=list(range(len(targets))), ticktext=wrapped, tickangle=0,
-                     side="top", showgrid=False, zeroline=False)
-    fig.update_yaxes(tickvals=list(range(len(org_order))), ticktext=org_names, autorange="reversed",
-                     showgrid=False, zeroline=False)
+    fig.update_xaxes(
+        tickvals=list(range(len(targets))),
+        ticktext=wrapped,
+        tickangle=0,
+        side="top",
+        showgrid=False,
+        zeroline=False,
+    )
+    fig.update_yaxes(
+        tickvals=list(range(len(org_order))),
+        ticktext=org_names,
+        autorange="reversed",
+        showgrid=False,
+        zeroline=False,
+    )
     lines = max((w.count("<br>") + 1 for w in wrapped), default=1)
-    fig.update_layout(margin=dict(t=60 + 18 * lines),
-                      legend=dict(orientation="h", yanchor="top", y=-0.01, xanchor="left", x=0))
+    fig.update_layout(
+        margin=dict(t=60 + 18 * lines),
+        legend=dict(orientation="h", yanchor="top", y=-0.01, xanchor="left", x=0),
+    )
     return fig
 
 
 # ----- ranking ----------------------------------------------------------------------------------
+
 
 def town_relative(status: pd.DataFrame, plan: Plan, *, orgs=None, cap: float = 2.0) -> pd.DataFrame:
     """Each town's average completion ÷ expected over its allocated targets [ratio].
@@ -531,29 +691,55 @@ def town_relative(status: pd.DataFrame, plan: Plan, *, orgs=None, cap: float = 2
     f = f[f["allocation"].notna() & (pd.to_numeric(f["expected"], errors="coerce") > 0)]
     rel = relative(f)
     has = np.isfinite(rel)
-    g = pd.DataFrame({
-        "org": f["org"].to_numpy(),
-        "rel": np.minimum(np.where(has, rel, 0.0), cap),
-        "has": has,
-        "achieved": np.isin(f["status"].to_numpy(), ["achieved", "stretch_achieved"]),
-        "stretch": f["status"].to_numpy() == "stretch_achieved",
-    }).groupby("org", sort=False).agg(relative=("rel", "mean"), n_targets=("rel", "size"),
-                                      n_data=("has", "sum"), all_achieved=("achieved", "all"),
-                                      all_stretch=("stretch", "all"))
+    g = (
+        pd.DataFrame(
+            {
+                "org": f["org"].to_numpy(),
+                "rel": np.minimum(np.where(has, rel, 0.0), cap),
+                "has": has,
+                "achieved": np.isin(f["status"].to_numpy(), ["achieved", "stretch_achieved"]),
+                "stretch": f["status"].to_numpy() == "stretch_achieved",
+            }
+        )
+        .groupby("org", sort=False)
+        .agg(
+            relative=("rel", "mean"),
+            n_targets=("rel", "size"),
+            n_data=("has", "sum"),
+            all_achieved=("achieved", "all"),
+            all_stretch=("stretch", "all"),
+        )
+    )
     g = g.reindex(org_order).dropna(subset=["n_targets"])
     r = g["relative"].to_numpy(dtype=float)
     band = plan.plan.bands.behind
     code = np.select(
-        [g["n_data"].to_numpy() == 0, g["all_stretch"].to_numpy(dtype=bool), g["all_achieved"].to_numpy(dtype=bool),
-         r >= 1 - 1e-9, r >= band - 1e-9],
-        ["no_data", "stretch_achieved", "achieved", "on_track", "behind"], default="far_behind")
-    out = pd.DataFrame({"org": g.index.to_numpy(), "relative": np.where(code == "no_data", np.nan, r),
-                        "n_targets": g["n_targets"].to_numpy(dtype=int), "status": code})
-    return out.sort_values("relative", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+        [
+            g["n_data"].to_numpy() == 0,
+            g["all_stretch"].to_numpy(dtype=bool),
+            g["all_achieved"].to_numpy(dtype=bool),
+            r >= 1 - 1e-9,
+            r >= band - 1e-9,
+        ],
+        ["no_data", "stretch_achieved", "achieved", "on_track", "behind"],
+        default="far_behind",
+    )
+    out = pd.DataFrame(
+        {
+            "org": g.index.to_numpy(),
+            "relative": np.where(code == "no_data", np.nan, r),
+            "n_targets": g["n_targets"].to_numpy(dtype=int),
+            "status": code,
+        }
+    )
+    return out.sort_values("relative", ascending=False, na_position="last", kind="stable").reset_index(
+        drop=True
+    )
 
 
-def ranking(frame: pd.DataFrame, plan: Plan, lang: str = "zh", *, score: str | None = None,
-            orgs=None) -> go.Figure:
+def ranking(
+    frame: pd.DataFrame, plan: Plan, lang: str = "zh", *, score: str | None = None, orgs=None
+) -> go.Figure:
     """A ranking bar of towns, best on top, coloured by status.
 
     ``frame`` is a status frame (ranked by :func:`town_relative`: average completion ÷
@@ -584,35 +770,53 @@ def ranking(frame: pd.DataFrame, plan: Plan, lang: str = "zh", *, score: str | N
     colors = [status_color(c) if isinstance(c, str) else line_palette["neutral"] for c in codes]
     status_s = [_status_label(c, lang) if isinstance(c, str) else "" for c in codes]
     cd = np.column_stack([names, texts, status_s, rank] + ([extra] if extra is not None else []))
-    hover = [f"<b>%{{customdata[3]}}. %{{customdata[0]}}</b>", f"{t(hover_key, lang)}{_sep(lang)}%{{customdata[1]}}"]
+    hover = [
+        "<b>%{customdata[3]}. %{customdata[0]}</b>",
+        f"{t(hover_key, lang)}{_sep(lang)}%{{customdata[1]}}",
+    ]
     if extra is not None:
         hover.append(f"{t('charts.n_targets', lang)}{_sep(lang)}%{{customdata[4]}}")
     if "status" in r:
         hover.append(f"{t('charts.status', lang)}{_sep(lang)}%{{customdata[2]}}")
 
     fig = _figure(title, height=max(240, 110 + 28 * len(r)), bargap=0.25)
-    fig.add_trace(go.Bar(
-        name=t(hover_key, lang), orientation="h", y=y, x=np.nan_to_num(values, nan=0.0),
-        marker=dict(color=colors),
-        text=texts, textposition="outside", cliponaxis=False, customdata=cd,
-        hovertemplate="<br>".join(hover) + "<extra></extra>", showlegend=False,
-    ))
+    fig.add_trace(
+        go.Bar(
+            name=t(hover_key, lang),
+            orientation="h",
+            y=y,
+            x=np.nan_to_num(values, nan=0.0),
+            marker=dict(color=colors),
+            text=texts,
+            textposition="outside",
+            cliponaxis=False,
+            customdata=cd,
+            hovertemplate="<br>".join(hover) + "<extra></extra>",
+            showlegend=False,
+        )
+    )
     if "status" in r:
         _status_legend(fig, codes, lang)
     if score is None:
         fig.add_vline(x=100, line=dict(color=line_palette["expected"], width=1, dash="dot"))
         top = np.nanmax(values) if np.isfinite(values).any() else 0.0
         fig.update_xaxes(range=[0, max(110.0, top * 1.15)], ticksuffix="%")
-    fig.update_yaxes(tickvals=list(y), ticktext=[f"{k}. {n}" for k, n in zip(rank, names)],
-                     autorange="reversed", showgrid=False)
+    fig.update_yaxes(
+        tickvals=list(y),
+        ticktext=[f"{k}. {n}" for k, n in zip(rank, names)],
+        autorange="reversed",
+        showgrid=False,
+    )
     fig.update_xaxes(title_text=axis_title, rangemode="tozero")
     return fig
 
 
 # ----- share ------------------------------------------------------------------------------------
 
-def share_chart(series: pd.DataFrame, plan: Plan, target_id: str, lang: str = "zh", *,
-                org: str = ALL) -> go.Figure:
+
+def share_chart(
+    series: pd.DataFrame, plan: Plan, target_id: str, lang: str = "zh", *, org: str = ALL
+) -> go.Figure:
     """A share target month by month: numerator and denominator as bars [their unit, e.g. 亿元]
     and the share as a line [%] on a second axis, with the baseline and target share lines.
 
@@ -638,33 +842,66 @@ def share_chart(series: pd.DataFrame, plan: Plan, target_id: str, lang: str = "z
 
     title = t("charts.share_title", lang, target=_esc(tg.label(lang)))
     fig = _figure(title, height=420, barmode="group", hovermode="x unified")
-    for key, values, unit, measure in (("numerator", num, num_unit, tg.numerator),
-                                       ("denominator", den, den_unit, tg.denominator)):
-        fig.add_trace(go.Bar(
-            name=_measure_label(plan, measure, lang), x=months, y=values,
-            marker=dict(color=line_palette[key]),
-            customdata=np.column_stack([mlabels, [fmt(v, unit, lang) for v in values]]) if len(s) else None,
+    for key, values, unit, measure in (
+        ("numerator", num, num_unit, tg.numerator),
+        ("denominator", den, den_unit, tg.denominator),
+    ):
+        fig.add_trace(
+            go.Bar(
+                name=_measure_label(plan, measure, lang),
+                x=months,
+                y=values,
+                marker=dict(color=line_palette[key]),
+                customdata=np.column_stack([mlabels, [fmt(v, unit, lang) for v in values]])
+                if len(s)
+                else None,
+                hovertemplate="%{customdata[1]}<extra>%{fullData.name}</extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            name=t("charts.share", lang),
+            x=months,
+            y=share,
+            yaxis="y2",
+            mode="lines+markers",
+            line=dict(color=line_palette["share"], width=3),
+            marker=dict(size=8),
+            customdata=np.column_stack([mlabels, [fmt(v, "%", lang) for v in share]]) if len(s) else None,
             hovertemplate="%{customdata[1]}<extra>%{fullData.name}</extra>",
-        ))
-    fig.add_trace(go.Scatter(
-        name=t("charts.share", lang), x=months, y=share, yaxis="y2", mode="lines+markers",
-        line=dict(color=line_palette["share"], width=3), marker=dict(size=8),
-        customdata=np.column_stack([mlabels, [fmt(v, "%", lang) for v in share]]) if len(s) else None,
-        hovertemplate="%{customdata[1]}<extra>%{fullData.name}</extra>",
-    ))
-    for value, key, color, dash in ((tg.baseline, "charts.baseline", "baseline", "dot"),
-                                    (tg.target, "charts.target_share", "target", "dash")):
+        )
+    )
+    for value, key, color, dash in (
+        (tg.baseline, "charts.baseline", "baseline", "dot"),
+        (tg.target, "charts.target_share", "target", "dash"),
+    ):
         if _finite(value):
-            fig.add_trace(go.Scatter(
-                name=f"{t(key, lang)} {fmt(value, '%', lang)}", x=[1, 12], y=[value, value], yaxis="y2",
-                mode="lines", line=dict(color=line_palette[color], width=1.5, dash=dash),
-                hoverinfo="skip",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    name=f"{t(key, lang)} {fmt(value, '%', lang)}",
+                    x=[1, 12],
+                    y=[value, value],
+                    yaxis="y2",
+                    mode="lines",
+                    line=dict(color=line_palette[color], width=1.5, dash=dash),
+                    hoverinfo="skip",
+                )
+            )
     fig.update_layout(
         xaxis=dict(tickvals=ticks, ticktext=ticktext, range=[0.5, 12.5]),
-        yaxis=dict(title_text=t("charts.value_axis", lang, unit=_unit_name(num_unit, lang)), rangemode="tozero",
-                   tickformat=","),
-        yaxis2=dict(title_text=t("charts.share_axis", lang), overlaying="y", side="right", showgrid=False,
-                    ticksuffix="%", tickformat=".1f", automargin=True),
+        yaxis=dict(
+            title_text=t("charts.value_axis", lang, unit=_unit_name(num_unit, lang)),
+            rangemode="tozero",
+            tickformat=",",
+        ),
+        yaxis2=dict(
+            title_text=t("charts.share_axis", lang),
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            ticksuffix="%",
+            tickformat=".1f",
+            automargin=True,
+        ),
     )
     return fig

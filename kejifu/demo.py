@@ -33,10 +33,10 @@ PACE = {
     "new_varieties": 1.10,
     "mushroom_area": 1.12,
     "plan_projects": 1.15,
-    "achievements": 0.88,        # behind (between 85 % and 100 % of the time progress)
+    "achievements": 0.88,  # behind (between 85 % and 100 % of the time progress)
     "ht_groomed": 1.50,
     "new_products": 1.20,
-    "ht_output": 1.04,           # output of the provincial high-tech enterprises
+    "ht_output": 1.04,  # output of the provincial high-tech enterprises
     "terminals": 1.10,
     "specialists": 1.10,
     "research_institutions": 0.50,  # far behind: the one county target in trouble
@@ -45,31 +45,54 @@ PACE = {
 #: Targets the county S&T bureau reports as event counts: month -> year-to-date count.
 EVENTS = {
     "ht_ent_provincial": {4: 1},
-    "ht_ent_national": {3: 1},        # achieved early
+    "ht_ent_national": {3: 1},  # achieved early
     "training_courses": {1: 1, 3: 2},  # achieved
     "countryside_events": {1: 1, 2: 2, 4: 3},  # achieved
-    "five_year_plan": {},              # milestone due in October: 0 so far
+    "five_year_plan": {},  # milestone due in October: 0 so far
 }
 KJJ, TJJ = "yinan_kjj", "yinan_tjj"
 HT_ENTERPRISES = ("ent_ymgy", "ent_sy", "ent_a", "ent_b", "ent_c", "ent_d", "ent_e", "ent_f", "ent_g")
 OTHER_ENTERPRISES = ("ent_h", "ent_i", "ent_j")
-STALE_TOWN = "mamuchi"     # sends no June report
-CORRECTED_TOWN = "sucun"   # June mushroom figure re-imported with a correction
+STALE_TOWN = "mamuchi"  # sends no June report
+CORRECTED_TOWN = "sucun"  # June mushroom figure re-imported with a correction
 HT_SHARE_JUNE = (31.6, 31.9)  # county share [%] of high-tech enterprise output, drawn in this range
 CORRECTION_NOTE = "更正 / correction"
 
 PATENT_TITLES = [
-    "一种食用菌菌棒自动装袋机", "一种香菇保鲜贮藏方法", "一种速冻蔬菜清洗装置", "一种杏鲍菇液体菌种培养方法",
-    "一种农用薄膜回收机", "一种食品真空包装封口装置", "一种菌渣有机肥发酵工艺", "一种花生脱壳机",
-    "一种蔬菜脱水烘干设备", "一种金针菇采收工具", "一种饲料颗粒冷却器", "一种大棚温湿度自动控制器",
-    "一种食用菌保鲜膜", "一种果蔬分级机", "一种玻璃器皿退火炉", "一种节能烘干窑", "一种菌种接种箱",
+    "一种食用菌菌棒自动装袋机",
+    "一种香菇保鲜贮藏方法",
+    "一种速冻蔬菜清洗装置",
+    "一种杏鲍菇液体菌种培养方法",
+    "一种农用薄膜回收机",
+    "一种食品真空包装封口装置",
+    "一种菌渣有机肥发酵工艺",
+    "一种花生脱壳机",
+    "一种蔬菜脱水烘干设备",
+    "一种金针菇采收工具",
+    "一种饲料颗粒冷却器",
+    "一种大棚温湿度自动控制器",
+    "一种食用菌保鲜膜",
+    "一种果蔬分级机",
+    "一种玻璃器皿退火炉",
+    "一种节能烘干窑",
+    "一种菌种接种箱",
     "一种冷库除湿装置",
 ]
-INSTITUTION_TITLES = ["示例食用菌研究所", "示例果蔬加工技术中心", "示例农业科技服务中心", "示例新材料研究室",
-                      "示例生物技术研究所", "示例机械设计研究室", "示例畜牧技术研究中心", "示例有机肥研究所"]
+INSTITUTION_TITLES = [
+    "示例食用菌研究所",
+    "示例果蔬加工技术中心",
+    "示例农业科技服务中心",
+    "示例新材料研究室",
+    "示例生物技术研究所",
+    "示例机械设计研究室",
+    "示例畜牧技术研究中心",
+    "示例有机肥研究所",
+]
 
 
-def _org_paths(rng, finals: dict[str, float], weights: np.ndarray, months: int, decimals: int) -> dict[str, np.ndarray]:
+def _org_paths(
+    rng, finals: dict[str, float], weights: np.ndarray, months: int, decimals: int
+) -> dict[str, np.ndarray]:
     """Year-to-date paths through ``months`` ending at each final value, shaped by ``weights`` with noise."""
     out = {}
     for org, final in finals.items():
@@ -85,8 +108,9 @@ def _county_counts(pace: float, schedule, target: float, months: int) -> np.ndar
     return np.round(pace * exp * target).astype(int)
 
 
-def _split_counts(rng, totals: np.ndarray, orgs: list[str], probs: np.ndarray,
-                  skip_last: str | None = None) -> dict[str, np.ndarray]:
+def _split_counts(
+    rng, totals: np.ndarray, orgs: list[str], probs: np.ndarray, skip_last: str | None = None
+) -> dict[str, np.ndarray]:
     """Distribute each month's new units among ``orgs`` at random (``skip_last`` gets none in the last month)."""
     months = len(totals)
     inc = np.diff(np.concatenate([[0], totals]))
@@ -112,7 +136,9 @@ def _increment_dates(rng, year: int, totals: np.ndarray) -> list[dt.date]:
     return dates
 
 
-def demo_reports(plan: Plan, seed: int = 2005, months: int = 6) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+def demo_reports(
+    plan: Plan, seed: int = 2005, months: int = 6
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """The synthetic figures: a reports frame (``org, measure, month, value``) and register items by kind.
 
     Pure and reproducible from ``seed``; :func:`build_demo` commits them batch by batch.
@@ -138,8 +164,10 @@ def demo_reports(plan: Plan, seed: int = 2005, months: int = 6) -> tuple[pd.Data
     add(_org_paths(rng, finals, schedule_mod.weights(mush.schedule) + 0.01, months, 0), "mushroom_area")
     nv = plan.target("new_varieties")
     nv_totals = _county_counts(PACE["new_varieties"], nv.schedule, nv.target, months)
-    add(_split_counts(rng, nv_totals, towns, rng.uniform(0.5, 1.5, len(towns)), skip_last=STALE_TOWN),
-        "new_varieties")
+    add(
+        _split_counts(rng, nv_totals, towns, rng.uniform(0.5, 1.5, len(towns)), skip_last=STALE_TOWN),
+        "new_varieties",
+    )
 
     # County S&T bureau: project, achievement and enterprise counts, events, the milestone.
     kjj = {}
@@ -201,36 +229,67 @@ def demo_reports(plan: Plan, seed: int = 2005, months: int = 6) -> tuple[pd.Data
         serial += 1
         per_town_village[town] = per_town_village.get(town, 0) + 1
         village = f"{plan.org(town).name.rstrip('镇乡')}示例{per_town_village[town]}村"
-        t_rows.append({"org": town, "village": village, "date": pd.Timestamp(d),
-                       "serial": f"XXJ-{year}-{serial:04d}", "title": village})
+        t_rows.append(
+            {
+                "org": town,
+                "village": village,
+                "date": pd.Timestamp(d),
+                "serial": f"XXJ-{year}-{serial:04d}",
+                "title": village,
+            }
+        )
     items["terminals"] = pd.DataFrame(t_rows)
 
     enterprises = list(HT_ENTERPRISES) + list(OTHER_ENTERPRISES)
     pat = plan.target("patents")
     p_rows = []
-    for i, d in enumerate(_increment_dates(rng, year, _county_counts(PACE["patents"], pat.schedule, pat.target,
-                                                                     months))):
-        org = enterprises[int(rng.integers(len(enterprises)))] if rng.random() < 0.75 else \
-            towns[int(rng.integers(len(towns)))]
-        p_rows.append({"org": org, "date": pd.Timestamp(d), "title": PATENT_TITLES[i % len(PATENT_TITLES)],
-                       "applicant": plan.org(org).name, "serial": f"ZL-{year}-DEMO-{i + 1:03d}"})
+    for i, d in enumerate(
+        _increment_dates(rng, year, _county_counts(PACE["patents"], pat.schedule, pat.target, months))
+    ):
+        org = (
+            enterprises[int(rng.integers(len(enterprises)))]
+            if rng.random() < 0.75
+            else towns[int(rng.integers(len(towns)))]
+        )
+        p_rows.append(
+            {
+                "org": org,
+                "date": pd.Timestamp(d),
+                "title": PATENT_TITLES[i % len(PATENT_TITLES)],
+                "applicant": plan.org(org).name,
+                "serial": f"ZL-{year}-DEMO-{i + 1:03d}",
+            }
+        )
     items["patents"] = pd.DataFrame(p_rows)
 
     ri = plan.target("research_institutions")
     r_rows = []
-    for i, d in enumerate(_increment_dates(rng, year, _county_counts(PACE["research_institutions"], ri.schedule,
-                                                                     ri.target, months))):
+    for i, d in enumerate(
+        _increment_dates(
+            rng, year, _county_counts(PACE["research_institutions"], ri.schedule, ri.target, months)
+        )
+    ):
         org = enterprises[int(rng.integers(len(enterprises)))]
-        r_rows.append({"org": org, "date": pd.Timestamp(d), "title": INSTITUTION_TITLES[i % len(INSTITUTION_TITLES)]})
+        r_rows.append(
+            {"org": org, "date": pd.Timestamp(d), "title": INSTITUTION_TITLES[i % len(INSTITUTION_TITLES)]}
+        )
     items["research_institutions"] = pd.DataFrame(r_rows)
 
     sp = plan.target("specialists")
     s_rows = []
-    for i, d in enumerate(_increment_dates(rng, year, _county_counts(PACE["specialists"], sp.schedule, sp.target,
-                                                                     months))):
+    for i, d in enumerate(
+        _increment_dates(rng, year, _county_counts(PACE["specialists"], sp.schedule, sp.target, months))
+    ):
         town = towns[int(rng.integers(len(towns)))]
-        s_rows.append({"org": town, "date": pd.Timestamp(d), "title": f"示例特派员{i + 1:02d}",
-                       "level": "county" if rng.random() < 0.4 else "town", "outside": i == 0})
+        s_rows.append(
+            {
+                "org": town,
+                "date": pd.Timestamp(d),
+                "title": f"示例特派员{i + 1:02d}",
+                "level": "county" if rng.random() < 0.4 else "town",
+                "outside": i == 0,
+            }
+        )
     items["specialists"] = pd.DataFrame(s_rows)
     return reports, items
 
@@ -241,8 +300,13 @@ def _sha(frame: pd.DataFrame, source: str) -> str:
     return sha256_text(f"{source}\n{','.join(frame.columns)}\n{rows}")
 
 
-def build_demo(workspace: str | Path | None = None, seed: int = 2005, as_of: str | dt.date = "2005-06-30", *,
-               overwrite: bool = False) -> Path:
+def build_demo(
+    workspace: str | Path | None = None,
+    seed: int = 2005,
+    as_of: str | dt.date = "2005-06-30",
+    *,
+    overwrite: bool = False,
+) -> Path:
     """Create the synthetic demo workspace at ``workspace`` (default ``data/demo``) and return its path.
 
     Reports run from January through the reporting month of ``as_of``. With
@@ -264,9 +328,14 @@ def build_demo(workspace: str | Path | None = None, seed: int = 2005, as_of: str
         year = plan.year
         order = [o.id for o in plan.orgs]
         mnum = reports["month"].str.slice(5, 7).astype(int)
-        by_org_month = {key: g.reset_index(drop=True) for key, g in reports.groupby([mnum, "org"], sort=False)}
-        item_months = {kind: {m: g.reset_index(drop=True) for m, g in its.groupby(its["date"].dt.month)}
-                       for kind, its in items.items() if not its.empty}
+        by_org_month = {
+            key: g.reset_index(drop=True) for key, g in reports.groupby([mnum, "org"], sort=False)
+        }
+        item_months = {
+            kind: {m: g.reset_index(drop=True) for m, g in its.groupby(its["date"].dt.month)}
+            for kind, its in items.items()
+            if not its.empty
+        }
         for m in range(1, months + 1):
             due = dt.datetime(year + (m == 12), m % 12 + 1, 5, 9, 0)  # filed early next month
             orgs = sorted({o for (mm, o) in by_org_month if mm == m}, key=order.index)
@@ -276,25 +345,44 @@ def build_demo(workspace: str | Path | None = None, seed: int = 2005, as_of: str
                 if org == CORRECTED_TOWN and m == months and months > 1:
                     frame = frame.copy()
                     frame.loc[frame["measure"] == "mushroom_area", "value"] += 30.0  # a slip, corrected below
-                store.commit_reports(frame, source_file=source, sha256=_sha(frame, source), who="demo",
-                                     imported_at=due + dt.timedelta(minutes=7 * i))
+                store.commit_reports(
+                    frame,
+                    source_file=source,
+                    sha256=_sha(frame, source),
+                    who="demo",
+                    imported_at=due + dt.timedelta(minutes=7 * i),
+                )
             for kind, per_month in item_months.items():
                 batch = per_month.get(m)
                 if batch is None:
                     continue
                 source = f"demo:seed={seed}:{kind}-{year:04d}-{m:02d}"
-                store.commit_register_items(batch, kind=kind, source_file=source, sha256=_sha(batch, source),
-                                            who="demo", imported_at=due + dt.timedelta(hours=3))
+                store.commit_register_items(
+                    batch,
+                    kind=kind,
+                    source_file=source,
+                    sha256=_sha(batch, source),
+                    who="demo",
+                    imported_at=due + dt.timedelta(hours=3),
+                )
         if months > 1:
             m = months
-            fix = reports[(reports["org"] == CORRECTED_TOWN) & (mnum == m) & (reports["measure"] == "mushroom_area")]
+            fix = reports[
+                (reports["org"] == CORRECTED_TOWN) & (mnum == m) & (reports["measure"] == "mushroom_area")
+            ]
             fix = fix.assign(note=CORRECTION_NOTE).reset_index(drop=True)
             source = f"demo:seed={seed}:{CORRECTED_TOWN}-{year:04d}-{m:02d}-correction"
-            store.commit_reports(fix, source_file=source, sha256=_sha(fix, source), who="demo",
-                                 note=CORRECTION_NOTE,
-                                 imported_at=dt.datetime(year + (m == 12), m % 12 + 1, 12, 15, 30))
+            store.commit_reports(
+                fix,
+                source_file=source,
+                sha256=_sha(fix, source),
+                who="demo",
+                note=CORRECTION_NOTE,
+                imported_at=dt.datetime(year + (m == 12), m % 12 + 1, 12, 15, 30),
+            )
         # The organisation department's ledger of technology deputies (synthetic too).
-        from .deputies_demo import load_demo
+        from .deputies.demo import load_demo
+
         load_demo(store, seed=seed, who="demo", recorded_at=dt.datetime(year, months, 28, 17, 0))
     finally:
         store.close()

@@ -29,9 +29,7 @@ def catalogue() -> dict[str, dict[str, str]]:
         data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
         for key, value in data.items():
             if key in merged:
-                raise ValueError(
-                    f"标签重复定义 / duplicate label {key!r} in {entry.name} and {origin[key]}"
-                )
+                raise ValueError(f"标签重复定义 / duplicate label {key!r} in {entry.name} and {origin[key]}")
             merged[key] = value
             origin[key] = entry.name
     return merged

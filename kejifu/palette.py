@@ -12,42 +12,48 @@ import math
 from types import MappingProxyType
 
 #: Status code -> colour, in the order of :data:`kejifu.status.STATUSES` (best first).
-status_palette = MappingProxyType({
-    "stretch_achieved": "#0072B2",  # Okabe–Ito blue
-    "achieved": "#009E73",          # bluish green
-    "on_track": "#56B4E9",          # sky blue
-    "behind": "#E69F00",            # orange
-    "far_behind": "#D55E00",        # vermillion
-    "no_data": "#999999",           # grey
-    "not_allocated": "#DDDDDD",     # light grey
-})
+status_palette = MappingProxyType(
+    {
+        "stretch_achieved": "#0072B2",  # Okabe–Ito blue
+        "achieved": "#009E73",  # bluish green
+        "on_track": "#56B4E9",  # sky blue
+        "behind": "#E69F00",  # orange
+        "far_behind": "#D55E00",  # vermillion
+        "no_data": "#999999",  # grey
+        "not_allocated": "#DDDDDD",  # light grey
+    }
+)
 
 #: Text colour that reads on top of each status colour (for labels inside cells and bars).
-status_text_palette = MappingProxyType({
-    "stretch_achieved": "#FFFFFF",
-    "achieved": "#FFFFFF",
-    "on_track": "#000000",
-    "behind": "#000000",
-    "far_behind": "#FFFFFF",
-    "no_data": "#000000",
-    "not_allocated": "#000000",
-})
+status_text_palette = MappingProxyType(
+    {
+        "stretch_achieved": "#FFFFFF",
+        "achieved": "#FFFFFF",
+        "on_track": "#000000",
+        "behind": "#000000",
+        "far_behind": "#FFFFFF",
+        "no_data": "#000000",
+        "not_allocated": "#000000",
+    }
+)
 
 #: Colours of the non-status lines of charts (actual, plan path, target, stretch, projection…).
-line_palette = MappingProxyType({
-    "actual": "#0072B2",
-    "expected": "#000000",
-    "target": "#D55E00",
-    "stretch": "#CC79A7",   # reddish purple
-    "projection": "#0072B2",
-    "numerator": "#56B4E9",
-    "denominator": "#BBBBBB",
-    "share": "#D55E00",
-    "baseline": "#999999",
-    "background": "#EEEEEE",
-    "background_stretch": "#F7F7F7",
-    "neutral": "#56B4E9",
-})
+line_palette = MappingProxyType(
+    {
+        "actual": "#0072B2",
+        "expected": "#000000",
+        "target": "#D55E00",
+        "stretch": "#CC79A7",  # reddish purple
+        "projection": "#0072B2",
+        "numerator": "#56B4E9",
+        "denominator": "#BBBBBB",
+        "share": "#D55E00",
+        "baseline": "#999999",
+        "background": "#EEEEEE",
+        "background_stretch": "#F7F7F7",
+        "neutral": "#56B4E9",
+    }
+)
 
 
 def _missing(code) -> bool:

@@ -17,13 +17,23 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from . import schedule as schedule_mod
 from . import units
 from .errors import PlanError, Problem, UnitError
 
-OrgKind = Literal["province", "city", "county", "district", "town", "subdistrict", "village", "enterprise", "department"]
+OrgKind = Literal[
+    "province", "city", "county", "district", "town", "subdistrict", "village", "enterprise", "department"
+]
 TargetKind = Literal["cumulative", "share", "level", "milestone"]
 Direction = Literal["increase", "decrease"]
 
@@ -121,7 +131,9 @@ class Target(_Model):
     measure: str | None = None  # a measure whose reports feed this target (default: the target id)
     due: dt.date | None = None
     source: Literal["reports", "register"] = "reports"
-    register_kind: str | None = Field(None, alias="register")  # register feeding this target (default: the target id)
+    register_kind: str | None = Field(
+        None, alias="register"
+    )  # register feeding this target (default: the target id)
     aggregate: Literal["sum", "mean", "max", "min"] = "sum"  # levels only: how orgs add up
     note: str = ""
 
@@ -140,7 +152,7 @@ class Target(_Model):
         return v
 
     @model_validator(mode="after")
-    def _kind_rules(self) -> "Target":
+    def _kind_rules(self) -> Target:
         if self.kind == "share":
             if not (self.numerator and self.denominator):
                 raise ValueError("share targets need numerator and denominator measures")
@@ -158,7 +170,9 @@ class Target(_Model):
         if isinstance(self.schedule, list) and len(self.schedule) != 12:
             raise ValueError("schedule must be 'linear', a profile name or 12 monthly weights")
         if isinstance(self.schedule, str) and self.schedule not in schedule_mod.PROFILES:
-            raise ValueError(f"unknown schedule {self.schedule!r}; choose one of {', '.join(schedule_mod.PROFILES)}")
+            raise ValueError(
+                f"unknown schedule {self.schedule!r}; choose one of {', '.join(schedule_mod.PROFILES)}"
+            )
         return self
 
     def allocation_values(self) -> dict[str, float]:
@@ -191,7 +205,7 @@ class Plan(_Model):
     settings: dict[str, Any] = {}
 
     @model_validator(mode="after")
-    def _references(self) -> "Plan":
+    def _references(self) -> Plan:
         ids = [o.id for o in self.orgs]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -267,6 +281,7 @@ class Plan(_Model):
     def org_name(self, org_id: str, lang: str = "zh") -> str:
         if org_id == "all":
             from .i18n import t
+
             return t("org.all", lang)
         o = self.org_index.get(org_id)
         if o is None:
@@ -282,8 +297,13 @@ class Plan(_Model):
     def reportable(self) -> dict[str, str]:
         """Every id a report row may name as its measure -> its unit."""
         out = {m.id: m.unit for m in self.measures}
-        out.update({t.id: t.unit for t in self.targets
-                    if t.kind != "share" and t.measure is None and t.source == "reports"})
+        out.update(
+            {
+                t.id: t.unit
+                for t in self.targets
+                if t.kind != "share" and t.measure is None and t.source == "reports"
+            }
+        )
         return out
 
     def group_label(self, group: str, lang: str = "zh") -> str:
@@ -376,11 +396,15 @@ def parse_plan(text: str, file: str = "<plan>") -> Plan:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise PlanError(f"YAML格式错误：{exc}", f"not valid YAML: {exc}", file=file,
-                        row=(mark.line + 1) if mark else None) from None
+        raise PlanError(
+            f"YAML格式错误：{exc}", f"not valid YAML: {exc}", file=file, row=(mark.line + 1) if mark else None
+        ) from None
     if not isinstance(data, dict):
-        raise PlanError("计划文件应为映射，包含 plan、orgs、targets", "a plan file is a mapping with plan, orgs, targets",
-                        file=file)
+        raise PlanError(
+            "计划文件应为映射，包含 plan、orgs、targets",
+            "a plan file is a mapping with plan, orgs, targets",
+            file=file,
+        )
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:

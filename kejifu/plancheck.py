@@ -43,19 +43,36 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
 
         def add(zh: str, en: str, field: str, level: str = "warning") -> None:
             loc = ("targets", i, *field.split("."))
-            found.append(Problem(f"{tg.id}：{zh}", f"{tg.id}: {en}", file=file, row=line_of(loc),
-                                 field=f"{where}.{field}", level=level))
+            found.append(
+                Problem(
+                    f"{tg.id}：{zh}",
+                    f"{tg.id}: {en}",
+                    file=file,
+                    row=line_of(loc),
+                    field=f"{where}.{field}",
+                    level=level,
+                )
+            )
 
         # Allocations: unknown orgs, unconvertible units, totals that don't add up.
         total = 0.0
         for org, raw in tg.allocations.items():
             if org not in org_ids:
-                add(f"分解到未知单位 {org!r}", f"allocation to unknown org {org!r}", f"allocations.{org}", "error")
+                add(
+                    f"分解到未知单位 {org!r}",
+                    f"allocation to unknown org {org!r}",
+                    f"allocations.{org}",
+                    "error",
+                )
             try:
                 total += units.to_unit(raw, tg.unit)
             except UnitError as exc:
-                add(f"分解值无法换算为{tg.unit}：{exc.zh}", f"allocation cannot be converted to {tg.unit}: {exc.en}",
-                    f"allocations.{org}", "error")
+                add(
+                    f"分解值无法换算为{tg.unit}：{exc.zh}",
+                    f"allocation cannot be converted to {tg.unit}: {exc.en}",
+                    f"allocations.{org}",
+                    "error",
+                )
                 total = math.nan
         if tg.allocations and tg.kind == "cumulative" and tg.target is not None and not math.isnan(total):
             diff = total - tg.target
@@ -64,44 +81,66 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
                 more_en = "more" if diff > 0 else "less"
                 d = units.format_value(abs(diff), tg.unit)
                 d_en = units.format_value(abs(diff), tg.unit, lang="en")
-                add(f"分解合计{units.format_value(total, tg.unit)}，比全县目标{units.format_value(tg.target, tg.unit)}{more_zh}{d}",
+                add(
+                    f"分解合计{units.format_value(total, tg.unit)}，比全县目标{units.format_value(tg.target, tg.unit)}{more_zh}{d}",
                     f"allocations add up to {units.format_value(total, tg.unit, lang='en')}, {d_en} {more_en} than the "
-                    f"county target {units.format_value(tg.target, tg.unit, lang='en')}", "allocations")
+                    f"county target {units.format_value(tg.target, tg.unit, lang='en')}",
+                    "allocations",
+                )
 
         # Stretch on the wrong side of the target.
         if tg.stretch is not None and tg.target is not None:
             wrong = tg.stretch < tg.target if tg.direction == "increase" else tg.stretch > tg.target
             if wrong:
-                add(f"力争目标{tg.stretch:g}低于确保目标{tg.target:g}" if tg.direction == "increase"
+                add(
+                    f"力争目标{tg.stretch:g}低于确保目标{tg.target:g}"
+                    if tg.direction == "increase"
                     else f"力争目标{tg.stretch:g}高于确保目标{tg.target:g}（减少型指标）",
-                    f"stretch {tg.stretch:g} is on the wrong side of the target {tg.target:g}", "stretch", "error")
+                    f"stretch {tg.stretch:g} is on the wrong side of the target {tg.target:g}",
+                    "stretch",
+                    "error",
+                )
 
         # Target on the wrong side of the baseline for shares and levels.
         if tg.kind in ("share", "level") and tg.baseline is not None and tg.target is not None:
             if (tg.direction == "increase" and tg.target < tg.baseline) or (
-                    tg.direction == "decrease" and tg.target > tg.baseline):
-                add(f"目标{tg.target:g}与方向（{tg.direction}）和基数{tg.baseline:g}不一致",
+                tg.direction == "decrease" and tg.target > tg.baseline
+            ):
+                add(
+                    f"目标{tg.target:g}与方向（{tg.direction}）和基数{tg.baseline:g}不一致",
                     f"target {tg.target:g} contradicts direction {tg.direction} from baseline {tg.baseline:g}",
-                    "target")
+                    "target",
+                )
 
         # "Raise by N points to X%": baseline + N must equal X.
         if tg.target_points is not None and tg.baseline is not None and tg.target is not None:
             implied = tg.baseline + tg.target_points
             if abs(implied - tg.target) > 0.005:
-                add(f"基数{tg.baseline:g}%提高{tg.target_points:g}个百分点应为{implied:.2f}%，与目标{tg.target:g}%不一致"
+                add(
+                    f"基数{tg.baseline:g}%提高{tg.target_points:g}个百分点应为{implied:.2f}%，与目标{tg.target:g}%不一致"
                     f"（相差{implied - tg.target:+.2f}个百分点），请确认以哪个为准",
                     f"baseline {tg.baseline:g}% + {tg.target_points:g} points = {implied:.2f}%, not the stated "
                     f"target {tg.target:g}% (off by {implied - tg.target:+.2f} points); say which one is meant",
-                    "target_points")
+                    "target_points",
+                )
 
         # Share measures must be convertible into each other (numerator and denominator alike).
         if tg.kind == "share":
             nu, du = plan.measure_unit(tg.numerator), plan.measure_unit(tg.denominator)
             if units.unit_kind(nu) != units.unit_kind(du):
-                add(f"分子单位{nu}与分母单位{du}无法换算", f"numerator unit {nu} cannot be converted to denominator unit {du}",
-                    "numerator", "error")
+                add(
+                    f"分子单位{nu}与分母单位{du}无法换算",
+                    f"numerator unit {nu} cannot be converted to denominator unit {du}",
+                    "numerator",
+                    "error",
+                )
             if units.unit_kind(tg.unit) != "percent":
-                add(f"比重指标的单位应为%，而不是{tg.unit}", f"a share target is in %, not {tg.unit}", "unit", "error")
+                add(
+                    f"比重指标的单位应为%，而不是{tg.unit}",
+                    f"a share target is in %, not {tg.unit}",
+                    "unit",
+                    "error",
+                )
 
         # Schedules: weights that had to be normalised, or that are unusable.
         for p in schedule_mod.check(tg.schedule, where=f"{where}.schedule"):
@@ -109,7 +148,11 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
 
         # Milestones due outside the plan year.
         if tg.kind == "milestone" and tg.due is not None and tg.due.year != plan.year:
-            add(f"节点日期{tg.due}不在计划年度{plan.year}内", f"due date {tg.due} is outside the plan year {plan.year}", "due")
+            add(
+                f"节点日期{tg.due}不在计划年度{plan.year}内",
+                f"due date {tg.due} is outside the plan year {plan.year}",
+                "due",
+            )
 
         if tg.group and plan.plan.groups and tg.group not in plan.plan.groups:
             add(f"未定义的指标分组 {tg.group!r}", f"undefined target group {tg.group!r}", "group")

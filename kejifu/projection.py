@@ -25,9 +25,24 @@ from .plan import Plan
 from .series import monthly
 from .status import reporting_month, status
 
-COLUMNS = ["target", "org", "kind", "unit", "month", "actual", "target_value", "stretch",
-           "landing_run_rate", "landing_pace", "vs_target_run_rate", "vs_target_pace",
-           "vs_stretch_run_rate", "vs_stretch_pace", "will_miss", "at_risk"]
+COLUMNS = [
+    "target",
+    "org",
+    "kind",
+    "unit",
+    "month",
+    "actual",
+    "target_value",
+    "stretch",
+    "landing_run_rate",
+    "landing_pace",
+    "vs_target_run_rate",
+    "vs_target_pace",
+    "vs_stretch_run_rate",
+    "vs_stretch_pace",
+    "will_miss",
+    "at_risk",
+]
 
 
 def _pace(now: np.ndarray, before: np.ndarray, months_back: int, months_left: int) -> np.ndarray:
@@ -37,8 +52,9 @@ def _pace(now: np.ndarray, before: np.ndarray, months_back: int, months_left: in
     return now + (now - before) / months_back * months_left
 
 
-def project(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *,
-            status_frame: pd.DataFrame | None = None) -> pd.DataFrame:
+def project(
+    plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, status_frame: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Year-end landing for every row of the status frame (orgs and ``'all'``).
 
     Pass ``status_frame`` when it is already computed for the same ``as_of``.
@@ -82,13 +98,24 @@ def project(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *,
     sign = np.where(plan_directions(plan, f["target"]) == "decrease", -1.0, 1.0)
     tv = f["target_value"].to_numpy(dtype=float)
     sv = f["stretch"].to_numpy(dtype=float)
-    out = pd.DataFrame({
-        "target": f["target"], "org": f["org"], "kind": kind, "unit": f["unit"], "month": f["month"],
-        "actual": actual, "target_value": tv, "stretch": sv,
-        "landing_run_rate": run, "landing_pace": pace,
-        "vs_target_run_rate": sign * (run - tv), "vs_target_pace": sign * (pace - tv),
-        "vs_stretch_run_rate": sign * (run - sv), "vs_stretch_pace": sign * (pace - sv),
-    })
+    out = pd.DataFrame(
+        {
+            "target": f["target"],
+            "org": f["org"],
+            "kind": kind,
+            "unit": f["unit"],
+            "month": f["month"],
+            "actual": actual,
+            "target_value": tv,
+            "stretch": sv,
+            "landing_run_rate": run,
+            "landing_pace": pace,
+            "vs_target_run_rate": sign * (run - tv),
+            "vs_target_pace": sign * (pace - tv),
+            "vs_stretch_run_rate": sign * (run - sv),
+            "vs_stretch_pace": sign * (pace - sv),
+        }
+    )
     short_run = out["vs_target_run_rate"] < 0
     short_pace = out["vs_target_pace"] < 0
     out["will_miss"] = (short_run & short_pace).to_numpy()

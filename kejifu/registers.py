@@ -43,20 +43,41 @@ class RegisterKind:
 
 
 KINDS: dict[str, RegisterKind] = {
-    "terminals": RegisterKind("terminals", "serial", ("org", "village", "date", "serial"),
-                              ("org", "village", "date", "serial", "title", "note")),
-    "patents": RegisterKind("patents", "title", ("title", "org", "date"),
-                            ("title", "applicant", "org", "date", "serial", "note")),
-    "research_institutions": RegisterKind("research_institutions", "title", ("title", "org", "date"),
-                                          ("title", "org", "date", "serial", "note")),
-    "specialists": RegisterKind("specialists", "title", ("title", "org", "date"),
-                                ("title", "org", "date", "level", "outside", "serial", "note")),
+    "terminals": RegisterKind(
+        "terminals",
+        "serial",
+        ("org", "village", "date", "serial"),
+        ("org", "village", "date", "serial", "title", "note"),
+    ),
+    "patents": RegisterKind(
+        "patents", "title", ("title", "org", "date"), ("title", "applicant", "org", "date", "serial", "note")
+    ),
+    "research_institutions": RegisterKind(
+        "research_institutions", "title", ("title", "org", "date"), ("title", "org", "date", "serial", "note")
+    ),
+    "specialists": RegisterKind(
+        "specialists",
+        "title",
+        ("title", "org", "date"),
+        ("title", "org", "date", "level", "outside", "serial", "note"),
+    ),
 }
 
 #: Header aliases (Chinese and English, compared without spaces and case) -> field.
 HEADERS: dict[str, str] = {}
 for _field, _aliases in {
-    "org": ["org", "town", "乡镇", "单位", "乡镇街道", "乡镇/街道", "所在乡镇", "所属单位", "派驻单位", "受援单位"],
+    "org": [
+        "org",
+        "town",
+        "乡镇",
+        "单位",
+        "乡镇街道",
+        "乡镇/街道",
+        "所在乡镇",
+        "所属单位",
+        "派驻单位",
+        "受援单位",
+    ],
     "village": ["village", "村", "村庄", "行政村", "安装村"],
     "date": ["date", "日期", "安装日期", "申请日期", "成立日期", "派出日期", "时间"],
     "serial": ["serial", "id", "key", "item_key", "编号", "设备编号", "申请号", "证书编号"],
@@ -72,13 +93,24 @@ for _field, _aliases in {
 
 _TRUE = {"1", "true", "yes", "y", "是", "√", "✓", "对", "县外"}
 _FALSE = {"0", "false", "no", "n", "否", "", "县内"}
-_LEVELS = {"county": "county", "县": "county", "县级": "county", "县派": "county",
-           "town": "town", "乡镇": "town", "乡镇级": "town", "镇级": "town", "乡镇派": "town"}
+_LEVELS = {
+    "county": "county",
+    "县": "county",
+    "县级": "county",
+    "县派": "county",
+    "town": "town",
+    "乡镇": "town",
+    "乡镇级": "town",
+    "镇级": "town",
+    "乡镇派": "town",
+}
 
 
 def kind_of(kind: str) -> RegisterKind:
     """The :class:`RegisterKind` for ``kind``; unknown kinds are keyed by ``serial`` or ``title``."""
-    return KINDS.get(kind) or RegisterKind(kind, "title", ("org", "date"), ("title", "org", "date", "serial", "note"))
+    return KINDS.get(kind) or RegisterKind(
+        kind, "title", ("org", "date"), ("title", "org", "date", "serial", "note")
+    )
 
 
 def item_keys(frame: pd.DataFrame, kind: str) -> pd.Series:
@@ -87,8 +119,13 @@ def item_keys(frame: pd.DataFrame, kind: str) -> pd.Series:
     key = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     for col in ("serial", spec.key, "title"):
         if col in frame.columns:
-            vals = frame[col].map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v))
-                                  or str(v).strip() == "" else str(v).strip())
+            vals = frame[col].map(
+                lambda v: (
+                    None
+                    if v is None or (isinstance(v, float) and math.isnan(v)) or str(v).strip() == ""
+                    else str(v).strip()
+                )
+            )
             key = key.where(key.notna(), vals)
     return key
 
@@ -134,14 +171,20 @@ def register_reports(plan: Plan, items: pd.DataFrame, *, through: int | str | No
     if not targets:
         return pd.DataFrame({c: pd.Series(dtype=float if c == "value" else object) for c in cols})
     if items is None or items.empty:
-        items = pd.DataFrame({"kind": pd.Series(dtype=object), "org": pd.Series(dtype=object),
-                              "date": pd.Series(dtype="datetime64[ns]")})
+        items = pd.DataFrame(
+            {
+                "kind": pd.Series(dtype=object),
+                "org": pd.Series(dtype=object),
+                "date": pd.Series(dtype="datetime64[ns]"),
+            }
+        )
     dates = pd.to_datetime(items["date"], errors="coerce")
     in_year = dates.dt.year == plan.year
     if "withdrawn" in items.columns:
         in_year &= ~items["withdrawn"].fillna(False).astype(bool)
-    its = pd.DataFrame({"kind": items["kind"].to_numpy(), "org": items["org"].to_numpy(),
-                        "mnum": dates.dt.month.to_numpy()})[in_year.to_numpy()]
+    its = pd.DataFrame(
+        {"kind": items["kind"].to_numpy(), "org": items["org"].to_numpy(), "mnum": dates.dt.month.to_numpy()}
+    )[in_year.to_numpy()]
     if isinstance(through, str):
         y, m = int(through[:4]), int(through[5:7])
         through = 0 if y < plan.year else (12 if y > plan.year else m)
@@ -168,6 +211,7 @@ def register_reports(plan: Plan, items: pd.DataFrame, *, through: int | str | No
 
 # ----- reading register files --------------------------------------------------------------------
 
+
 def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -190,7 +234,15 @@ def _parse_date(v) -> dt.date | None:
         return pd.Timestamp(v).date()
     if isinstance(v, dt.date):
         return v
-    s = str(v).strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    s = (
+        str(v)
+        .strip()
+        .replace("年", "-")
+        .replace("月", "-")
+        .replace("日", "")
+        .replace("/", "-")
+        .replace(".", "-")
+    )
     try:
         return dt.date.fromisoformat("-".join(p.zfill(2) for p in s.split("-")) if s.count("-") == 2 else s)
     except ValueError:
@@ -213,8 +265,11 @@ def read_register_file(path: str | Path, kind: str, plan: Plan) -> pd.DataFrame:
         raise ReportImportError("找不到台帐文件", "register file not found", file=file)
     known = set(register_targets(plan).values()) | set(KINDS)
     if kind not in known:
-        raise ReportImportError(f"未知的台帐类型 {kind!r}，可选：{', '.join(sorted(known))}",
-                                f"unknown register kind {kind!r}; choose one of {', '.join(sorted(known))}", file=file)
+        raise ReportImportError(
+            f"未知的台帐类型 {kind!r}，可选：{', '.join(sorted(known))}",
+            f"unknown register kind {kind!r}; choose one of {', '.join(sorted(known))}",
+            file=file,
+        )
     spec = kind_of(kind)
     raw = _read_table(path)
     rename, problems = {}, []
@@ -225,8 +280,15 @@ def read_register_file(path: str | Path, kind: str, plan: Plan) -> pd.DataFrame:
     df = raw.rename(columns=rename)[list(rename.values())]
     for f in spec.required:
         if f not in df.columns and not (f == spec.key and "serial" in df.columns):
-            problems.append(Problem(f"缺少列“{t('store.field.' + f)}”", f"missing column {t('store.field.' + f, 'en')!r}",
-                                    file=file, row=1, field=f))
+            problems.append(
+                Problem(
+                    f"缺少列“{t('store.field.' + f)}”",
+                    f"missing column {t('store.field.' + f, 'en')!r}",
+                    file=file,
+                    row=1,
+                    field=f,
+                )
+            )
     if problems:
         raise ReportImportError(problems=problems)
     df = df[[not all(_blank(v) for v in row) for row in df.itertuples(index=False)]]
@@ -235,25 +297,42 @@ def read_register_file(path: str | Path, kind: str, plan: Plan) -> pd.DataFrame:
         out = {"kind": kind}
         for f in spec.required:
             if f in rec and _blank(rec[f]):
-                problems.append(Problem("必填项为空", "required value is empty", file=file, row=line, field=f))
+                problems.append(
+                    Problem("必填项为空", "required value is empty", file=file, row=line, field=f)
+                )
         org = None if _blank(rec.get("org")) else str(rec["org"]).strip()
         if org is not None and org not in plan.org_index:
             by_name = {o.name: o.id for o in plan.orgs}
             if org in by_name:
                 org = by_name[org]
             else:
-                problems.append(Problem(f"未知单位“{org}”", f"unknown org {org!r}", file=file, row=line, field="org"))
+                problems.append(
+                    Problem(f"未知单位“{org}”", f"unknown org {org!r}", file=file, row=line, field="org")
+                )
         out["org"] = org
         date = None
         if not _blank(rec.get("date")):
             date = _parse_date(rec["date"])
             if date is None:
-                problems.append(Problem(f"日期无效“{rec['date']}”（应为YYYY-MM-DD）",
-                                        f"bad date {str(rec['date'])!r} (use YYYY-MM-DD)", file=file, row=line,
-                                        field="date"))
+                problems.append(
+                    Problem(
+                        f"日期无效“{rec['date']}”（应为YYYY-MM-DD）",
+                        f"bad date {str(rec['date'])!r} (use YYYY-MM-DD)",
+                        file=file,
+                        row=line,
+                        field="date",
+                    )
+                )
             elif date.year != plan.year:
-                problems.append(Problem(f"日期{date}不在计划年度{plan.year}内", f"date {date} is outside the plan year {plan.year}",
-                                        file=file, row=line, field="date"))
+                problems.append(
+                    Problem(
+                        f"日期{date}不在计划年度{plan.year}内",
+                        f"date {date} is outside the plan year {plan.year}",
+                        file=file,
+                        row=line,
+                        field="date",
+                    )
+                )
         out["date"] = pd.Timestamp(date) if date is not None else pd.NaT
         for f in ("title", "village", "serial", "applicant", "note"):
             if f in rec:
@@ -261,8 +340,15 @@ def read_register_file(path: str | Path, kind: str, plan: Plan) -> pd.DataFrame:
         if "level" in rec and not _blank(rec["level"]):
             lv = _LEVELS.get(str(rec["level"]).strip().lower())
             if lv is None:
-                problems.append(Problem(f"级别“{rec['level']}”应为县级或乡镇级", f"level {rec['level']!r} must be county or town",
-                                        file=file, row=line, field="level"))
+                problems.append(
+                    Problem(
+                        f"级别“{rec['level']}”应为县级或乡镇级",
+                        f"level {rec['level']!r} must be county or town",
+                        file=file,
+                        row=line,
+                        field="level",
+                    )
+                )
             out["level"] = lv
         for f in ("outside", "withdrawn"):
             if f in rec:
@@ -272,8 +358,15 @@ def read_register_file(path: str | Path, kind: str, plan: Plan) -> pd.DataFrame:
                 elif s in _FALSE:
                     out[f] = False
                 else:
-                    problems.append(Problem(f"“{rec[f]}”应为是或否", f"{rec[f]!r} must be yes or no", file=file, row=line,
-                                            field=f))
+                    problems.append(
+                        Problem(
+                            f"“{rec[f]}”应为是或否",
+                            f"{rec[f]!r} must be yes or no",
+                            file=file,
+                            row=line,
+                            field=f,
+                        )
+                    )
         out.setdefault("withdrawn", False)
         key = next((out.get(c) for c in ("serial", spec.key, "title") if out.get(c)), None)
         if kind == "terminals" and out.get("title") is None and out.get("village"):
@@ -281,8 +374,15 @@ def read_register_file(path: str | Path, kind: str, plan: Plan) -> pd.DataFrame:
         out["item_key"] = key
         if key is not None:
             if key in seen:
-                problems.append(Problem(f"编号“{key}”与第{seen[key]}行重复", f"duplicate key {key!r} (also on line {seen[key]})",
-                                        file=file, row=line, field="serial" if "serial" in rec else spec.key))
+                problems.append(
+                    Problem(
+                        f"编号“{key}”与第{seen[key]}行重复",
+                        f"duplicate key {key!r} (also on line {seen[key]})",
+                        file=file,
+                        row=line,
+                        field="serial" if "serial" in rec else spec.key,
+                    )
+                )
             else:
                 seen[key] = line
         records.append(out)

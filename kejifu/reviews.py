@@ -56,8 +56,13 @@ class Period:
 
     def label(self, lang: str = "zh") -> str:
         if self.kind == "monthly":
-            return t("reviews.period.monthly", lang, year=self.year, month=self.end_month,
-                     month_name=calendar.month_name[self.end_month])
+            return t(
+                "reviews.period.monthly",
+                lang,
+                year=self.year,
+                month=self.end_month,
+                month_name=calendar.month_name[self.end_month],
+            )
         if self.kind == "quarterly":
             q = self.end_month // 3
             return t("reviews.period.quarterly", lang, year=self.year, q=q, q_cn="一二三四"[q - 1])
@@ -74,15 +79,21 @@ def parse_period(kind: str, text: str, *, year: int | None = None) -> Period:
     malformed period or — when ``year`` is given — a period outside the plan year.
     """
     if kind not in KINDS:
-        raise UsageError(t("reviews.period.kind_bad", "zh", text=kind), t("reviews.period.kind_bad", "en", text=kind),
-                         field="kind")
+        raise UsageError(
+            t("reviews.period.kind_bad", "zh", text=kind),
+            t("reviews.period.kind_bad", "en", text=kind),
+            field="kind",
+        )
     text = str(text).strip()
     m = _PATTERNS[kind].match(text)
 
     def bad() -> UsageError:
         fmt = dict(text=text, example=_EXAMPLES[kind])
-        return UsageError(t("reviews.period.bad", "zh", kind=t(f"reviews.kind.{kind}", "zh"), **fmt),
-                          t("reviews.period.bad", "en", kind=kind, **fmt), field="period")
+        return UsageError(
+            t("reviews.period.bad", "zh", kind=t(f"reviews.kind.{kind}", "zh"), **fmt),
+            t("reviews.period.bad", "en", kind=kind, **fmt),
+            field="period",
+        )
 
     if m is None:
         raise bad()
@@ -101,8 +112,11 @@ def parse_period(kind: str, text: str, *, year: int | None = None) -> Period:
     else:
         end, code = 12, f"{y:04d}"
     if year is not None and y != year:
-        raise UsageError(t("reviews.period.year_bad", "zh", text=text, year=year),
-                         t("reviews.period.year_bad", "en", text=text, year=year), field="period")
+        raise UsageError(
+            t("reviews.period.year_bad", "zh", text=text, year=year),
+            t("reviews.period.year_bad", "en", text=text, year=year),
+            field="period",
+        )
     return Period(kind=kind, year=y, end_month=end, code=code)
 
 
@@ -124,8 +138,9 @@ def has_last_year(plan: Plan, reports: pd.DataFrame) -> bool:
     return bool((years == plan.year - 1).any())
 
 
-def monthly_table(plan: Plan, reports: pd.DataFrame, month: int | str | dt.date, *,
-                  lang: str = "zh") -> pd.DataFrame:
+def monthly_table(
+    plan: Plan, reports: pd.DataFrame, month: int | str | dt.date, *, lang: str = "zh"
+) -> pd.DataFrame:
     """The monthly progress table (月调度表) for ``month`` (1..12, ``YYYY-MM`` or a date in it).
 
     One row per target and org (``org='all'`` = county total first), the columns of
@@ -174,8 +189,11 @@ def _month_number(plan: Plan, month) -> int:
     elif isinstance(month, str) and re.fullmatch(r"\d{4}-\d{1,2}", month.strip()):
         y, m = (int(x) for x in month.strip().split("-"))
         if y != plan.year:
-            raise UsageError(t("reviews.period.year_bad", "zh", text=month, year=plan.year),
-                             t("reviews.period.year_bad", "en", text=month, year=plan.year), field="month")
+            raise UsageError(
+                t("reviews.period.year_bad", "zh", text=month, year=plan.year),
+                t("reviews.period.year_bad", "en", text=month, year=plan.year),
+                field="month",
+            )
     else:
         d = pd.Timestamp(month).date()
         m = d.month if d.year == plan.year else (12 if d.year > plan.year else 1)
@@ -184,8 +202,9 @@ def _month_number(plan: Plan, month) -> int:
     return m
 
 
-def progress_scores(plan: Plan, frame: pd.DataFrame, *, kinds: tuple[str, ...] = ("town", "subdistrict"),
-                    lang: str = "zh") -> pd.DataFrame:
+def progress_scores(
+    plan: Plan, frame: pd.DataFrame, *, kinds: tuple[str, ...] = ("town", "subdistrict"), lang: str = "zh"
+) -> pd.DataFrame:
     """Rank orgs of ``kinds`` by the progress score (module docstring) from a status frame.
 
     Columns ``rank, org, org_name, score`` [points], ``n_targets, n_far_behind, n_no_data``.
@@ -199,10 +218,20 @@ def progress_scores(plan: Plan, frame: pd.DataFrame, *, kinds: tuple[str, ...] =
     ratio = np.where(np.isnan(comp), 0.0, np.minimum(ratio, SCORE_CAP))
     f = f.assign(_ratio=ratio, _far=(f["status"] == "far_behind"), _nd=(f["status"] == "no_data"))
     g = f.groupby("org", sort=False)
-    res = pd.DataFrame({
-        "score": g["_ratio"].mean() * 100.0, "n_targets": g["_ratio"].size(),
-        "n_far_behind": g["_far"].sum(), "n_no_data": g["_nd"].sum(),
-    }).reindex(orgs).dropna(subset=["score"]).reset_index().rename(columns={"index": "org"})
+    res = (
+        pd.DataFrame(
+            {
+                "score": g["_ratio"].mean() * 100.0,
+                "n_targets": g["_ratio"].size(),
+                "n_far_behind": g["_far"].sum(),
+                "n_no_data": g["_nd"].sum(),
+            }
+        )
+        .reindex(orgs)
+        .dropna(subset=["score"])
+        .reset_index()
+        .rename(columns={"index": "org"})
+    )
     res["n_targets"] = res["n_targets"].astype(int)
     res["n_far_behind"] = res["n_far_behind"].astype(int)
     res["n_no_data"] = res["n_no_data"].astype(int)
@@ -225,15 +254,17 @@ class QuarterlyBulletin:
     score_method: str
 
 
-def quarterly_bulletin(plan: Plan, reports: pd.DataFrame, quarter: int | str, *, score: str = "progress",
-                       lang: str = "zh") -> QuarterlyBulletin:
+def quarterly_bulletin(
+    plan: Plan, reports: pd.DataFrame, quarter: int | str, *, score: str = "progress", lang: str = "zh"
+) -> QuarterlyBulletin:
     """The quarterly bulletin data for ``quarter`` (1..4 or ``2005Q2``).
 
     ``score``: ``progress`` (module docstring) or ``rubric`` (the year-end rubric as of the
     quarter's end; columns of :func:`kejifu.scoring.assess` totals with ``score`` = total).
     """
-    period = parse_period("quarterly", f"{plan.year}Q{quarter}" if isinstance(quarter, int) else quarter,
-                          year=plan.year)
+    period = parse_period(
+        "quarterly", f"{plan.year}Q{quarter}" if isinstance(quarter, int) else quarter, year=plan.year
+    )
     frame = status_mod.status(plan, reports, period.as_of, lang=lang)
     if score == "progress":
         ranking = progress_scores(plan, frame, lang=lang)
@@ -243,8 +274,14 @@ def quarterly_bulletin(plan: Plan, reports: pd.DataFrame, quarter: int | str, *,
     else:
         raise UsageError(f"未知的评分方法：{score}", f"unknown score method: {score}", field="score")
     far = far_behind_items(plan, frame, lang=lang)
-    return QuarterlyBulletin(period=period, frame=frame, totals=status_mod.totals(frame), ranking=ranking,
-                             far_behind=far, score_method=score)
+    return QuarterlyBulletin(
+        period=period,
+        frame=frame,
+        totals=status_mod.totals(frame),
+        ranking=ranking,
+        far_behind=far,
+        score_method=score,
+    )
 
 
 def far_behind_items(plan: Plan, frame: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
@@ -263,8 +300,9 @@ def half_year_review(plan: Plan, reports: pd.DataFrame, *, lang: str = "zh") -> 
     [percentage points]. Milestones are left out (they are due on a date, not by half).
     """
     frame = status_mod.status(plan, reports, dt.date(plan.year, 6, 30), lang=lang)
-    f = frame[(frame["kind"] != "milestone")
-              & ((frame["org"] == status_mod.ALL) | frame["allocation"].notna())].copy()
+    f = frame[
+        (frame["kind"] != "milestone") & ((frame["org"] == status_mod.ALL) | frame["allocation"].notna())
+    ].copy()
     comp = f["completion"].to_numpy(dtype=float)
     f["half_pass"] = np.where(np.isnan(comp), False, comp >= 0.5 - 1e-9)
     f["half_margin_pp"] = (comp - 0.5) * 100.0
@@ -273,13 +311,19 @@ def half_year_review(plan: Plan, reports: pd.DataFrame, *, lang: str = "zh") -> 
     return f.reset_index(drop=True)
 
 
-def year_end_assessment(plan: Plan, reports: pd.DataFrame, *, lang: str = "zh",
-                        rubric: scoring.Rubric | None = None,
-                        submissions: pd.DataFrame | None = None) -> scoring.Assessment:
+def year_end_assessment(
+    plan: Plan,
+    reports: pd.DataFrame,
+    *,
+    lang: str = "zh",
+    rubric: scoring.Rubric | None = None,
+    submissions: pd.DataFrame | None = None,
+) -> scoring.Assessment:
     """The year-end assessment: :func:`kejifu.scoring.assess` as of 31 December
     (``submissions``: the frame with ``imported_at`` that late reports are judged from)."""
-    return scoring.assess(plan, reports, dt.date(plan.year, 12, 31), rubric=rubric, submissions=submissions,
-                          lang=lang)
+    return scoring.assess(
+        plan, reports, dt.date(plan.year, 12, 31), rubric=rubric, submissions=submissions, lang=lang
+    )
 
 
 def grade_counts(totals: pd.DataFrame) -> dict[str, int]:
@@ -302,19 +346,31 @@ def year_end_values(plan: Plan, reports: pd.DataFrame, years, *, targets=None) -
     (reports of other years are ignored by the engine); ``targets`` defaults to the plan's
     ``level`` and ``share`` targets (the ones a five-year path is drawn for).
     """
-    ids = list(targets) if targets is not None else [tg.id for tg in plan.targets if tg.kind in ("level", "share")]
+    ids = (
+        list(targets)
+        if targets is not None
+        else [tg.id for tg in plan.targets if tg.kind in ("level", "share")]
+    )
     rows = []
     for y in years:
         info = plan.plan.model_copy(update={"year": int(y)})
-        frame = status_mod.totals(status_mod.status(plan.model_copy(update={"plan": info}), reports,
-                                                    dt.date(int(y), 12, 31)))
+        frame = status_mod.totals(
+            status_mod.status(plan.model_copy(update={"plan": info}), reports, dt.date(int(y), 12, 31))
+        )
         frame = frame[frame["target"].isin(ids)]
         rows += [{"target": r.target, "year": int(y), "actual": float(r.actual)} for r in frame.itertuples()]
     return pd.DataFrame(rows, columns=["target", "year", "actual"])
 
 
-def five_year(plan: Plan, reports: pd.DataFrame, *, years=None, baseline_year: int | None = None,
-              targets=None, lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
+def five_year(
+    plan: Plan,
+    reports: pd.DataFrame,
+    *,
+    years=None,
+    baseline_year: int | None = None,
+    targets=None,
+    lang: str = "zh",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Five-year plan trajectories (e.g. 2006–2010), our path status beside Open SDG's.
 
     ``years`` default: ``plan.settings['synthetic_years']`` or the five years ending in the
@@ -327,8 +383,11 @@ def five_year(plan: Plan, reports: pd.DataFrame, *, years=None, baseline_year: i
     """
     from . import trajectory
 
-    yrs = list(years) if years is not None else list(plan.settings.get("synthetic_years")
-                                                     or range(plan.year - 4, plan.year + 1))
+    yrs = (
+        list(years)
+        if years is not None
+        else list(plan.settings.get("synthetic_years") or range(plan.year - 4, plan.year + 1))
+    )
     by = baseline_year if baseline_year is not None else min(yrs) - 1
     values = year_end_values(plan, reports, yrs, targets=targets)
     paths, summary = [], []
@@ -337,8 +396,15 @@ def five_year(plan: Plan, reports: pd.DataFrame, *, years=None, baseline_year: i
         if tg.baseline is None or tg.target is None:
             continue
         v = v.dropna(subset=["actual"])
-        p = trajectory.plan_trajectory(v["year"], v["actual"], baseline_year=by, baseline=tg.baseline,
-                                       target_year=max(yrs), target=tg.target, direction=tg.direction)
+        p = trajectory.plan_trajectory(
+            v["year"],
+            v["actual"],
+            baseline_year=by,
+            baseline=tg.baseline,
+            target_year=max(yrs),
+            target=tg.target,
+            direction=tg.direction,
+        )
         p.insert(0, "target", tid)
         p.insert(1, "target_title", tg.label(lang))
         paths.append(p)
@@ -347,11 +413,22 @@ def five_year(plan: Plan, reports: pd.DataFrame, *, years=None, baseline_year: i
         if last.empty:
             continue
         r = last.iloc[-1]
-        summary.append({"target": tid, "target_title": tg.label(lang), "unit": tg.unit, "year": int(r["year"]),
-                        "actual": r["actual"], "path": r["path"], "completion": r["completion"],
-                        "expected_completion": r["expected_completion"], "gap_pp": r["gap_pp"],
-                        "on_track": bool(r["completion"] >= r["expected_completion"] - 1e-9),
-                        "opensdg_status": r["opensdg_status"], "opensdg_score": r["opensdg_score"]})
+        summary.append(
+            {
+                "target": tid,
+                "target_title": tg.label(lang),
+                "unit": tg.unit,
+                "year": int(r["year"]),
+                "actual": r["actual"],
+                "path": r["path"],
+                "completion": r["completion"],
+                "expected_completion": r["expected_completion"],
+                "gap_pp": r["gap_pp"],
+                "on_track": bool(r["completion"] >= r["expected_completion"] - 1e-9),
+                "opensdg_status": r["opensdg_status"],
+                "opensdg_score": r["opensdg_score"],
+            }
+        )
     paths_df = pd.concat(paths, ignore_index=True) if paths else pd.DataFrame()
     return paths_df, pd.DataFrame(summary)
 
@@ -383,7 +460,12 @@ def allocation_table(plan: Plan, *, lang: str = "zh") -> pd.DataFrame:
         total = float(np.nansum(list(alloc.values())))
         row = {"target": tg.id, "target_title": tg.label(lang), "unit": tg.unit}
         row.update({plan.org_name(o, lang): v for o, v in alloc.items()})
-        row.update({"allocated": total, "target_value": tg.target,
-                    "difference": total - tg.target if tg.target is not None else np.nan})
+        row.update(
+            {
+                "allocated": total,
+                "target_value": tg.target,
+                "difference": total - tg.target if tg.target is not None else np.nan,
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)

@@ -58,8 +58,11 @@ def weights(schedule: str | Sequence[float] | None) -> np.ndarray:
                 field="schedule",
             )
         if not np.all(np.isfinite(w)) or (w < 0).any():
-            raise ScheduleError("月度权重不能为负数或非数字", "monthly weights must be finite and non-negative",
-                                field="schedule")
+            raise ScheduleError(
+                "月度权重不能为负数或非数字",
+                "monthly weights must be finite and non-negative",
+                field="schedule",
+            )
     total = w.sum()
     if total <= 0:
         raise ScheduleError("月度权重之和为零", "monthly weights sum to zero", field="schedule")
@@ -80,11 +83,14 @@ def check(schedule: str | Sequence[float] | None, *, where: str = "schedule") ->
         return [Problem(exc.zh, exc.en, row=where, level="error")]
     total = float(np.sum(np.asarray(list(schedule), dtype=float)))
     if abs(total - 1) > TOLERANCE:
-        return [Problem(
-            f"月度权重之和为{total:g}而非1，已按比例归一化",
-            f"monthly weights sum to {total:g}, not 1; they were normalised",
-            row=where, level="warning",
-        )]
+        return [
+            Problem(
+                f"月度权重之和为{total:g}而非1，已按比例归一化",
+                f"monthly weights sum to {total:g}, not 1; they were normalised",
+                row=where,
+                level="warning",
+            )
+        ]
     return []
 
 

@@ -89,7 +89,7 @@ class Grades(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Grades":
+    def _ordered(self) -> Grades:
         if not (self.excellent >= self.good >= self.pass_):
             raise ValueError("grade thresholds must satisfy excellent ≥ good ≥ pass")
         return self
@@ -128,9 +128,11 @@ def default_rubric(plan: Plan) -> Rubric:
         ids = [tg.id for tg in plan.targets if tg.kind != "milestone"]
     w = round(100.0 / len(ids), 4) if ids else 0.0
     return Rubric(
-        title=t("reviews.rubric.default_title", "zh"), title_en=t("reviews.rubric.default_title", "en"),
+        title=t("reviews.rubric.default_title", "zh"),
+        title_en=t("reviews.rubric.default_title", "en"),
         rule=Rule(cap=1.2, floor=0.5, stretch_bonus=2.0),
-        targets={i: TargetRule(weight=w) for i in ids}, source="default",
+        targets={i: TargetRule(weight=w) for i in ids},
+        source="default",
     )
 
 
@@ -151,9 +153,17 @@ def parse_rubric(data: dict[str, Any] | None, plan: Plan, *, file: str = "plan.y
         raise PlanError(problems=problems) from None
     unknown = [k for k in rubric.targets if k not in plan.target_index]
     if unknown:
-        raise PlanError(problems=[
-            Problem(f"考核细则引用了不存在的指标 {k!r}", f"the rubric names an unknown target {k!r}",
-                    file=file, field=f"assessment.targets.{k}") for k in unknown])
+        raise PlanError(
+            problems=[
+                Problem(
+                    f"考核细则引用了不存在的指标 {k!r}",
+                    f"the rubric names an unknown target {k!r}",
+                    file=file,
+                    field=f"assessment.targets.{k}",
+                )
+                for k in unknown
+            ]
+        )
     return rubric
 
 
@@ -175,8 +185,9 @@ def grade_of(total: float, grades: Grades) -> str:
     return "fail"
 
 
-def report_discipline(plan: Plan, reports: pd.DataFrame, orgs: list[str], month: int,
-                      rule: ReportRule, measures: list[str]) -> pd.DataFrame:
+def report_discipline(
+    plan: Plan, reports: pd.DataFrame, orgs: list[str], month: int, rule: ReportRule, measures: list[str]
+) -> pd.DataFrame:
     """Missing and late report months per org through ``month`` (1..12).
 
     A month is *missing* for an org when it has no row for that month for one of
@@ -249,26 +260,57 @@ def score_frame(plan: Plan, frame: pd.DataFrame, rubric: Rubric, orgs: list[str]
             if tg.kind in ("share", "level") and tg.stretch is not None and tg.target is not None:
                 base = tg.baseline or 0.0
                 stretch_share = (tg.stretch - base) / (tg.target - base) if tg.target != base else math.nan
-            got_stretch = (stretch_share == stretch_share and completion == completion
-                           and completion >= stretch_share - 1e-9)
-            rows.append({
-                "org": org, "target": tid, "weight": tr.weight, "completion": completion,
-                "expected": expected, "progress": progress, "points": points,
-                "stretch_share": stretch_share, "bonus": bonus_pts if got_stretch else 0.0,
-                "veto": tr.veto, "veto_failed": bool(tr.veto and progress < tr.veto_below - 1e-9),
-            })
-    return pd.DataFrame(rows, columns=["org", "target", "weight", "completion", "expected", "progress",
-                                       "points", "stretch_share", "bonus", "veto", "veto_failed"])
+            got_stretch = (
+                stretch_share == stretch_share
+                and completion == completion
+                and completion >= stretch_share - 1e-9
+            )
+            rows.append(
+                {
+                    "org": org,
+                    "target": tid,
+                    "weight": tr.weight,
+                    "completion": completion,
+                    "expected": expected,
+                    "progress": progress,
+                    "points": points,
+                    "stretch_share": stretch_share,
+                    "bonus": bonus_pts if got_stretch else 0.0,
+                    "veto": tr.veto,
+                    "veto_failed": bool(tr.veto and progress < tr.veto_below - 1e-9),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "org",
+            "target",
+            "weight",
+            "completion",
+            "expected",
+            "progress",
+            "points",
+            "stretch_share",
+            "bonus",
+            "veto",
+            "veto_failed",
+        ],
+    )
 
 
-def totals_from(detail: pd.DataFrame, discipline: pd.DataFrame, rubric: Rubric, plan: Plan,
-                lang: str = "zh") -> pd.DataFrame:
+def totals_from(
+    detail: pd.DataFrame, discipline: pd.DataFrame, rubric: Rubric, plan: Plan, lang: str = "zh"
+) -> pd.DataFrame:
     """Totals, ranks and grades per org from :func:`score_frame` and :func:`report_discipline`."""
     g = detail.groupby("org", sort=False)
-    tot = pd.DataFrame({
-        "points": g["points"].sum(), "weights": g["weight"].sum(), "bonus": g["bonus"].sum(),
-        "veto_failed": g["veto_failed"].any(),
-    }).reset_index()
+    tot = pd.DataFrame(
+        {
+            "points": g["points"].sum(),
+            "weights": g["weight"].sum(),
+            "bonus": g["bonus"].sum(),
+            "veto_failed": g["veto_failed"].any(),
+        }
+    ).reset_index()
     tot = discipline.merge(tot, on="org", how="left")
     tot["weights"] = tot["weights"].fillna(0.0)
     tot["points"] = tot["points"].fillna(0.0)
@@ -280,11 +322,27 @@ def totals_from(detail: pd.DataFrame, discipline: pd.DataFrame, rubric: Rubric, 
     total = tot["base"] + tot["bonus"] - tot["deductions"]
     tot["total"] = np.where(tot["veto_failed"], 0.0, np.maximum(total, 0.0))
     tot["rank"] = tot["total"].rank(method="min", ascending=False).astype(int)
-    tot["grade"] = [("fail" if v else grade_of(x, rubric.grades)) for x, v in zip(tot["total"], tot["veto_failed"])]
+    tot["grade"] = [
+        ("fail" if v else grade_of(x, rubric.grades)) for x, v in zip(tot["total"], tot["veto_failed"])
+    ]
     tot["grade_label"] = [t(f"reviews.grade.{c}", lang) for c in tot["grade"]]
     tot["org_name"] = [plan.org_name(o, lang) for o in tot["org"]]
-    cols = ["rank", "org", "org_name", "total", "base", "bonus", "deductions", "missing_months",
-            "late_months", "veto_failed", "grade", "grade_label", "points", "weights"]
+    cols = [
+        "rank",
+        "org",
+        "org_name",
+        "total",
+        "base",
+        "bonus",
+        "deductions",
+        "missing_months",
+        "late_months",
+        "veto_failed",
+        "grade",
+        "grade_label",
+        "points",
+        "weights",
+    ]
     return tot.sort_values(["rank", "org"], kind="stable").reset_index(drop=True)[cols]
 
 
@@ -293,9 +351,15 @@ def scored_orgs(plan: Plan, rubric: Rubric) -> list[str]:
     return [o.id for o in plan.orgs if o.kind in rubric.orgs]
 
 
-def assess(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str | None = None, *,
-           rubric: Rubric | None = None, submissions: pd.DataFrame | None = None,
-           lang: str = "zh") -> Assessment:
+def assess(
+    plan: Plan,
+    reports: pd.DataFrame,
+    as_of: dt.date | str | None = None,
+    *,
+    rubric: Rubric | None = None,
+    submissions: pd.DataFrame | None = None,
+    lang: str = "zh",
+) -> Assessment:
     """Score every org of the rubric's kinds as of ``as_of`` (default: 31 December of the plan year).
 
     ``submissions`` (optional) is the frame report discipline is judged from — e.g.
@@ -311,9 +375,22 @@ def assess(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str | None = None
     month = status_mod.reporting_month(as_of, plan.year)
     orgs = scored_orgs(plan, rubric)
     detail = score_frame(plan, frame, rubric, orgs)
-    measures = sorted({m for tid in rubric.targets for m in plan.target(tid).measures
-                       if plan.target(tid).source == "reports"})
-    disc = report_discipline(plan, submissions if submissions is not None else reports, orgs, month, rubric.reports, measures)
+    measures = sorted(
+        {
+            m
+            for tid in rubric.targets
+            for m in plan.target(tid).measures
+            if plan.target(tid).source == "reports"
+        }
+    )
+    disc = report_discipline(
+        plan, submissions if submissions is not None else reports, orgs, month, rubric.reports, measures
+    )
     totals = totals_from(detail, disc, rubric, plan, lang)
-    return Assessment(rubric=rubric, as_of=as_of, month=status_mod.month_label(plan.year, month),
-                      detail=detail, totals=totals)
+    return Assessment(
+        rubric=rubric,
+        as_of=as_of,
+        month=status_mod.month_label(plan.year, month),
+        detail=detail,
+        totals=totals,
+    )

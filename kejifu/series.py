@@ -21,8 +21,14 @@ def _grid(reports: pd.DataFrame, year: int, through: int) -> pd.DataFrame:
     """Carried-forward value of every (org, measure) for months 1..through of ``year``."""
     years, months = split_months(reports["month"])
     keep = (years == year) & (months <= through)
-    r = pd.DataFrame({"org": reports["org"].to_numpy()[keep], "measure": reports["measure"].to_numpy()[keep],
-                      "mnum": months[keep], "value": reports["value"].to_numpy(dtype=float)[keep]})
+    r = pd.DataFrame(
+        {
+            "org": reports["org"].to_numpy()[keep],
+            "measure": reports["measure"].to_numpy()[keep],
+            "mnum": months[keep],
+            "value": reports["value"].to_numpy(dtype=float)[keep],
+        }
+    )
     if r.empty:
         return pd.DataFrame(columns=["org", "measure", "mnum", "value", "stale"])
     r = r.drop_duplicates(["org", "measure", "mnum"], keep="last")
@@ -37,8 +43,14 @@ def _grid(reports: pd.DataFrame, year: int, through: int) -> pd.DataFrame:
     return long.dropna(subset=["value"])
 
 
-def monthly(plan: Plan, reports: pd.DataFrame, *, targets: list[str] | None = None,
-            orgs: list[str] | None = None, through: int | None = None) -> pd.DataFrame:
+def monthly(
+    plan: Plan,
+    reports: pd.DataFrame,
+    *,
+    targets: list[str] | None = None,
+    orgs: list[str] | None = None,
+    through: int | None = None,
+) -> pd.DataFrame:
     """Month-by-month year-to-date actuals [target unit; shares in %].
 
     Returns :data:`COLUMNS`: one row per target, org (and ``'all'``) and month
@@ -60,9 +72,15 @@ def monthly(plan: Plan, reports: pd.DataFrame, *, targets: list[str] | None = No
             n = grid[grid["measure"] == tg.numerator][["org", "mnum", "value", "stale"]]
             d = grid[grid["measure"] == tg.denominator][["org", "mnum", "value", "stale"]]
             both = n.merge(d, on=["org", "mnum"], suffixes=("_n", "_d"))
-            per_org = pd.DataFrame({"org": both["org"], "month": both["mnum"],
-                                    "numerator": both["value_n"], "denominator": both["value_d"],
-                                    "stale": both["stale_n"] | both["stale_d"]})
+            per_org = pd.DataFrame(
+                {
+                    "org": both["org"],
+                    "month": both["mnum"],
+                    "numerator": both["value_n"],
+                    "denominator": both["value_d"],
+                    "stale": both["stale_n"] | both["stale_d"],
+                }
+            )
             nt = n.groupby("mnum").agg(numerator=("value", "sum"), stale_n=("stale", "any"))
             dt_ = d.groupby("mnum").agg(denominator=("value", "sum"), stale_d=("stale", "any"))
             tot = nt.join(dt_, how="inner").reset_index().rename(columns={"mnum": "month"})
@@ -73,7 +91,9 @@ def monthly(plan: Plan, reports: pd.DataFrame, *, targets: list[str] | None = No
                 f["actual"] = np.where(f["denominator"] > 0, f["numerator"] / f["denominator"] * 100, np.nan)
         else:
             g = grid[grid["measure"] == tg.measures[0]]
-            per_org = pd.DataFrame({"org": g["org"], "month": g["mnum"], "actual": g["value"], "stale": g["stale"]})
+            per_org = pd.DataFrame(
+                {"org": g["org"], "month": g["mnum"], "actual": g["value"], "stale": g["stale"]}
+            )
             how = {"sum": "sum", "mean": "mean", "max": "max", "min": "min"}[tg.aggregate]
             tot = per_org.groupby("month", as_index=False).agg(actual=("actual", how), stale=("stale", "any"))
             tot["org"] = ALL

@@ -36,9 +36,28 @@ from .units import is_count
 ALL = "all"
 STATUSES = ("stretch_achieved", "achieved", "on_track", "behind", "far_behind", "no_data", "not_allocated")
 COLUMNS = [
-    "target", "org", "kind", "group", "unit", "month", "actual", "numerator", "denominator",
-    "baseline", "target_value", "stretch", "allocation", "completion", "expected", "gap_pp",
-    "status", "status_label", "stale", "last_month", "n_reporting", "n_stale",
+    "target",
+    "org",
+    "kind",
+    "group",
+    "unit",
+    "month",
+    "actual",
+    "numerator",
+    "denominator",
+    "baseline",
+    "target_value",
+    "stretch",
+    "allocation",
+    "completion",
+    "expected",
+    "gap_pp",
+    "status",
+    "status_label",
+    "stale",
+    "last_month",
+    "n_reporting",
+    "n_stale",
 ]
 EPS = 1e-9
 
@@ -78,8 +97,14 @@ def latest(reports: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
     value was reported for.
     """
     if reports.empty or month <= 0:
-        return pd.DataFrame({"org": pd.Series(dtype=object), "measure": pd.Series(dtype=object),
-                             "value": pd.Series(dtype=float), "mnum": pd.Series(dtype=int)})
+        return pd.DataFrame(
+            {
+                "org": pd.Series(dtype=object),
+                "measure": pd.Series(dtype=object),
+                "value": pd.Series(dtype=float),
+                "mnum": pd.Series(dtype=int),
+            }
+        )
     years, mons = split_months(reports["month"])
     rows = np.flatnonzero((years == year) & (mons <= month))
     # Integer codes for org and measure (cheap for categoricals), then one stable sort by
@@ -91,12 +116,14 @@ def latest(reports: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
     key = org_codes.astype(np.int64) * max(len(mea_ids), 1) + mea_codes
     order = np.lexsort((mnum, key))
     last = order[np.append(key[order][1:] != key[order][:-1], True)] if len(order) else order
-    return pd.DataFrame({
-        "org": np.asarray(org_ids, dtype=object)[org_codes[last]],
-        "measure": np.asarray(mea_ids, dtype=object)[mea_codes[last]],
-        "value": reports["value"].to_numpy(dtype=float)[rows[last]],
-        "mnum": mnum[last],
-    })
+    return pd.DataFrame(
+        {
+            "org": np.asarray(org_ids, dtype=object)[org_codes[last]],
+            "measure": np.asarray(mea_ids, dtype=object)[mea_codes[last]],
+            "value": reports["value"].to_numpy(dtype=float)[rows[last]],
+            "mnum": mnum[last],
+        }
+    )
 
 
 def _targets_frame(plan: Plan, month: int) -> pd.DataFrame:
@@ -106,15 +133,23 @@ def _targets_frame(plan: Plan, month: int) -> pd.DataFrame:
         if tg.kind == "milestone":
             due = tg.due
             exp = 1.0 if (due is not None and (due.year, due.month) <= (plan.year, month)) else 0.0
-        rows.append({
-            "target": tg.id, "kind": tg.kind, "group": tg.group, "unit": tg.unit,
-            "direction": tg.direction, "aggregate": tg.aggregate,
-            "plan_target": tg.target if tg.target is not None else 1.0,
-            "plan_stretch": tg.stretch if tg.stretch is not None else np.nan,
-            "baseline_value": tg.baseline if tg.baseline is not None else 0.0,
-            "expected": float(exp),
-            "num": tg.numerator, "den": tg.denominator, "measure": tg.measures[0],
-        })
+        rows.append(
+            {
+                "target": tg.id,
+                "kind": tg.kind,
+                "group": tg.group,
+                "unit": tg.unit,
+                "direction": tg.direction,
+                "aggregate": tg.aggregate,
+                "plan_target": tg.target if tg.target is not None else 1.0,
+                "plan_stretch": tg.stretch if tg.stretch is not None else np.nan,
+                "baseline_value": tg.baseline if tg.baseline is not None else 0.0,
+                "expected": float(exp),
+                "num": tg.numerator,
+                "den": tg.denominator,
+                "measure": tg.measures[0],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -135,13 +170,20 @@ def _allocation_array(tg) -> np.ndarray:
 def _allocations(plan: Plan) -> pd.DataFrame:
     parts = [(tg.id, list(tg.allocations), _allocation_array(tg)) for tg in plan.targets if tg.allocations]
     if not parts:
-        return pd.DataFrame({"target": pd.Series(dtype=object), "org": pd.Series(dtype=object),
-                             "allocation": pd.Series(dtype=float)})
-    return pd.DataFrame({
-        "target": np.repeat([p[0] for p in parts], [len(p[1]) for p in parts]).astype(object),
-        "org": np.array([o for p in parts for o in p[1]], dtype=object),
-        "allocation": np.concatenate([p[2] for p in parts]),
-    })
+        return pd.DataFrame(
+            {
+                "target": pd.Series(dtype=object),
+                "org": pd.Series(dtype=object),
+                "allocation": pd.Series(dtype=float),
+            }
+        )
+    return pd.DataFrame(
+        {
+            "target": np.repeat([p[0] for p in parts], [len(p[1]) for p in parts]).astype(object),
+            "org": np.array([o for p in parts for o in p[1]], dtype=object),
+            "allocation": np.concatenate([p[2] for p in parts]),
+        }
+    )
 
 
 def _ancestor_pairs(plan: Plan) -> pd.DataFrame:
@@ -165,17 +207,30 @@ def _aggregate(values: pd.DataFrame, edges: pd.DataFrame, month: int) -> pd.Data
     v = values.merge(edges, on="org", how="inner")
     v["is_stale"] = v["mnum"] < month
     g = v.groupby(["target", "unit_org"], sort=False)
-    out = g.agg(
-        num_sum=("num_value", "sum"), den_sum=("den_value", "sum"), val_sum=("value", "sum"),
-        val_mean=("value", "mean"), val_max=("value", "max"), val_min=("value", "min"),
-        last=("mnum", "max"), first=("mnum", "min"), n_reporting=("org", "count"),
-        n_stale=("is_stale", "sum"), n_num=("num_value", "count"), n_den=("den_value", "count"),
-    ).reset_index().rename(columns={"unit_org": "org"})
+    out = (
+        g.agg(
+            num_sum=("num_value", "sum"),
+            den_sum=("den_value", "sum"),
+            val_sum=("value", "sum"),
+            val_mean=("value", "mean"),
+            val_max=("value", "max"),
+            val_min=("value", "min"),
+            last=("mnum", "max"),
+            first=("mnum", "min"),
+            n_reporting=("org", "count"),
+            n_stale=("is_stale", "sum"),
+            n_num=("num_value", "count"),
+            n_den=("den_value", "count"),
+        )
+        .reset_index()
+        .rename(columns={"unit_org": "org"})
+    )
     return out
 
 
-def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: bool = False,
-           lang: str = "zh") -> pd.DataFrame:
+def status(
+    plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: bool = False, lang: str = "zh"
+) -> pd.DataFrame:
     """Status of every target for every reporting or allocated org and for the total (``org='all'``).
 
     ``rollup=True`` adds a row for every org above the reporting ones (town → county
@@ -197,17 +252,41 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
         n = shares.merge(lat.rename(columns={"measure": "num"}), on="num")[["target", "org", "value", "mnum"]]
         d = shares.merge(lat.rename(columns={"measure": "den"}), on="den")[["target", "org", "value", "mnum"]]
         sv = n.merge(d, on=["target", "org"], how="outer", suffixes=("_n", "_d"))
-        sv = pd.DataFrame({
-            "target": sv["target"], "org": sv["org"], "value": np.nan,
-            "mnum": np.fmin(sv["mnum_n"], sv["mnum_d"]),
-            "num_value": sv["value_n"], "den_value": sv["value_d"],
-        })
+        sv = pd.DataFrame(
+            {
+                "target": sv["target"],
+                "org": sv["org"],
+                "value": np.nan,
+                "mnum": np.fmin(sv["mnum_n"], sv["mnum_d"]),
+                "num_value": sv["value_n"],
+                "den_value": sv["value_d"],
+            }
+        )
         vals = pd.concat([vals, sv], ignore_index=True) if not vals.empty else sv
 
     edges = _edges(plan, vals["org"].unique() if not vals.empty else np.array([], dtype=object), rollup)
-    agg = _aggregate(vals, edges, month) if not vals.empty else pd.DataFrame(
-        columns=["target", "org", "num_sum", "den_sum", "val_sum", "val_mean", "val_max", "val_min", "last",
-                 "first", "n_reporting", "n_stale", "n_num", "n_den"])
+    agg = (
+        _aggregate(vals, edges, month)
+        if not vals.empty
+        else pd.DataFrame(
+            columns=[
+                "target",
+                "org",
+                "num_sum",
+                "den_sum",
+                "val_sum",
+                "val_mean",
+                "val_max",
+                "val_min",
+                "last",
+                "first",
+                "n_reporting",
+                "n_stale",
+                "n_num",
+                "n_den",
+            ]
+        )
+    )
 
     # Rows: every aggregate, every allocated org, and the total for every target.
     alloc = _allocations(plan)
@@ -219,10 +298,13 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
         roll = roll.rename(columns={"unit_org": "org"})
         roll = roll[~roll.set_index(["target", "org"]).index.isin(alloc.set_index(["target", "org"]).index)]
         alloc = pd.concat([alloc, roll], ignore_index=True)
-    keys = pd.concat([
-        agg[["target", "org"]], alloc[["target", "org"]],
-        pd.DataFrame({"target": tf["target"], "org": ALL}),
-    ]).drop_duplicates()
+    keys = pd.concat(
+        [
+            agg[["target", "org"]],
+            alloc[["target", "org"]],
+            pd.DataFrame({"target": tf["target"], "org": ALL}),
+        ]
+    ).drop_duplicates()
     s = keys.merge(tf, on="target", how="left").merge(agg, on=["target", "org"], how="left")
     s = s.merge(alloc, on=["target", "org"], how="left")
     s = s.merge(total_alloc, left_on="target", right_index=True, how="left")
@@ -234,8 +316,11 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
 
     kind = s["kind"].to_numpy()
     agg_kind = s["aggregate"].to_numpy()
-    actual = np.where(agg_kind == "mean", s["val_mean"], np.where(agg_kind == "max", s["val_max"],
-                      np.where(agg_kind == "min", s["val_min"], s["val_sum"]))).astype(float)
+    actual = np.where(
+        agg_kind == "mean",
+        s["val_mean"],
+        np.where(agg_kind == "max", s["val_max"], np.where(agg_kind == "min", s["val_min"], s["val_sum"])),
+    ).astype(float)
     num, den = s["num_sum"].to_numpy(dtype=float), s["den_sum"].to_numpy(dtype=float)
     is_share = kind == "share"
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -250,8 +335,7 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
     plan_target = s["plan_target"].to_numpy(dtype=float)
     # The org's own target: its allocation; for shares, levels and milestones the plan's own
     # standard applies to every org that was not allocated a figure of its own.
-    own = np.where(~np.isnan(allocation), allocation,
-                   np.where(kind == "cumulative", np.nan, plan_target))
+    own = np.where(~np.isnan(allocation), allocation, np.where(kind == "cumulative", np.nan, plan_target))
     target_value = np.where(is_all, plan_target, own)
     stretch = np.where(is_all | (kind != "cumulative"), s["plan_stretch"].to_numpy(dtype=float), np.nan)
     allocation_out = np.where(is_all, s["alloc_total"].to_numpy(dtype=float), allocation)
@@ -260,47 +344,61 @@ def status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: b
     relative = (kind == "share") | (kind == "level")
     base_for = np.where(relative, baseline, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        completion = np.where(kind == "milestone", np.where(actual >= 1 - EPS, 1.0, 0.0),
-                              (actual - base_for) / (target_value - base_for))
+        completion = np.where(
+            kind == "milestone",
+            np.where(actual >= 1 - EPS, 1.0, 0.0),
+            (actual - base_for) / (target_value - base_for),
+        )
     completion = np.where(np.isnan(actual), np.nan, completion)
     expected = s["expected"].to_numpy(dtype=float)
     decrease = (s["direction"] == "decrease").to_numpy()
     stretch_ok = ~np.isnan(stretch) & np.where(decrease, actual <= stretch + EPS, actual >= stretch - EPS)
     behind_band = plan.plan.bands.behind
     code = np.select(
-        [~has_data, np.isnan(target_value), stretch_ok, completion >= 1 - EPS,
-         completion >= expected - EPS, completion >= behind_band * expected - EPS],
+        [
+            ~has_data,
+            np.isnan(target_value),
+            stretch_ok,
+            completion >= 1 - EPS,
+            completion >= expected - EPS,
+            completion >= behind_band * expected - EPS,
+        ],
         ["no_data", "not_allocated", "stretch_achieved", "achieved", "on_track", "behind"],
         default="far_behind",
     )
     last = s["last"].to_numpy(dtype=float)
     n_stale = s["n_stale"].fillna(0).to_numpy(dtype=int)
-    out = pd.DataFrame({
-        "target": s["target"].to_numpy(),
-        "org": s["org"].to_numpy(),
-        "kind": kind,
-        "group": s["group"].to_numpy(),
-        "unit": s["unit"].to_numpy(),
-        "month": month_label(year, month),
-        "actual": actual,
-        "numerator": np.where(is_share, num, np.nan),
-        "denominator": np.where(is_share, den, np.nan),
-        # A cumulative target's baseline (last year's county figure) describes the total only.
-        "baseline": np.where(relative, baseline, np.where(is_all, plan_baseline, np.nan)),
-        "target_value": target_value,
-        "stretch": stretch,
-        "allocation": allocation_out,
-        "completion": completion,
-        "expected": expected,
-        "gap_pp": (completion - expected) * 100.0,
-        "status": code,
-        "status_label": pd.Series(code).map({c: t(f"status.{c}", lang) for c in STATUSES}).to_numpy(dtype=object),
-        "stale": has_data & (n_stale > 0),
-        "last_month": np.array([month_label(year, m) for m in range(13)], dtype=object)[
-            np.nan_to_num(last, nan=0.0).astype(int)],
-        "n_reporting": s["n_reporting"].fillna(0).to_numpy(dtype=int),
-        "n_stale": n_stale,
-    })
+    out = pd.DataFrame(
+        {
+            "target": s["target"].to_numpy(),
+            "org": s["org"].to_numpy(),
+            "kind": kind,
+            "group": s["group"].to_numpy(),
+            "unit": s["unit"].to_numpy(),
+            "month": month_label(year, month),
+            "actual": actual,
+            "numerator": np.where(is_share, num, np.nan),
+            "denominator": np.where(is_share, den, np.nan),
+            # A cumulative target's baseline (last year's county figure) describes the total only.
+            "baseline": np.where(relative, baseline, np.where(is_all, plan_baseline, np.nan)),
+            "target_value": target_value,
+            "stretch": stretch,
+            "allocation": allocation_out,
+            "completion": completion,
+            "expected": expected,
+            "gap_pp": (completion - expected) * 100.0,
+            "status": code,
+            "status_label": pd.Series(code)
+            .map({c: t(f"status.{c}", lang) for c in STATUSES})
+            .to_numpy(dtype=object),
+            "stale": has_data & (n_stale > 0),
+            "last_month": np.array([month_label(year, m) for m in range(13)], dtype=object)[
+                np.nan_to_num(last, nan=0.0).astype(int)
+            ],
+            "n_reporting": s["n_reporting"].fillna(0).to_numpy(dtype=int),
+            "n_stale": n_stale,
+        }
+    )
     # Keep the plan's target order, then the total first, then orgs in plan order.
     order_t = {tg.id: i for i, tg in enumerate(plan.targets)}
     order_o = {o.id: i for i, o in enumerate(plan.orgs)}

@@ -82,8 +82,8 @@ Deviations (documented, deliberate) — where sdg-build crashes or is meaningles
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -148,9 +148,7 @@ class TrajectoryError(KejifuError, ValueError):
 
 def _to_year(raw, field: str = "year") -> int:
     if isinstance(raw, (bool, np.bool_)):
-        raise TrajectoryError(
-            f"年份无效：{raw!r}", f"invalid year: {raw!r}", field=field
-        )
+        raise TrajectoryError(f"年份无效：{raw!r}", f"invalid year: {raw!r}", field=field)
     if isinstance(raw, (int, np.integer)):
         return int(raw)
     if isinstance(raw, (float, np.floating)):
@@ -177,9 +175,7 @@ def _to_value(raw) -> float:
     try:
         return float(raw)
     except (TypeError, ValueError):
-        raise TrajectoryError(
-            f"数值无效：{raw!r}", f"invalid value: {raw!r}", field="value"
-        ) from None
+        raise TrajectoryError(f"数值无效：{raw!r}", f"invalid value: {raw!r}", field="value") from None
 
 
 def annual_series(years: Iterable, values: Iterable) -> pd.Series:
@@ -208,9 +204,7 @@ def annual_series(years: Iterable, values: Iterable) -> pd.Series:
         seen.add(y)
     if dupes:
         listed = ", ".join(str(y) for y in sorted(dupes))
-        raise TrajectoryError(
-            f"年份重复：{listed}", f"duplicate year(s): {listed}", field="year"
-        )
+        raise TrajectoryError(f"年份重复：{listed}", f"duplicate year(s): {listed}", field="year")
     pairs.sort()
     index = pd.Index([y for y, _ in pairs], dtype="int64", name="year")
     return pd.Series([v for _, v in pairs], index=index, dtype="float64", name="value")
@@ -565,9 +559,7 @@ def opensdg_progress(
 
     achieved = False
     if tgt is not None:
-        achieved = (sign_dir == -1 and current_value <= tgt) or (
-            sign_dir == 1 and current_value >= tgt
-        )
+        achieved = (sign_dir == -1 and current_value <= tgt) or (sign_dir == 1 and current_value >= tgt)
 
     common = dict(
         sign=sign,
@@ -653,15 +645,12 @@ def opensdg_progress(
     else:
         # A target within rounding of the base value needs a growth rate of (about) zero,
         # which the ratio cannot divide by: the same case as an equal target.
-        same = tgt == base_value or (ty != by and (tgt > 0) == (base_value > 0)
-                                     and abs(cagr(tgt, base_value, ty, by)) < 1e-12)
+        same = tgt == base_value or (
+            ty != by and (tgt > 0) == (base_value > 0) and abs(cagr(tgt, base_value, ty, by)) < 1e-12
+        )
         if (tgt > 0) != (base_value > 0) or same or ty == by:
             why_zh = "目标值等于基期值" if same else "目标值与基期值正负号不同"
-            why_en = (
-                "target equals the base value"
-                if same
-                else "target and base value differ in sign"
-            )
+            why_en = "target equals the base value" if same else "target and base value differ in sign"
             if ty == by:
                 why_zh, why_en = "目标年份等于基期年份", "target year equals the base year"
             return unavailable(

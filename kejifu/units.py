@@ -211,8 +211,14 @@ def convert(value, from_unit: str, to_unit: str):
     return value * float(factor)
 
 
-def to_unit(text_or_number, unit: str, *, field: str | None = None, file: str | None = None,
-            row: int | str | None = None) -> float:
+def to_unit(
+    text_or_number,
+    unit: str,
+    *,
+    field: str | None = None,
+    file: str | None = None,
+    row: int | str | None = None,
+) -> float:
     """Parse ``text_or_number`` (bare numbers are taken as [unit]) and return it in [unit].
 
     Count units require a whole number (within 1e-9); errors carry ``file``/``row``/``field``.
@@ -223,8 +229,9 @@ def to_unit(text_or_number, unit: str, *, field: str | None = None, file: str | 
         if is_count(unit):
             whole = round(value)
             if abs(value - whole) > 1e-9:
-                raise UnitError(f"数量必须为整数：'{text_or_number}'",
-                                f"counts must be whole numbers: '{text_or_number}'")
+                raise UnitError(
+                    f"数量必须为整数：'{text_or_number}'", f"counts must be whole numbers: '{text_or_number}'"
+                )
             value = float(whole)
     except UnitError as err:
         raise UnitError(err.zh, err.en, file=file, row=row, field=field) from err

@@ -56,8 +56,9 @@ class Workspace:
             if frames:
                 frame = pd.concat(frames, ignore_index=True)
             else:
-                frame = pd.DataFrame({c: pd.Series(dtype=float if c == "value" else object)
-                                      for c in REPORT_FRAME_COLUMNS})
+                frame = pd.DataFrame(
+                    {c: pd.Series(dtype=float if c == "value" else object) for c in REPORT_FRAME_COLUMNS}
+                )
             frame["value"] = frame["value"].astype(float)
             self._reports = frame
         return self._reports
@@ -108,7 +109,9 @@ class Workspace:
             return min(max(today, dt.date(self.plan.year, 1, 1)), dt.date(self.plan.year, 12, 31))
         return (pd.Timestamp(f"{latest}-01") + pd.offsets.MonthEnd(0)).date()
 
-    def status(self, as_of: dt.date | str | None = None, rollup: bool = False, lang: str = "zh") -> pd.DataFrame:
+    def status(
+        self, as_of: dt.date | str | None = None, rollup: bool = False, lang: str = "zh"
+    ) -> pd.DataFrame:
         """:func:`kejifu.status.status` of this workspace as of ``as_of`` (default: :meth:`default_as_of`)."""
         if as_of is None:
             as_of = self.default_as_of()
@@ -118,7 +121,7 @@ class Workspace:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "Workspace":
+    def __enter__(self) -> Workspace:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -37,8 +37,12 @@ print(plan.plan.title, "·", plan.plan.issuer)
 
 # %%
 findings = check_plan(plan)
-pd.DataFrame([{"级别 level": p.level, "位置 where": p.location(), "问题 problem": f"{p.zh} / {p.en}"}
-              for p in findings])
+pd.DataFrame(
+    [
+        {"级别 level": p.level, "位置 where": p.location(), "问题 problem": f"{p.zh} / {p.en}"}
+        for p in findings
+    ]
+)
 
 # %% [markdown]
 # ## 分解表 · Allocation table（合计与目标之差不为0说明分解不平衡）

@@ -47,7 +47,9 @@ saved = []
 
 
 def problems_frame(problems):
-    return pd.DataFrame([{"级别": p.level, "位置": p.location(), "问题": f"{p.zh} / {p.en}"} for p in problems])
+    return pd.DataFrame(
+        [{"级别": p.level, "位置": p.location(), "问题": f"{p.zh} / {p.en}"} for p in problems]
+    )
 
 
 def on_upload(change):
@@ -62,7 +64,8 @@ def on_upload(change):
                 print(path.name, "✓" if checked.ok else "✗", len(checked.frame), "行 rows")
                 display(problems_frame(checked.problems))
             except importer.KejifuError as exc:
-                print(path.name, "✗"); display(problems_frame(exc.problems))
+                print(path.name, "✗")
+                display(problems_frame(exc.problems))
 
 
 def on_commit(_):
@@ -90,6 +93,8 @@ ws.store.batches().tail(10)
 latest = ws.latest_month() or f"{plan.year}-01"
 next_month = f"{plan.year}-{min(int(latest[5:7]) + 1, 12):02d}"
 folder = documents.output_dir("templates")
-templates = [write_template(plan, o.id, next_month, folder / f"{next_month}_{o.id}.xlsx", ws.reports)
-             for o in plan.towns()]
+templates = [
+    write_template(plan, o.id, next_month, folder / f"{next_month}_{o.id}.xlsx", ws.reports)
+    for o in plan.towns()
+]
 pd.DataFrame({"模板 template": [p.name for p in templates]})

@@ -35,8 +35,20 @@ period.label()
 # ## 全县 · County totals
 
 # %%
-table[table["org"] == ALL][["target_title", "increment", "actual", "target_value", "completion", "expected",
-                            "gap_pp", "status_label", "last_year", "yoy_pct"]]
+table[table["org"] == ALL][
+    [
+        "target_title",
+        "increment",
+        "actual",
+        "target_value",
+        "completion",
+        "expected",
+        "gap_pp",
+        "status_label",
+        "last_year",
+        "yoy_pct",
+    ]
+]
 
 # %% [markdown]
 # ## 分乡镇 · By town
@@ -46,7 +58,17 @@ charts.heatmap(ws.status(period.as_of), plan)
 
 # %%
 table[(table["org"] != ALL) & table["allocation"].notna()][
-    ["target_title", "org_name", "increment", "actual", "allocation", "completion", "expected", "status_label"]]
+    [
+        "target_title",
+        "org_name",
+        "increment",
+        "actual",
+        "allocation",
+        "completion",
+        "expected",
+        "status_label",
+    ]
+]
 
 # %% [markdown]
 # ## 导出 · Export

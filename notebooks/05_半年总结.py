@@ -34,8 +34,18 @@ bulletin.half_year_sentence(half)
 # ## 全县 · County totals
 
 # %%
-half[half["org"] == ALL][["target_title", "actual", "target_value", "completion", "half_pass", "half_margin_pp",
-                          "expected", "status_label"]]
+half[half["org"] == ALL][
+    [
+        "target_title",
+        "actual",
+        "target_value",
+        "completion",
+        "half_pass",
+        "half_margin_pp",
+        "expected",
+        "status_label",
+    ]
+]
 
 # %%
 frame = ws.status(f"{plan.year}-06-30")

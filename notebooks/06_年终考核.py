@@ -61,6 +61,7 @@ year_end.totals
 # ## 导出 · Export
 
 # %%
-review = documents.build_review(plan, reports, "annual", str(plan.year), synthetic=ws.synthetic,
-                                submissions=ws.store.reports())
+review = documents.build_review(
+    plan, reports, "annual", str(plan.year), synthetic=ws.synthetic, submissions=ws.store.reports()
+)
 documents.write_review(review, documents.output_dir("reports"))

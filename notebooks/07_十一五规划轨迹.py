@@ -16,7 +16,7 @@
 # **目的 / Purpose**：五年规划（2006—2010）中比重型和水平型指标逐年实绩与直线路径的对比（本系统口径），旁边列出 Open SDG 进展评估（复合增长率法）。
 # Each year's actual against the straight path from the 2005 baseline to the 2010 target (our status), with the Open SDG progress status beside it.
 #
-# **输入 / Inputs**：合成的县级五年计划与逐月报表（`kejifu.synth`，示例数据，非真实统计）。
+# **输入 / Inputs**：合成的县级五年计划与逐月报表（`kejifu.scale.synth`，示例数据，非真实统计）。
 # A synthetic county five-year plan and monthly reports (demo data, not real statistics).
 #
 # **输出 / Outputs**：逐年轨迹表、汇总表与轨迹图。 Per-year paths, a summary, a chart.
@@ -24,8 +24,9 @@
 # %%
 import plotly.graph_objects as go
 
-from kejifu import reviews, synth
+from kejifu import reviews
 from kejifu.i18n import t
+from kejifu.scale import synth
 
 plan = synth.synth_plan("county", seed=2006, n_targets=6)
 reports = synth.synth_reports(plan, seed=2006)
@@ -48,7 +49,12 @@ paths
 fig = go.Figure()
 for tid, p in paths.groupby("target", sort=False):
     fig.add_scatter(x=p["year"], y=p["actual"], mode="lines+markers", name=p["target_title"].iloc[0])
-    fig.add_scatter(x=p["year"], y=p["path"], mode="lines", line=dict(dash="dot"),
-                    name=p["target_title"].iloc[0] + "（路径）")
+    fig.add_scatter(
+        x=p["year"],
+        y=p["path"],
+        mode="lines",
+        line=dict(dash="dot"),
+        name=p["target_title"].iloc[0] + "（路径）",
+    )
 fig.update_layout(title="“十一五”轨迹（示例数据） / five-year paths (synthetic)")
 fig

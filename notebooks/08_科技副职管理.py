@@ -26,7 +26,9 @@
 # %%
 import os
 
-from kejifu import config, deputies, deputies_io, deputies_store
+from kejifu import config, deputies
+from kejifu.deputies import store as deputies_store
+from kejifu.deputies import workbook as deputies_io
 from kejifu.store import Store, sha256_file
 from kejifu.workspace import Workspace
 
@@ -43,8 +45,15 @@ import_file = os.environ.get("KEJIFU_DEPUTIES_FILE")
 if import_file:
     known = set(deputies_store.DeputyStore.from_store(store).roster()["person_id"])
     data_in = deputies_io.read_workbook(import_file, plan, known_people=known)
-    print(deputies_store.commit(store, data_in, source_file=os.path.basename(import_file),
-                                sha256=sha256_file(import_file), who="notebook"))
+    print(
+        deputies_store.commit(
+            store,
+            data_in,
+            source_file=os.path.basename(import_file),
+            sha256=sha256_file(import_file),
+            who="notebook",
+        )
+    )
 
 # %% [markdown]
 # ## 名册 / The roster
@@ -90,7 +99,12 @@ summary["specialists"]
 
 # %%
 graded = sheet[sheet["grade"].isin(deputies.GRADES)]
-out = deputies_io.end_of_term_docx(config.workspace_dir() / "exports" / "任期考核表.docx", graded, data.roster,
-                                   plan=plan, synthetic=bool(data.roster["synthetic"].any()))
+out = deputies_io.end_of_term_docx(
+    config.workspace_dir() / "exports" / "任期考核表.docx",
+    graded,
+    data.roster,
+    plan=plan,
+    synthetic=bool(data.roster["synthetic"].any()),
+)
 store.close()
 out

@@ -41,14 +41,19 @@ BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 # Read once at import, before any test's monkeypatch removes KEJIFU_DB_URL.
 _ENV_URL = os.environ.get("KEJIFU_TEST_POSTGRES_URL") or (
-    os.environ.get("KEJIFU_DB_URL", "") if os.environ.get("KEJIFU_DB_URL", "").startswith("postgresql") else "")
+    os.environ.get("KEJIFU_DB_URL", "")
+    if os.environ.get("KEJIFU_DB_URL", "").startswith("postgresql")
+    else ""
+)
 _counter = itertools.count(1)
 
 
 def postgres_required() -> bool:
     """True on CI (``CI=true``) or when asked (``KEJIFU_TEST_POSTGRES=1``): missing PostgreSQL is a failure."""
-    return (os.environ.get("CI", "").lower() in ("1", "true", "yes")
-            or os.environ.get("KEJIFU_TEST_POSTGRES", "") == "1")
+    return (
+        os.environ.get("CI", "").lower() in ("1", "true", "yes")
+        or os.environ.get("KEJIFU_TEST_POSTGRES", "") == "1"
+    )
 
 
 def pg_binaries() -> Path | None:
@@ -56,8 +61,10 @@ def pg_binaries() -> Path | None:
     if os.environ.get("PG_BIN"):
         given = Path(os.environ["PG_BIN"])
         return given if (given / "pg_ctl").exists() else None
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-                   key=lambda p: [int(x) if x.isdigit() else x for x in p.split("/")])
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+        key=lambda p: [int(x) if x.isdigit() else x for x in p.split("/")],
+    )
     if found:
         return Path(found[-1]).parent
     pg_ctl = shutil.which("pg_ctl")
@@ -67,8 +74,11 @@ def pg_binaries() -> Path | None:
 def unavailable(reason: str):
     """Skip (developer machine) or fail (CI) a postgresql run that cannot get a server."""
     if postgres_required():
-        pytest.fail(f"PostgreSQL测试必须运行 / the PostgreSQL tests must run here (CI=true or KEJIFU_TEST_POSTGRES=1): "
-                    f"{reason}", pytrace=False)
+        pytest.fail(
+            f"PostgreSQL测试必须运行 / the PostgreSQL tests must run here (CI=true or KEJIFU_TEST_POSTGRES=1): "
+            f"{reason}",
+            pytrace=False,
+        )
     pytest.skip(f"no PostgreSQL: {reason} (install postgresql or set KEJIFU_TEST_POSTGRES_URL)")
 
 
@@ -78,7 +88,9 @@ class PgServer:
     def __init__(self, admin_url: str, *, started_in: Path | None = None) -> None:
         self.admin_url = sa.make_url(admin_url)
         self.started_in = started_in
-        self.engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+        self.engine = sa.create_engine(
+            self.admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool
+        )
         self.prefix = f"kejifu_test_{os.getpid()}_"
 
     def url(self, database: str) -> str:
@@ -101,7 +113,9 @@ class PgServer:
     def stop(self) -> None:
         self.engine.dispose()
         if self.started_in is not None:
-            subprocess.run(["bash", str(SCRIPT), "stop", str(self.started_in)], capture_output=True, text=True)
+            subprocess.run(
+                ["bash", str(SCRIPT), "stop", str(self.started_in)], capture_output=True, text=True
+            )
 
 
 def start_server(base: Path) -> PgServer:
@@ -110,8 +124,9 @@ def start_server(base: Path) -> PgServer:
         unavailable("找不到PostgreSQL程序 / the PostgreSQL binaries (initdb, pg_ctl) are not installed")
     base.mkdir(parents=True, exist_ok=True)
     os.chmod(base.parent, 0o755)  # the server user must reach its data folder
-    run = subprocess.run(["bash", str(SCRIPT), "start", "--fast", str(base)], capture_output=True, text=True,
-                         timeout=120)
+    run = subprocess.run(
+        ["bash", str(SCRIPT), "start", "--fast", str(base)], capture_output=True, text=True, timeout=120
+    )
     if run.returncode != 0:
         unavailable(f"scripts/postgres.sh start failed: {run.stderr.strip()[-800:]}")
     return PgServer(run.stdout.strip().splitlines()[-1], started_in=base)
@@ -132,6 +147,7 @@ def pg_server(tmp_path_factory):
             unavailable("找不到PostgreSQL程序 / the PostgreSQL binaries (initdb, pg_ctl) are not installed")
         # not under pytest's tmp folders: those are 0700 and owned by root, the server runs as "postgres"
         import tempfile
+
         base = Path(tempfile.mkdtemp(prefix="kejifu-pg-"))
         try:
             server = start_server(base / "cluster")

@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from kejifu import config
-from kejifu.backup import dump, read_manifest, read_tables, restore
 from kejifu.cli import main
 from kejifu.demo import build_demo
 from kejifu.errors import StoreError
 from kejifu.store import Store
+from kejifu.store.backup import dump, read_manifest, read_tables, restore
 from tests.pg import backend, db_url, pg_server, raw_sql  # noqa: F401  (fixtures)
 
 
@@ -31,16 +31,26 @@ def tables_of(url: str) -> dict[str, list[dict]]:
 def demo(tmp_path, db_url):
     """The demo workspace (reports, revisions, registers, deputies) plus a table the package does not know."""
     ws = build_demo(tmp_path / "demo")
-    raw_sql(config.db_url(ws), "CREATE TABLE county_notes (id INTEGER PRIMARY KEY, note TEXT, due DATE)",
-            "INSERT INTO county_notes VALUES (1, '示例备注', '2005-07-01'), (2, NULL, NULL)")
+    raw_sql(
+        config.db_url(ws),
+        "CREATE TABLE county_notes (id INTEGER PRIMARY KEY, note TEXT, due DATE)",
+        "INSERT INTO county_notes VALUES (1, '示例备注', '2005-07-01'), (2, NULL, NULL)",
+    )
     return ws
 
 
 def test_a_dump_restores_every_table_row_for_row(tmp_path, demo, db_url, request):
     source_url = config.db_url(demo)
     result = dump(demo, tmp_path / "demo.zip")
-    assert {"reports", "import_batches", "register_items", "plan_versions", "deputies", "deputy_reports",
-            "county_notes"} <= set(result.tables)
+    assert {
+        "reports",
+        "import_batches",
+        "register_items",
+        "plan_versions",
+        "deputies",
+        "deputy_reports",
+        "county_notes",
+    } <= set(result.tables)
     target_url = None if db_url is None else request.getfixturevalue("pg_server").create_database()
     restored = restore(tmp_path / "demo.zip", tmp_path / "copy", url=target_url)
     assert restored.report.ok and restored.tables == result.tables
@@ -79,9 +89,13 @@ def test_a_sqlite_dump_restores_into_postgresql_and_takes_new_imports(tmp_path, 
         store = Store.open(tmp_path / "pg")
         try:
             last = int(store.batches()["id"].max())
-            res = store.commit_reports(pd.DataFrame({"org": ["hutou"], "measure": ["mushroom_area"],
-                                                     "month": ["2005-07"], "value": [999.0]}),
-                                       source_file="jul.csv", sha256="after-restore")
+            res = store.commit_reports(
+                pd.DataFrame(
+                    {"org": ["hutou"], "measure": ["mushroom_area"], "month": ["2005-07"], "value": [999.0]}
+                ),
+                source_file="jul.csv",
+                sha256="after-restore",
+            )
             assert res.batch_id == last + 1  # the sequences were moved past the restored ids
             assert store.engine.dialect.name == "postgresql"
         finally:

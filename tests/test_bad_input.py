@@ -34,7 +34,9 @@ def store(tmp_path):
     s = Store.create(tmp_path / "ws", TINY)
     # one earlier file, so "unchanged" means more than "still empty"
     seed = tmp_path / "seed.csv"
-    seed.write_text(HEADER + "hutou,terminals,2005-05,100,,\njiehu,mushroom_area,2005-05,40,,\n", encoding="utf-8")
+    seed.write_text(
+        HEADER + "hutou,terminals,2005-05,100,,\njiehu,mushroom_area,2005-05,40,,\n", encoding="utf-8"
+    )
     assert import_file(s, seed, who="seed").ok
     yield s
     s.close()
@@ -50,8 +52,13 @@ def write_csv(tmp_path, body: str, name="town.csv", encoding="utf-8"):
     return path
 
 
-def write_xlsx(tmp_path, rows, name="town.xlsx", header=("单位", "指标", "月份", "累计完成", "计量单位", "备注"),
-               edit=None):
+def write_xlsx(
+    tmp_path,
+    rows,
+    name="town.xlsx",
+    header=("单位", "指标", "月份", "累计完成", "计量单位", "备注"),
+    edit=None,
+):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(list(header))
@@ -117,8 +124,12 @@ ROW_RULES = [
     ("hutou,mushroom_area,2005-06,30,万元,\n", 2, "计量单位", ("万元", "money", "area")),
     ("hutou,tech_income,2005-06,3,斤,\n", 2, "计量单位", ("斤", "unknown unit")),
     ("hutou,terminals,2005-06,10,,\nhutou,terminals,2005-06,12,,\n", 3, "累计完成", ("line 3", "10", "12")),
-    ("ent_a,ht_output,2005-06,5000,,\nent_a,industrial_output,2005-06,0.4,,\n", 2, "累计完成",
-     ("5,000万元", "0.4亿元", "exceeds")),
+    (
+        "ent_a,ht_output,2005-06,5000,,\nent_a,industrial_output,2005-06,0.4,,\n",
+        2,
+        "累计完成",
+        ("5,000万元", "0.4亿元", "exceeds"),
+    ),
     ("hutou,申请专利,2005-06,3,,\n", 2, "指标", ("台帐", "register")),
     ("ent_a,ht_share,2005-06,31,,\n", 2, "指标", ("ht_output", "industrial_output")),
     (",terminals,2005-06,3,,\n", 2, "单位", ("required",)),
@@ -129,7 +140,8 @@ ROW_RULES = [
 
 @pytest.mark.parametrize("body, line, field, words", ROW_RULES, ids=[f"{r[2]}-{r[3][0]}" for r in ROW_RULES])
 def test_a_row_breaking_a_rule_refuses_the_file_with_a_located_message_and_leaves_the_store_unchanged(
-        tmp_path, store, body, line, field, words):
+    tmp_path, store, body, line, field, words
+):
     refused(store, write_csv(tmp_path, "jiehu,terminals,2005-06,80,,\n" + body), line + 1, field, *words)
 
 
@@ -153,7 +165,9 @@ def test_a_falling_cumulative_value_with_a_note_is_accepted_silently(tmp_path, s
 
 
 def test_every_problem_of_a_file_is_listed_each_on_its_own_line(tmp_path, store):
-    path = write_csv(tmp_path, "东风镇,terminals,2005-06,1,,\nhutou,terminals,2005-13,1,,\nhutou,terminals,2005-06,x,,\n")
+    path = write_csv(
+        tmp_path, "东风镇,terminals,2005-06,1,,\nhutou,terminals,2005-13,1,,\nhutou,terminals,2005-06,x,,\n"
+    )
     outcome = refused(store, path, 2, "单位")
     assert [p.row for p in outcome.errors] == [2, 3, 4]
 
@@ -191,24 +205,39 @@ def test_a_binary_file_named_csv_is_refused_not_a_traceback(tmp_path, store):
 
 # ----- Excel specifics ----------------------------------------------------------------------------
 
+
 def test_real_excel_dates_in_the_month_column_are_their_month(tmp_path, store):
-    path = write_xlsx(tmp_path, [("湖头镇", "terminals", dt.datetime(2005, 6, 1), 180),
-                                 ("界湖镇", "terminals", dt.date(2005, 6, 30), 80)])
+    path = write_xlsx(
+        tmp_path,
+        [
+            ("湖头镇", "terminals", dt.datetime(2005, 6, 1), 180),
+            ("界湖镇", "terminals", dt.date(2005, 6, 30), 80),
+        ],
+    )
     accepted(store, path)
     assert stored(store, "jiehu", "terminals")["value"] == 80.0
 
 
 def test_a_real_excel_date_outside_the_plan_year_is_refused(tmp_path, store):
-    path = write_xlsx(tmp_path, [("湖头镇", "terminals", dt.datetime(2005, 6, 1), 180),
-                                 ("界湖镇", "terminals", dt.datetime(2004, 6, 1), 80)])
+    path = write_xlsx(
+        tmp_path,
+        [
+            ("湖头镇", "terminals", dt.datetime(2005, 6, 1), 180),
+            ("界湖镇", "terminals", dt.datetime(2004, 6, 1), 80),
+        ],
+    )
     refused(store, path, 3, "月份", "2004-06", "outside the plan year")
 
 
 def test_a_town_name_merged_over_several_data_rows_is_read_on_every_row(tmp_path, store):
     def merge(wb, ws):
         ws.merge_cells("A2:A3")
-    path = write_xlsx(tmp_path, [("湖头镇", "terminals", "2005-06", 180), (None, "mushroom_area", "2005-06", 55)],
-                      edit=merge)
+
+    path = write_xlsx(
+        tmp_path,
+        [("湖头镇", "terminals", "2005-06", 180), (None, "mushroom_area", "2005-06", 55)],
+        edit=merge,
+    )
     accepted(store, path)
     assert stored(store, "hutou", "mushroom_area")["value"] == 55.0
 
@@ -216,8 +245,12 @@ def test_a_town_name_merged_over_several_data_rows_is_read_on_every_row(tmp_path
 def test_a_value_cell_merged_over_several_data_rows_is_refused_on_the_covered_row(tmp_path, store):
     def merge(wb, ws):
         ws.merge_cells("D2:D3")
-    path = write_xlsx(tmp_path, [("湖头镇", "terminals", "2005-06", 180), ("界湖镇", "terminals", "2005-06", None)],
-                      edit=merge)
+
+    path = write_xlsx(
+        tmp_path,
+        [("湖头镇", "terminals", "2005-06", 180), ("界湖镇", "terminals", "2005-06", None)],
+        edit=merge,
+    )
     refused(store, path, 3, "累计完成", "merged")
 
 
@@ -235,6 +268,7 @@ def hidden_workbook(tmp_path, *, visible_data: bool):
             data.append(["单位", "指标", "月份", "累计完成"])
             data.append(["湖头镇", "terminals", "2005-06", 180])
         wb.active = 0
+
     return write_xlsx(tmp_path, [], edit=edit)
 
 
@@ -255,6 +289,7 @@ def test_the_active_sheet_wins_over_an_earlier_sheet(tmp_path, store):
         other.append(["单位", "指标", "月份", "累计完成"])
         other.append(["湖头镇", "terminals", "2005-06", 180])
         wb.active = 1
+
     path = write_xlsx(tmp_path, [("湖头镇", "terminals", "2005-06", 1)], edit=edit)
     accepted(store, path)
     assert stored(store, "hutou", "terminals")["value"] == 180.0
@@ -277,7 +312,7 @@ def with_cached_value(path, cell: str, value: str):
                 start = text.index(f'<c r="{cell}"')
                 end = text.index("</c>", start)
                 assert "<f>" in text[start:end] and text[start:end].endswith("<v></v>")
-                text = text[:end - len("<v></v>")] + f"<v>{value}</v>" + text[end:]
+                text = text[: end - len("<v></v>")] + f"<v>{value}</v>" + text[end:]
                 data = text.encode("utf-8")
             dst.writestr(item, data)
     src.close()
@@ -292,6 +327,7 @@ def test_a_formula_saved_by_excel_is_read_by_its_computed_value(tmp_path, store)
 
 
 # ----- empty, header-only, total-only, wrong kind of file -----------------------------------------
+
 
 @pytest.mark.parametrize("name", ["empty.csv", "empty.xlsx"])
 def test_an_empty_file_is_refused_as_empty(tmp_path, store, name):
@@ -356,10 +392,11 @@ def test_a_missing_file_is_refused_as_not_found(tmp_path, store):
 
 # ----- size -------------------------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_a_50_mb_csv_is_refused_by_its_size_quickly_and_without_reading_it(tmp_path, store):
     path = tmp_path / "huge.csv"
-    line = "hutou,terminals,2005-06,180,台,备注备注备注备注\n".encode("utf-8")
+    line = "hutou,terminals,2005-06,180,台,备注备注备注备注\n".encode()
     with path.open("wb") as f:
         f.write(HEADER.encode("utf-8"))
         block = line * 20_000
@@ -392,6 +429,7 @@ def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused(tmp_path, store, monke
 
 # ----- text as people type it ---------------------------------------------------------------------
 
+
 def test_very_long_note_text_is_accepted_and_kept_whole(tmp_path, store):
     note = "说明" * 20_000
     accepted(store, write_csv(tmp_path, f"hutou,terminals,2005-06,180,,{note}\n"))
@@ -416,8 +454,13 @@ def test_thousands_separators_and_full_width_digits_are_read_as_numbers(tmp_path
 
 
 def test_full_width_months_and_spaces_around_ids_are_accepted(tmp_path, store):
-    accepted(store, write_csv(tmp_path, "  hutou  , terminals ,２００５－０６, 180 ,,\n"
-                                        "\u3000界湖镇\u3000,terminals,2005年6月,80,,\n"))
+    accepted(
+        store,
+        write_csv(
+            tmp_path,
+            "  hutou  , terminals ,２００５－０６, 180 ,,\n\u3000界湖镇\u3000,terminals,2005年6月,80,,\n",
+        ),
+    )
     assert stored(store, "hutou", "terminals")["value"] == 180.0
     assert stored(store, "jiehu", "terminals")["value"] == 80.0
 
@@ -428,9 +471,15 @@ def test_a_malformed_number_with_misplaced_separators_is_refused(tmp_path, store
 
 # ----- the command line ----------------------------------------------------------------------------
 
+
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "kejifu", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [sys.executable, "-m", "kejifu", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 def test_kejifu_import_refuses_bad_files_with_exit_1_located_messages_and_no_traceback(tmp_path, store):
@@ -454,7 +503,9 @@ def test_kejifu_import_refuses_bad_files_with_exit_1_located_messages_and_no_tra
     assert "Traceback" not in res.stderr and "Traceback" not in res.stdout
     lines = res.stderr.splitlines()
     assert any(l.startswith(f"{tmp_path / 'org.csv'}:2: 单位: ") and "东风镇" in l for l in lines), lines
-    assert any(l.startswith(f"{tmp_path / 'formula.xlsx'}:2: 累计完成: ") and "=1+1" in l for l in lines), lines
+    assert any(l.startswith(f"{tmp_path / 'formula.xlsx'}:2: 累计完成: ") and "=1+1" in l for l in lines), (
+        lines
+    )
     for name in ("empty.csv", "utf16.csv", "binary.xlsx", "old.xls"):
         assert any(l.startswith(f"{tmp_path / name}: ") and " / " in l for l in lines), (name, lines)
     with Store.open(tmp_path / "ws") as again:

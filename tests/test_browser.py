@@ -11,17 +11,23 @@ from __future__ import annotations
 import subprocess
 import sys
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
-from kejifu import config, serve
+from kejifu import config
+from kejifu.web import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 SHOTS = config.repo_root() / "docs" / "screenshots"
 #: dashboard -> (screenshot name, charts expected on first load)
 DASHBOARDS = {
@@ -49,13 +55,27 @@ PRERENDER_DRAWN = """(n) => {
 def server(tmp_path_factory):
     """A real Voila server (``kejifu serve``) on a free loopback port; yields its base URL."""
     from kejifu.demo import build_demo
+
     tmp = tmp_path_factory.mktemp("serve")
     ws = build_demo(tmp / "ws")
     port = serve.free_port()
     log = open(tmp / "voila.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kejifu", "serve", str(ws), "--port", str(port), "--no-browser", "--pool-size", "1"],
-        stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "kejifu",
+            "serve",
+            str(ws),
+            "--port",
+            str(port),
+            "--no-browser",
+            "--pool-size",
+            "1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         serve.wait_ready(base + "/", timeout=90, proc=proc)
@@ -109,7 +129,9 @@ def choose(page, css_class: str, label: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(DASHBOARDS))
-def test_each_dashboard_loads_draws_its_charts_without_errors_and_stays_on_the_loopback(watched, server, name):
+def test_each_dashboard_loads_draws_its_charts_without_errors_and_stays_on_the_loopback(
+    watched, server, name
+):
     page, log = watched
     shot, n = DASHBOARDS[name]
     open_dashboard(page, server, name, n)

@@ -31,8 +31,9 @@ def _plan():
 
 def test_the_terminal_sentence_reads_exactly_as_an_official_bulletin():
     plan = _plan()
-    frame = status(plan, reports([("a", "terminals", "2005-06", 120), ("b", "terminals", "2005-06", 40)]),
-                   "2005-06-30")
+    frame = status(
+        plan, reports([("a", "terminals", "2005-06", 120), ("b", "terminals", "2005-06", 40)]), "2005-06-30"
+    )
     paras = bulletin.paragraphs(plan, frame)
     assert paras[0].heading == "一、农村信息化"
     assert "截至6月底，全县安装信息机160台，完成年度目标的45.3%，低于序时进度4.7个百分点" in paras[0].text
@@ -40,8 +41,9 @@ def test_the_terminal_sentence_reads_exactly_as_an_official_bulletin():
 
 def test_the_english_sentence_carries_the_same_numbers():
     plan = _plan()
-    frame = status(plan, reports([("a", "terminals", "2005-06", 120), ("b", "terminals", "2005-06", 40)]),
-                   "2005-06-30")
+    frame = status(
+        plan, reports([("a", "terminals", "2005-06", 120), ("b", "terminals", "2005-06", 40)]), "2005-06-30"
+    )
     text = bulletin.paragraphs(plan, frame, "en")[0].text
     assert text.startswith("By the end of June, Information terminals installed: 160")
     assert "45.3% of the annual target" in text and "4.7" in text and "behind" in text
@@ -55,15 +57,20 @@ def test_ahead_of_schedule_is_worded_as_above_the_expected_progress():
 
 def test_a_met_target_says_so_instead_of_a_gap():
     plan = _plan()
-    frame = status(plan, reports([("a", "terminals", "2005-09", 200), ("b", "terminals", "2005-09", 160)]),
-                   "2005-09-30")
-    assert "全县安装信息机360台，完成年度目标的102.0%，已完成年度目标" in bulletin.paragraphs(plan, frame)[0].text
+    frame = status(
+        plan, reports([("a", "terminals", "2005-09", 200), ("b", "terminals", "2005-09", 160)]), "2005-09-30"
+    )
+    assert (
+        "全县安装信息机360台，完成年度目标的102.0%，已完成年度目标"
+        in bulletin.paragraphs(plan, frame)[0].text
+    )
 
 
 def test_towns_far_behind_are_named_after_the_county_sentence():
     plan = _plan()
-    frame = status(plan, reports([("a", "terminals", "2005-06", 150), ("b", "terminals", "2005-06", 10)]),
-                   "2005-06-30")
+    frame = status(
+        plan, reports([("a", "terminals", "2005-06", 150), ("b", "terminals", "2005-06", 10)]), "2005-06-30"
+    )
     assert "分乡镇看，乙镇的安装信息机进度严重滞后" in bulletin.paragraphs(plan, frame)[0].text
 
 
@@ -71,7 +78,10 @@ def test_a_share_is_worded_in_points_against_the_baseline_and_the_target():
     plan = _plan()
     frame = status(plan, reports([("a", "ht", "2005-06", 3.1), ("a", "ind", "2005-06", 10)]), "2005-06-30")
     text = bulletin.paragraphs(plan, frame)[1].text
-    assert "全县高新技术企业产值占比为31%，比上年提高0.86个百分点，年度目标为33%，距年度目标尚差2个百分点" in text
+    assert (
+        "全县高新技术企业产值占比为31%，比上年提高0.86个百分点，年度目标为33%，距年度目标尚差2个百分点"
+        in text
+    )
 
 
 def test_targets_without_figures_are_listed_together():

@@ -25,15 +25,43 @@ def plan():
 def status_frame(*rows: dict) -> pd.DataFrame:
     """A status frame with every column of the contract; unspecified numbers are NaN."""
     base = {c: np.nan for c in COLUMNS}
-    base.update(kind="cumulative", group="", month="2005-06", stale=False, last_month="2005-06",
-                n_reporting=1, n_stale=0, status_label="")
+    base.update(
+        kind="cumulative",
+        group="",
+        month="2005-06",
+        stale=False,
+        last_month="2005-06",
+        n_reporting=1,
+        n_stale=0,
+        status_label="",
+    )
     return pd.DataFrame([{**base, **r} for r in rows], columns=COLUMNS)
 
 
-MUSHROOM_ALL = dict(target="mushroom_area", org="all", unit="亩", actual=1500.0, target_value=3000.0,
-                    stretch=5000.0, allocation=3000.0, completion=0.5, expected=0.38, status="on_track")
-SHARE_ALL = dict(target="ht_share", org="all", kind="share", unit="%", actual=31.25, baseline=30.14,
-                 target_value=33.0, completion=(31.25 - 30.14) / (33 - 30.14), expected=0.5, status="far_behind")
+MUSHROOM_ALL = dict(
+    target="mushroom_area",
+    org="all",
+    unit="亩",
+    actual=1500.0,
+    target_value=3000.0,
+    stretch=5000.0,
+    allocation=3000.0,
+    completion=0.5,
+    expected=0.38,
+    status="on_track",
+)
+SHARE_ALL = dict(
+    target="ht_share",
+    org="all",
+    kind="share",
+    unit="%",
+    actual=31.25,
+    baseline=30.14,
+    target_value=33.0,
+    completion=(31.25 - 30.14) / (33 - 30.14),
+    expected=0.5,
+    status="far_behind",
+)
 NO_DATA = dict(target="patents", org="all", unit="件", target_value=16.0, expected=0.5, status="no_data")
 
 
@@ -48,6 +76,7 @@ def hover_strings(tr) -> str:
 
 
 # ----- palette ---------------------------------------------------------------------------------
+
 
 def test_the_palette_gives_every_status_its_own_colour():
     assert set(status_palette) == set(STATUSES)
@@ -75,6 +104,7 @@ def test_the_palette_cannot_be_changed_by_a_caller():
 
 # ----- bullet ----------------------------------------------------------------------------------
 
+
 def test_a_single_bullet_shows_the_status_row_numbers_in_the_target_unit(plan):
     row = status_frame(MUSHROOM_ALL).iloc[0]
     fig = charts.bullet(row, plan, "zh")
@@ -94,8 +124,9 @@ def test_the_bullet_legend_explains_the_status_colours_of_the_bars(plan):
 
 
 def test_the_bullet_hover_carries_formatted_units_and_the_chinese_status_label(plan):
-    fig = charts.bullet(status_frame({**MUSHROOM_ALL, "actual": 3000.0, "completion": 1.0,
-                                      "status": "achieved"}), plan, "zh")
+    fig = charts.bullet(
+        status_frame({**MUSHROOM_ALL, "actual": 3000.0, "completion": 1.0, "status": "achieved"}), plan, "zh"
+    )
     hover = hover_strings(trace(fig, "实际完成"))
     assert "3,000亩" in hover and "5,000亩" in hover
     assert "已完成" in hover
@@ -110,7 +141,11 @@ def test_several_bullets_share_a_per_cent_of_target_axis(plan):
     np.testing.assert_allclose(trace(fig, "序时进度应完成").x, f["expected"].to_numpy() * 100)
     assert list(trace(fig, "目标").x) == [100.0, 100.0, 100.0]
     assert trace(fig, "力争目标").x[0] == pytest.approx(5000 / 3000 * 100)
-    assert list(fig.layout.yaxis.ticktext) == ["新发展优质食用菌面积", "高新技术企业产值占规模以上工业产值比重", "申请专利"]
+    assert list(fig.layout.yaxis.ticktext) == [
+        "新发展优质食用菌面积",
+        "高新技术企业产值占规模以上工业产值比重",
+        "申请专利",
+    ]
     assert fig.layout.xaxis.ticksuffix == "%"
 
 
@@ -134,8 +169,10 @@ def test_bullet_labels_are_english_with_lang_en(plan):
 
 
 def test_bullets_of_one_target_are_labelled_by_town(plan):
-    f = status_frame({**MUSHROOM_ALL, "org": "jiehu", "target_value": 150.0, "stretch": np.nan},
-                     {**MUSHROOM_ALL, "org": "hutou", "target_value": 250.0, "stretch": np.nan})
+    f = status_frame(
+        {**MUSHROOM_ALL, "org": "jiehu", "target_value": 150.0, "stretch": np.nan},
+        {**MUSHROOM_ALL, "org": "hutou", "target_value": 250.0, "stretch": np.nan},
+    )
     fig = charts.bullet(f, plan, "zh")
     assert list(fig.layout.yaxis.ticktext) == ["界湖镇", "湖头镇"]
     assert not any(d.name == "力争目标" for d in fig.data)
@@ -143,21 +180,38 @@ def test_bullets_of_one_target_are_labelled_by_town(plan):
 
 # ----- trajectory ------------------------------------------------------------------------------
 
+
 def series_frame(target="mushroom_area", org="all", values=(200, 450, 750, 900, 1150, 1568), **extra):
     n = len(values)
-    f = pd.DataFrame({"target": target, "org": org, "month": np.arange(1, n + 1), "actual": values,
-                      "numerator": np.nan, "denominator": np.nan, "expected_value": np.nan,
-                      "stale": [False] * (n - 1) + [True]})
+    f = pd.DataFrame(
+        {
+            "target": target,
+            "org": org,
+            "month": np.arange(1, n + 1),
+            "actual": values,
+            "numerator": np.nan,
+            "denominator": np.nan,
+            "expected_value": np.nan,
+            "stale": [False] * (n - 1) + [True],
+        }
+    )
     for k, v in extra.items():
         f[k] = v
     return f
 
 
 def test_the_trajectory_draws_actual_schedule_target_stretch_and_projection(plan):
-    proj = pd.DataFrame({"target": ["mushroom_area"], "org": ["all"], "landing_run_rate": [4126.3],
-                         "landing_pace": [3600.0]})
+    proj = pd.DataFrame(
+        {"target": ["mushroom_area"], "org": ["all"], "landing_run_rate": [4126.3], "landing_pace": [3600.0]}
+    )
     fig = charts.trajectory(series_frame(), plan, "mushroom_area", projection=proj, lang="zh")
-    assert [d.name for d in fig.data] == ["序时进度线", "目标", "力争目标", "实际完成", "预计全年（按序时折算）"]
+    assert [d.name for d in fig.data] == [
+        "序时进度线",
+        "目标",
+        "力争目标",
+        "实际完成",
+        "预计全年（按序时折算）",
+    ]
     np.testing.assert_allclose(trace(fig, "序时进度线").y, 3000 * schedule.cumulative("mushroom_planting"))
     assert list(trace(fig, "目标").y) == [3000, 3000]
     assert list(trace(fig, "力争目标").y) == [5000, 5000]
@@ -195,8 +249,13 @@ def test_a_trajectory_without_any_data_still_draws_the_plan(plan):
 
 def test_a_projection_frame_without_the_chosen_method_is_a_usage_error(plan):
     with pytest.raises(UsageError):
-        charts.trajectory(series_frame(), plan, "mushroom_area",
-                          projection=pd.DataFrame({"target": [], "org": []}), lang="zh")
+        charts.trajectory(
+            series_frame(),
+            plan,
+            "mushroom_area",
+            projection=pd.DataFrame({"target": [], "org": []}),
+            lang="zh",
+        )
 
 
 def test_long_series_switch_to_webgl():
@@ -207,18 +266,70 @@ def test_long_series_switch_to_webgl():
 # ----- heatmap ---------------------------------------------------------------------------------
 
 TOWN_ROWS = [
-    dict(target="mushroom_area", org="jiehu", unit="亩", actual=1200.0, target_value=150.0, allocation=150.0,
-         completion=8.0, expected=0.38, status="achieved"),
-    dict(target="mushroom_area", org="hutou", unit="亩", actual=76.0, target_value=250.0, allocation=250.0,
-         completion=0.304, expected=0.38, status="behind"),
-    dict(target="mushroom_area", org="sucun", unit="亩", actual=np.nan, target_value=250.0, allocation=250.0,
-         expected=0.38, status="no_data"),
-    dict(target="terminals", org="jiehu", unit="台", actual=2.0, target_value=20.0, allocation=20.0,
-         completion=0.1, expected=0.44, status="far_behind"),
-    dict(target="terminals", org="hutou", unit="台", actual=9.0, target_value=15.0, allocation=15.0,
-         completion=0.6, expected=0.44, status="on_track", stale=True),
-    dict(target="new_varieties", org="jiehu", unit="个", actual=3.0, completion=np.nan, expected=0.66,
-         status="not_allocated"),
+    dict(
+        target="mushroom_area",
+        org="jiehu",
+        unit="亩",
+        actual=1200.0,
+        target_value=150.0,
+        allocation=150.0,
+        completion=8.0,
+        expected=0.38,
+        status="achieved",
+    ),
+    dict(
+        target="mushroom_area",
+        org="hutou",
+        unit="亩",
+        actual=76.0,
+        target_value=250.0,
+        allocation=250.0,
+        completion=0.304,
+        expected=0.38,
+        status="behind",
+    ),
+    dict(
+        target="mushroom_area",
+        org="sucun",
+        unit="亩",
+        actual=np.nan,
+        target_value=250.0,
+        allocation=250.0,
+        expected=0.38,
+        status="no_data",
+    ),
+    dict(
+        target="terminals",
+        org="jiehu",
+        unit="台",
+        actual=2.0,
+        target_value=20.0,
+        allocation=20.0,
+        completion=0.1,
+        expected=0.44,
+        status="far_behind",
+    ),
+    dict(
+        target="terminals",
+        org="hutou",
+        unit="台",
+        actual=9.0,
+        target_value=15.0,
+        allocation=15.0,
+        completion=0.6,
+        expected=0.44,
+        status="on_track",
+        stale=True,
+    ),
+    dict(
+        target="new_varieties",
+        org="jiehu",
+        unit="个",
+        actual=3.0,
+        completion=np.nan,
+        expected=0.66,
+        status="not_allocated",
+    ),
 ]
 
 
@@ -235,9 +346,18 @@ def test_heatmap_cells_take_the_palette_colour_of_their_status(plan):
     assert isinstance(hm, go.Heatmap)
     assert list(fig.layout.yaxis.ticktext) == ["界湖镇", "湖头镇", "苏村镇"]
     assert [x.replace("<br>", "") for x in fig.layout.xaxis.ticktext] == [
-        "引进推广农业新品种", "新发展优质食用菌面积", "安装农村科技信息机"]
-    expected = {(0, 0): "not_allocated", (0, 1): "achieved", (0, 2): "far_behind",
-                (1, 1): "behind", (1, 2): "on_track", (2, 1): "no_data"}
+        "引进推广农业新品种",
+        "新发展优质食用菌面积",
+        "安装农村科技信息机",
+    ]
+    expected = {
+        (0, 0): "not_allocated",
+        (0, 1): "achieved",
+        (0, 2): "far_behind",
+        (1, 1): "behind",
+        (1, 2): "on_track",
+        (2, 1): "no_data",
+    }
     for (i, j), code in expected.items():
         assert cell_colour(fig, i, j) == status_color(code), (i, j, code)
     assert hm.z[2][0] is None or math.isnan(hm.z[2][0])  # sucun has no terminals row: a gap
@@ -246,9 +366,9 @@ def test_heatmap_cells_take_the_palette_colour_of_their_status(plan):
 def test_heatmap_cells_show_completion_relative_to_expected(plan):
     fig = charts.heatmap(status_frame(*TOWN_ROWS), plan, "zh")
     text = fig.data[0].text
-    assert text[1][1] == "80%"      # 0.304 / 0.38
-    assert text[1][2] == "136.4%"   # 0.6 / 0.44
-    assert text[2][1] == "–"        # no data
+    assert text[1][1] == "80%"  # 0.304 / 0.38
+    assert text[1][2] == "136.4%"  # 0.6 / 0.44
+    assert text[2][1] == "–"  # no data
 
 
 def test_heatmap_hover_names_town_target_actual_with_unit_completion_expected_and_status(plan):
@@ -263,9 +383,14 @@ def test_heatmap_hover_names_town_target_actual_with_unit_completion_expected_an
 def test_heatmap_legend_lists_the_statuses_present_in_their_colours(plan):
     fig = charts.heatmap(status_frame(*TOWN_ROWS), plan, "en")
     legend = {d.name: d.marker.color for d in fig.data[1:]}
-    assert legend == {"Achieved": status_color("achieved"), "On track": status_color("on_track"),
-                      "Behind": status_color("behind"), "Far behind": status_color("far_behind"),
-                      "No data": status_color("no_data"), "Not allocated": status_color("not_allocated")}
+    assert legend == {
+        "Achieved": status_color("achieved"),
+        "On track": status_color("on_track"),
+        "Behind": status_color("behind"),
+        "Far behind": status_color("far_behind"),
+        "No data": status_color("no_data"),
+        "Not allocated": status_color("not_allocated"),
+    }
 
 
 def test_a_heatmap_of_no_towns_is_an_empty_figure_not_an_error(plan):
@@ -277,9 +402,14 @@ def big_plan(n_towns=20, n_targets=20):
     towns = "\n".join(f"  - {{id: t{i}, name: 示例{i}镇, kind: town, parent: c}}" for i in range(n_towns))
     targets = "\n".join(
         f"  - {{id: g{j}, title: 示例指标{j}号很长的名称, unit: 亩, target: {100 * n_towns}, allocations: {{"
-        + ", ".join(f"t{i}: 100" for i in range(n_towns)) + "}}" for j in range(n_targets))
-    text = (f"plan: {{id: big, title: 示例, region: 示例县, year: 2005}}\norgs:\n"
-            f"  - {{id: c, name: 示例县, kind: county}}\n{towns}\ntargets:\n{targets}\n")
+        + ", ".join(f"t{i}: 100" for i in range(n_towns))
+        + "}}"
+        for j in range(n_targets)
+    )
+    text = (
+        f"plan: {{id: big, title: 示例, region: 示例县, year: 2005}}\norgs:\n"
+        f"  - {{id: c, name: 示例县, kind: county}}\n{towns}\ntargets:\n{targets}\n"
+    )
     return parse_plan(text)
 
 
@@ -290,9 +420,19 @@ def test_a_twenty_by_twenty_heatmap_stays_small(plan):
     for j in range(20):
         for i in range(20):
             c = rng.uniform(0, 1.2)
-            rows.append(dict(target=f"g{j}", org=f"t{i}", unit="亩", actual=100 * c, target_value=100.0,
-                             allocation=100.0, completion=c, expected=0.5,
-                             status=rng.choice(["on_track", "behind", "far_behind", "achieved"])))
+            rows.append(
+                dict(
+                    target=f"g{j}",
+                    org=f"t{i}",
+                    unit="亩",
+                    actual=100 * c,
+                    target_value=100.0,
+                    allocation=100.0,
+                    completion=c,
+                    expected=0.5,
+                    status=rng.choice(["on_track", "behind", "far_behind", "achieved"]),
+                )
+            )
     fig = charts.heatmap(status_frame(*rows), bp, "zh")
     assert np.asarray(fig.data[0].z).shape == (20, 20)
     size = len(fig.to_json().encode("utf-8"))
@@ -300,6 +440,7 @@ def test_a_twenty_by_twenty_heatmap_stays_small(plan):
 
 
 # ----- ranking ---------------------------------------------------------------------------------
+
 
 def test_towns_rank_by_average_completion_relative_to_expected(plan):
     rel = charts.town_relative(status_frame(*TOWN_ROWS), plan)
@@ -313,14 +454,33 @@ def test_towns_rank_by_average_completion_relative_to_expected(plan):
 
 
 def test_the_ranking_bar_puts_the_best_town_on_top_in_its_status_colour(plan):
-    rows = [dict(target="mushroom_area", org=o, unit="亩", actual=a, target_value=200.0, allocation=200.0,
-                 completion=a / 200, expected=0.5, status=s)
-            for o, a, s in [("sucun", 40.0, "far_behind"), ("jiehu", 120.0, "on_track"), ("hutou", 90.0, "behind")]]
+    rows = [
+        dict(
+            target="mushroom_area",
+            org=o,
+            unit="亩",
+            actual=a,
+            target_value=200.0,
+            allocation=200.0,
+            completion=a / 200,
+            expected=0.5,
+            status=s,
+        )
+        for o, a, s in [
+            ("sucun", 40.0, "far_behind"),
+            ("jiehu", 120.0, "on_track"),
+            ("hutou", 90.0, "behind"),
+        ]
+    ]
     fig = charts.ranking(status_frame(*rows), plan, "zh")
     bar = fig.data[0]
     assert list(fig.layout.yaxis.ticktext) == ["1. 界湖镇", "2. 湖头镇", "3. 苏村镇"]
     np.testing.assert_allclose(bar.x, [120.0, 90.0, 40.0])
-    assert list(bar.marker.color) == [status_color("on_track"), status_color("behind"), status_color("far_behind")]
+    assert list(bar.marker.color) == [
+        status_color("on_track"),
+        status_color("behind"),
+        status_color("far_behind"),
+    ]
     assert list(bar.text) == ["120%", "90%", "40%"]
     assert "滞后" in hover_strings(bar)
 
@@ -335,16 +495,33 @@ def test_the_ranking_can_use_a_given_score_column(plan):
 
 # ----- share -----------------------------------------------------------------------------------
 
+
 def share_series():
     num = np.array([0.7, 1.4, 2.1, 2.8, 3.5, 4.2])
     den = np.array([2.2, 4.5, 6.8, 9.0, 11.3, 13.5])
-    return pd.DataFrame({"target": "ht_share", "org": "all", "month": np.arange(1, 7), "actual": num / den * 100,
-                         "numerator": num, "denominator": den, "expected_value": np.nan, "stale": False})
+    return pd.DataFrame(
+        {
+            "target": "ht_share",
+            "org": "all",
+            "month": np.arange(1, 7),
+            "actual": num / den * 100,
+            "numerator": num,
+            "denominator": den,
+            "expected_value": np.nan,
+            "stale": False,
+        }
+    )
 
 
 def test_the_share_chart_shows_numerator_and_denominator_bars_and_the_share_line(plan):
     fig = charts.share_chart(share_series(), plan, "ht_share", "zh")
-    assert [d.name for d in fig.data] == ["高新技术企业产值", "规模以上工业产值", "比重", "上年基数 30.14%", "目标比重 33%"]
+    assert [d.name for d in fig.data] == [
+        "高新技术企业产值",
+        "规模以上工业产值",
+        "比重",
+        "上年基数 30.14%",
+        "目标比重 33%",
+    ]
     assert isinstance(fig.data[0], go.Bar) and isinstance(fig.data[2], go.Scatter)
     assert fig.data[2].yaxis == "y2" and fig.data[0].yaxis in (None, "y")
     np.testing.assert_allclose(fig.data[2].y, share_series()["actual"])
@@ -367,6 +544,7 @@ def test_a_share_chart_of_a_non_share_target_is_a_usage_error(plan):
 
 # ----- figures for dashboards ------------------------------------------------------------------
 
+
 def test_to_html_gives_a_div_without_plotly_js_and_without_the_logo(plan):
     html = charts.to_html(charts.bullet(status_frame(MUSHROOM_ALL), plan), div_id="bullet-1")
     assert 'id="bullet-1"' in html
@@ -383,16 +561,24 @@ def test_figures_use_the_light_template_with_noto_sans_cjk_first(plan):
 def test_every_builder_runs_on_a_real_status_frame_in_both_languages(plan):
     rows = []
     for m in range(1, 7):
-        rows += [("jiehu", "mushroom_area", f"2005-{m:02d}", 20.0 * m), ("hutou", "mushroom_area", f"2005-{m:02d}", 30.0 * m),
-                 ("ent_a", "ht_output", f"2005-{m:02d}", 0.5 * m), ("ent_a", "industrial_output", f"2005-{m:02d}", 1.6 * m)]
+        rows += [
+            ("jiehu", "mushroom_area", f"2005-{m:02d}", 20.0 * m),
+            ("hutou", "mushroom_area", f"2005-{m:02d}", 30.0 * m),
+            ("ent_a", "ht_output", f"2005-{m:02d}", 0.5 * m),
+            ("ent_a", "industrial_output", f"2005-{m:02d}", 1.6 * m),
+        ]
     reports = pd.DataFrame(rows, columns=["org", "measure", "month", "value"])
     st = status(plan, reports, "2005-06-30")
     total = st[st["org"] == "all"]
     series = series_frame(values=(20, 50, 80, 100, 200, 300))
     for lang in ("zh", "en"):
-        figs = [charts.bullet(total, plan, lang), charts.heatmap(st, plan, lang), charts.ranking(st, plan, lang),
-                charts.trajectory(series, plan, "mushroom_area", lang=lang),
-                charts.share_chart(share_series(), plan, "ht_share", lang)]
+        figs = [
+            charts.bullet(total, plan, lang),
+            charts.heatmap(st, plan, lang),
+            charts.ranking(st, plan, lang),
+            charts.trajectory(series, plan, "mushroom_area", lang=lang),
+            charts.share_chart(share_series(), plan, "ht_share", lang),
+        ]
         assert all(isinstance(f, go.Figure) for f in figs)
     bar = trace(charts.bullet(total, plan, "zh"), "实际完成")
     mush = total["target"].tolist().index("mushroom_area")

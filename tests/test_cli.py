@@ -17,19 +17,38 @@ from kejifu.cli import main
 
 TINY = config.data_dir() / "examples" / "tiny-plan.yaml"
 HEADER = "单位,指标,月份,累计完成,计量单位,备注\n"
-JSON_KEYS = {"target", "org", "actual", "target_value", "stretch", "completion", "expected", "status", "stale",
-             "status_label", "month", "gap_pp", "allocation", "last_month"}
+JSON_KEYS = {
+    "target",
+    "org",
+    "actual",
+    "target_value",
+    "stretch",
+    "completion",
+    "expected",
+    "status",
+    "stale",
+    "status_label",
+    "month",
+    "gap_pp",
+    "allocation",
+    "last_month",
+}
 
 
 def subprocess_kejifu(*args):
     """Run ``python -m kejifu`` as a user would (a few tests: exit codes and output end to end)."""
-    return subprocess.run([sys.executable, "-m", "kejifu", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    return subprocess.run(
+        [sys.executable, "-m", "kejifu", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
 
 
 @pytest.fixture()
 def kejifu(capsys):
     """Run the CLI in-process (fast): returns an object like ``subprocess.CompletedProcess``."""
+
     def run(*args):
         capsys.readouterr()
         try:
@@ -38,6 +57,7 @@ def kejifu(capsys):
             code = exc.code
         out, err = capsys.readouterr()
         return subprocess.CompletedProcess(args, code, out, err)
+
     return run
 
 
@@ -86,12 +106,17 @@ def test_every_sub_command_help_is_bilingual(command, kejifu):
     assert "工作区" in r.stdout and "workspace" in r.stdout
 
 
-@pytest.mark.parametrize("actual, status, label", [
-    (180, "on_track", "超序时进度"),   # 180/353 = 51.0% ≥ 6/12 = 50%
-    (160, "behind", "滞后"),           # 45.3% ≥ 0.85 × 50% = 42.5%
-    (140, "far_behind", "严重滞后"),   # 39.7% < 42.5%
-])
-def test_a_csv_import_gives_the_hand_checked_status_at_the_end_of_june(tmp_path, ws, actual, status, label, kejifu):
+@pytest.mark.parametrize(
+    "actual, status, label",
+    [
+        (180, "on_track", "超序时进度"),  # 180/353 = 51.0% ≥ 6/12 = 50%
+        (160, "behind", "滞后"),  # 45.3% ≥ 0.85 × 50% = 42.5%
+        (140, "far_behind", "严重滞后"),  # 39.7% < 42.5%
+    ],
+)
+def test_a_csv_import_gives_the_hand_checked_status_at_the_end_of_june(
+    tmp_path, ws, actual, status, label, kejifu
+):
     f = write_csv(tmp_path / "county-06.csv", f"测试县,安装农村科技信息机,2005-06,{actual},台,\n")
     r = kejifu("import", ws, f, "--who", "tester")
     assert r.returncode == 0, r.stderr
@@ -107,7 +132,13 @@ def test_a_csv_import_gives_the_hand_checked_status_at_the_end_of_june(tmp_path,
 def test_status_json_has_the_required_keys_and_nan_becomes_null(ws, kejifu):
     r = kejifu("status", ws, "--as-of", "2005-06-30", "--format", "json")
     rows = json.loads(r.stdout)
-    assert {row["target"] for row in rows} == {"terminals", "mushroom_area", "tech_income", "ht_share", "patents"}
+    assert {row["target"] for row in rows} == {
+        "terminals",
+        "mushroom_area",
+        "tech_income",
+        "ht_share",
+        "patents",
+    }
     for row in rows:
         assert JSON_KEYS <= set(row)
     mushroom = next(row for row in rows if row["target"] == "mushroom_area")
@@ -115,7 +146,10 @@ def test_status_json_has_the_required_keys_and_nan_becomes_null(ws, kejifu):
 
 
 def test_status_table_is_an_aligned_chinese_table_and_by_org_lists_the_towns(tmp_path, ws, kejifu):
-    f = write_csv(tmp_path / "r.csv", "湖头镇,新发展优质食用菌面积,2005-06,600,亩,\n界湖镇,新发展优质食用菌面积,2005-06,400,亩,\n")
+    f = write_csv(
+        tmp_path / "r.csv",
+        "湖头镇,新发展优质食用菌面积,2005-06,600,亩,\n界湖镇,新发展优质食用菌面积,2005-06,400,亩,\n",
+    )
     assert kejifu("import", ws, f).returncode == 0
     r = kejifu("status", ws, "--as-of", "2005-06-30")
     assert r.returncode == 0
@@ -141,7 +175,11 @@ def test_status_in_english(ws, kejifu):
 def test_status_on_a_folder_that_is_not_a_workspace_exits_1_bilingually(tmp_path, kejifu):
     r = kejifu("status", tmp_path, "--as-of", "2005-06-30")
     assert r.returncode == 1
-    assert "不是kejifu工作区" in r.stderr and "not a kejifu workspace" in r.stderr and "Traceback" not in r.stderr
+    assert (
+        "不是kejifu工作区" in r.stderr
+        and "not a kejifu workspace" in r.stderr
+        and "Traceback" not in r.stderr
+    )
 
 
 @pytest.mark.parametrize("bad", ["2005-13-01", "30/06/2005", "yesterday", "2005-02-30"])
@@ -157,8 +195,10 @@ def test_an_unknown_option_is_misuse_exit_2(ws, kejifu):
 
 def test_import_lists_every_problem_of_a_refused_file_and_imports_the_good_one(tmp_path, ws, kejifu):
     good = write_csv(tmp_path / "good.csv", "hutou,terminals,2005-06,10,,\n")
-    bad = write_csv(tmp_path / "bad.csv", "hutou,terminals,2005-06,10,,\n东风镇,terminals,2005-06,1,,\n"
-                                          "hutou,mushroom_area,2005-14,1,,\n")
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        "hutou,terminals,2005-06,10,,\n东风镇,terminals,2005-06,1,,\nhutou,mushroom_area,2005-14,1,,\n",
+    )
     r = kejifu("import", ws, good, bad)
     assert r.returncode == 1
     assert f"{bad}:3: 单位: " in r.stderr and f"{bad}:4: 月份: " in r.stderr
@@ -181,7 +221,9 @@ def test_import_warnings_are_shown_with_their_location(tmp_path, ws, kejifu):
 
 
 def test_many_files_show_a_progress_bar_on_stderr(tmp_path, ws, kejifu):
-    files = [write_csv(tmp_path / f"{m:02d}.csv", f"hutou,terminals,2005-{m:02d},{m},,\n") for m in range(1, 6)]
+    files = [
+        write_csv(tmp_path / f"{m:02d}.csv", f"hutou,terminals,2005-{m:02d},{m},,\n") for m in range(1, 6)
+    ]
     r = kejifu("import", ws, *files)
     assert r.returncode == 0 and "5/5" in r.stderr and "5 files: 5 imported, 0 refused" in r.stdout
 
@@ -202,13 +244,29 @@ def test_template_then_fill_then_import_round_trips(tmp_path, ws, kejifu):
     wb.save(out)
     r = kejifu("import", ws, out)
     assert r.returncode == 0, r.stderr + r.stdout
-    r = kejifu("status", ws, "--as-of", "2005-06-30", "--org", "hutou", "--target", "mushroom_area",
-               "--format", "json")
+    r = kejifu(
+        "status",
+        ws,
+        "--as-of",
+        "2005-06-30",
+        "--org",
+        "hutou",
+        "--target",
+        "mushroom_area",
+        "--format",
+        "json",
+    )
     assert json.loads(r.stdout)[0]["actual"] == 60.0
 
 
-@pytest.mark.parametrize("args", [["--org", "nobody", "--month", "2005-06"], ["--org", "hutou", "--month", "2005-6x"],
-                                  ["--org", "hutou", "--month", "2006-01"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--org", "nobody", "--month", "2005-06"],
+        ["--org", "hutou", "--month", "2005-6x"],
+        ["--org", "hutou", "--month", "2006-01"],
+    ],
+)
 def test_template_arguments_that_make_no_sense_are_misuse(tmp_path, ws, args, kejifu):
     r = kejifu("template", ws, *args, "--out", tmp_path / "t.xlsx")
     assert r.returncode == 2 and "Traceback" not in r.stderr
@@ -235,6 +293,7 @@ def test_export_to_an_unknown_file_type_is_misuse(tmp_path, ws, kejifu):
 
 
 # ----- end to end through a real process (exit codes, encodings, no tracebacks) ---------------------
+
 
 @pytest.mark.slow
 def test_the_installed_command_runs_the_whole_flow_in_a_subprocess(tmp_path):
@@ -264,5 +323,7 @@ def test_init_demo_builds_the_synthetic_workspace(tmp_path, kejifu):
     r = kejifu("status", tmp_path / "demo", "--as-of", "2005-06-30", "--format", "json")
     rows = json.loads(r.stdout)
     assert len(rows) == 19 and {row["target"] for row in rows} >= {"terminals", "mushroom_area", "ht_share"}
-    assert kejifu("status", tmp_path / "demo", "--as-of", "2005-06-30").stdout.splitlines()[1] == \
-        "注意：示例数据（合成，非真实统计）"
+    assert (
+        kejifu("status", tmp_path / "demo", "--as-of", "2005-06-30").stdout.splitlines()[1]
+        == "注意：示例数据（合成，非真实统计）"
+    )

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 
 from kejifu import config
-from kejifu import deputies_store
 from kejifu.cli import main
+from kejifu.deputies import store as deputies_store
 from kejifu.store import Store
 from kejifu.workspace import open_workspace
 
@@ -43,15 +43,31 @@ def specialists_total(path, as_of="2005-06-30"):
 
 
 def test_adding_a_specialist_moves_the_2005_specialists_target(ws, tmp_path, capsys):
-    first = workbook(tmp_path / "s1.xlsx", {"科技特派员": [
-        SPEC_HEAD,
-        ["T1", "示例甲", "乡镇派", "否", "湖头镇", "2005-03-10", 1],
-        ["T2", "示例乙", "县派", "是", "", "2005-04-02", 0],
-        ["T0", "示例旧", "县派", "否", "", "2004-05-01", 0],  # 2004: the baseline year, not counted in 2005
-    ]})
+    first = workbook(
+        tmp_path / "s1.xlsx",
+        {
+            "科技特派员": [
+                SPEC_HEAD,
+                ["T1", "示例甲", "乡镇派", "否", "湖头镇", "2005-03-10", 1],
+                ["T2", "示例乙", "县派", "是", "", "2005-04-02", 0],
+                [
+                    "T0",
+                    "示例旧",
+                    "县派",
+                    "否",
+                    "",
+                    "2004-05-01",
+                    0,
+                ],  # 2004: the baseline year, not counted in 2005
+            ]
+        },
+    )
     assert main(["deputies", str(ws), "--import", first]) == 0
     assert specialists_total(ws) == 2
-    second = workbook(tmp_path / "s2.xlsx", {"科技特派员": [SPEC_HEAD, ["T3", "示例丙", "乡镇派", "否", "苏村镇", "2005-05-20", 2]]})
+    second = workbook(
+        tmp_path / "s2.xlsx",
+        {"科技特派员": [SPEC_HEAD, ["T3", "示例丙", "乡镇派", "否", "苏村镇", "2005-05-20", 2]]},
+    )
     assert main(["deputies", str(ws), "--import", second]) == 0
     assert specialists_total(ws) == 3
     assert specialists_total(ws, "2005-04-30") == 2  # counted by dispatch date
@@ -62,16 +78,23 @@ def test_adding_a_specialist_moves_the_2005_specialists_target(ws, tmp_path, cap
 
 
 def test_a_bad_workbook_exits_1_lists_every_problem_and_stores_nothing(ws, tmp_path, capsys):
-    bad = workbook(tmp_path / "bad.xlsx", {"科技副职名册": [
-        ["编号", "姓名", "挂职乡镇", "任期开始", "任期结束"],
-        ["P1", "示例甲", "界湖镇", "2003-07-01", "2006-06-30"],
-        ["P1", "示例乙", "界湖镇", "2003-07-01", "2001-06-30"],
-    ]})
+    bad = workbook(
+        tmp_path / "bad.xlsx",
+        {
+            "科技副职名册": [
+                ["编号", "姓名", "挂职乡镇", "任期开始", "任期结束"],
+                ["P1", "示例甲", "界湖镇", "2003-07-01", "2006-06-30"],
+                ["P1", "示例乙", "界湖镇", "2003-07-01", "2001-06-30"],
+            ]
+        },
+    )
     assert main(["deputies", str(ws), "--import", bad]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err == ["bad.xlsx:科技副职名册!3: 编号: 人员重复：P1（已见于第2行） / duplicate person: P1 (already on row 2)",
-                   "bad.xlsx:科技副职名册!3: 任期结束: 任期结束（2001-06-30）早于开始（2003-07-01） / "
-                   "term ends (2001-06-30) before it starts (2003-07-01)"]
+    assert err == [
+        "bad.xlsx:科技副职名册!3: 编号: 人员重复：P1（已见于第2行） / duplicate person: P1 (already on row 2)",
+        "bad.xlsx:科技副职名册!3: 任期结束: 任期结束（2001-06-30）早于开始（2003-07-01） / "
+        "term ends (2001-06-30) before it starts (2003-07-01)",
+    ]
     with Store.open(ws, readonly=True) as store:
         assert len(deputies_store.DeputyStore.from_store(store).roster()) == 0
 
@@ -152,6 +175,7 @@ def test_an_empty_ledger_prints_empty_sections_not_a_traceback(ws, capsys):
     out = capsys.readouterr().out
     assert "名册共0人" in out and "（无）" in out
     from kejifu import deputies
+
     with open_workspace(ws) as w:
         board = deputies.board(w)
         assert len(board.sections) == 6

@@ -18,8 +18,11 @@ def test_the_2005_plan_passes_with_the_points_warning():
 
 def test_a_plan_with_a_bad_value_exits_1_naming_file_line_and_path(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("plan: {id: t, title: T, region: R, year: 2005}\norgs:\n  - {id: c, name: 县, kind: county}\n"
-                   "targets:\n  - {id: x, title: X, unit: 台, target: 1.5.3}\n", encoding="utf-8")
+    bad.write_text(
+        "plan: {id: t, title: T, region: R, year: 2005}\norgs:\n  - {id: c, name: 县, kind: county}\n"
+        "targets:\n  - {id: x, title: X, unit: 台, target: 1.5.3}\n",
+        encoding="utf-8",
+    )
     r = _run("plan", str(bad))
     assert r.returncode == 1
     assert f"{bad}:5: targets[0].target" in r.stderr
@@ -28,8 +31,11 @@ def test_a_plan_with_a_bad_value_exits_1_naming_file_line_and_path(tmp_path):
 
 def test_an_allocation_error_found_by_the_checks_exits_1(tmp_path):
     bad = tmp_path / "alloc.yaml"
-    bad.write_text("plan: {id: t, title: T, region: R, year: 2005}\norgs:\n  - {id: c, name: 县, kind: county}\n"
-                   "targets:\n  - {id: x, title: X, unit: 台, target: 5, allocations: {nowhere: 5}}\n", encoding="utf-8")
+    bad.write_text(
+        "plan: {id: t, title: T, region: R, year: 2005}\norgs:\n  - {id: c, name: 县, kind: county}\n"
+        "targets:\n  - {id: x, title: X, unit: 台, target: 5, allocations: {nowhere: 5}}\n",
+        encoding="utf-8",
+    )
     r = _run("plan", str(bad))
     assert r.returncode == 1 and "nowhere" in r.stdout
 
@@ -42,7 +48,9 @@ def test_misuse_exits_2():
 def test_output_cut_short_by_a_closed_pipe_is_not_a_traceback(tmp_path):
     import subprocess as sp
 
-    p = sp.Popen([sys.executable, "-m", "kejifu", "plan", str(config.demo_plan())], stdout=sp.PIPE, stderr=sp.PIPE)
+    p = sp.Popen(
+        [sys.executable, "-m", "kejifu", "plan", str(config.demo_plan())], stdout=sp.PIPE, stderr=sp.PIPE
+    )
     p.stdout.close()  # like `| head -0`
     err = p.stderr.read().decode()
     assert p.wait(timeout=60) == 0

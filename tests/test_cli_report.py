@@ -16,8 +16,10 @@ def workspace(tmp_path_factory):
     return build_demo(tmp_path_factory.mktemp("ws") / "demo")
 
 
-@pytest.mark.parametrize("kind,period", [("monthly", "2005-06"), ("quarterly", "2005Q2"),
-                                         ("half-year", "2005H1"), ("annual", "2005")])
+@pytest.mark.parametrize(
+    "kind,period",
+    [("monthly", "2005-06"), ("quarterly", "2005Q2"), ("half-year", "2005H1"), ("annual", "2005")],
+)
 def test_report_writes_xlsx_docx_and_html_and_prints_them(workspace, tmp_path, capsys, kind, period):
     code = main(["report", str(workspace), kind, "--period", period, "--out", str(tmp_path), "--no-charts"])
     out = capsys.readouterr().out
@@ -29,8 +31,21 @@ def test_report_writes_xlsx_docx_and_html_and_prints_them(workspace, tmp_path, c
 
 
 def test_the_monthly_workbook_agrees_with_the_workspace_status(workspace, tmp_path):
-    assert main(["report", str(workspace), "monthly", "--period", "2005-06", "--out", str(tmp_path),
-                 "--no-charts"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(workspace),
+                "monthly",
+                "--period",
+                "2005-06",
+                "--out",
+                str(tmp_path),
+                "--no-charts",
+            ]
+        )
+        == 0
+    )
     ws = openpyxl.load_workbook(tmp_path / "yinan-2005_monthly_2005-06.xlsx")["全县汇总"]
     header = [c.value for c in ws[1]]
     got = {r[0]: dict(zip(header, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
@@ -45,14 +60,31 @@ def test_the_monthly_workbook_agrees_with_the_workspace_status(workspace, tmp_pa
 
 
 def test_english_reports_get_an_en_suffix(workspace, tmp_path, capsys):
-    assert main(["report", str(workspace), "quarterly", "--period", "2005Q2", "--out", str(tmp_path),
-                 "--lang", "en", "--no-charts"]) == 0
+    assert (
+        main(
+            [
+                "report",
+                str(workspace),
+                "quarterly",
+                "--period",
+                "2005Q2",
+                "--out",
+                str(tmp_path),
+                "--lang",
+                "en",
+                "--no-charts",
+            ]
+        )
+        == 0
+    )
     assert "wrote" in capsys.readouterr().out
     assert (tmp_path / "yinan-2005_quarterly_2005Q2_en.docx").exists()
 
 
-@pytest.mark.parametrize("kind,period", [("monthly", "2005-13"), ("quarterly", "2005-06"), ("half-year", "2005H3"),
-                                         ("annual", "2004")])
+@pytest.mark.parametrize(
+    "kind,period",
+    [("monthly", "2005-13"), ("quarterly", "2005-06"), ("half-year", "2005H3"), ("annual", "2004")],
+)
 def test_a_bad_period_exits_2_with_a_bilingual_message(workspace, tmp_path, capsys, kind, period):
     code = main(["report", str(workspace), kind, "--period", period, "--out", str(tmp_path)])
     err = capsys.readouterr().err
@@ -77,5 +109,7 @@ def test_contracts_writes_one_docx_per_town(workspace, tmp_path, capsys):
     assert main(["contracts", str(workspace), "--out", str(tmp_path)]) == 0
     with open_workspace(workspace) as w:
         towns = [o.id for o in w.plan.towns()]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"yinan-2005_contract_{t}.docx" for t in towns)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        f"yinan-2005_contract_{t}.docx" for t in towns
+    )
     assert capsys.readouterr().out.count(".docx") == len(towns)

@@ -12,20 +12,25 @@ import time
 import pandas as pd
 import pytest
 
-from kejifu.integrity import check_workspace
 from kejifu.store import Store
+from kejifu.store.integrity import check_workspace
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures)
 
 N_TOWNS = 6
-PLAN = "\n".join([
-    "plan: {id: conc, title: 并发测试计划, region: 测试县, year: 2005}",
-    "orgs:",
-    "  - {id: county, name: 测试县, kind: county}",
-    *[f"  - {{id: t{k}, name: 测试{k}镇, kind: town, parent: county}}" for k in range(N_TOWNS)],
-    "targets:",
-    "  - {id: mushroom_area, title: 食用菌面积, unit: 亩, target: 3000}",
-    "  - {id: terminals, title: 信息机, unit: 台, target: 353}",
-]) + "\n"
+PLAN = (
+    "\n".join(
+        [
+            "plan: {id: conc, title: 并发测试计划, region: 测试县, year: 2005}",
+            "orgs:",
+            "  - {id: county, name: 测试县, kind: county}",
+            *[f"  - {{id: t{k}, name: 测试{k}镇, kind: town, parent: county}}" for k in range(N_TOWNS)],
+            "targets:",
+            "  - {id: mushroom_area, title: 食用菌面积, unit: 亩, target: 3000}",
+            "  - {id: terminals, title: 信息机, unit: 台, target: 353}",
+        ]
+    )
+    + "\n"
+)
 
 
 @pytest.fixture
@@ -50,16 +55,25 @@ def town_file(tmp_path, k: int, months: int = 6):
 def test_several_kejifu_import_processes_at_once_all_land(tmp_path, ws):
     files = [town_file(tmp_path, k) for k in range(N_TOWNS)]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    procs = [subprocess.Popen([sys.executable, "-m", "kejifu", "import", str(ws), str(f), "--who", f"clerk{k}"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-             for k, f in enumerate(files)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kejifu", "import", str(ws), str(f), "--who", f"clerk{k}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for k, f in enumerate(files)
+    ]
     outs = [p.communicate(timeout=120) + (p.returncode,) for p in procs]
     for out, err, code in outs:
         assert "locked" not in (out + err).lower()
         assert code == 0, err
     with Store.open(ws, readonly=True) as store:
         batches = store.batches()
-        assert sorted(batches["source_file"].map(lambda s: s.rsplit("/", 1)[-1])) == [f"t{k}.csv" for k in range(N_TOWNS)]
+        assert sorted(batches["source_file"].map(lambda s: s.rsplit("/", 1)[-1])) == [
+            f"t{k}.csv" for k in range(N_TOWNS)
+        ]
         hist = store.history()
         for k in range(N_TOWNS):
             assert hist[hist.org == f"t{k}"]["value"].tolist() == [10.0 * m + k for m in range(1, 7)]
@@ -76,9 +90,15 @@ def _writer(ws: str, url: str | None, k: int, n: int, queue) -> None:
         try:
             for i in range(n):
                 rows = [("county", "terminals", "2005-06", float(1000 * k + i))]
-                rows += [(f"t{k}", "mushroom_area", f"2005-{m:02d}", float(i * 100 + m)) for m in range(1, 13)]
-                store.commit_reports(pd.DataFrame(rows, columns=["org", "measure", "month", "value"]),
-                                     source_file=f"w{k}-{i}.csv", sha256=f"w{k}-{i}", who=f"w{k}")
+                rows += [
+                    (f"t{k}", "mushroom_area", f"2005-{m:02d}", float(i * 100 + m)) for m in range(1, 13)
+                ]
+                store.commit_reports(
+                    pd.DataFrame(rows, columns=["org", "measure", "month", "value"]),
+                    source_file=f"w{k}-{i}.csv",
+                    sha256=f"w{k}-{i}",
+                    who=f"w{k}",
+                )
         finally:
             store.close()
         queue.put((k, "ok"))
@@ -129,8 +149,11 @@ def test_readers_keep_reading_while_writers_commit(ws, db_url):
             for i in range(15):
                 rows = [("county", "terminals", f"2005-{1 + i % 12:02d}", float(i))]
                 rows += [("t0", f"m{i}", f"2005-{m:02d}", float(m)) for m in range(1, 13)]
-                store.commit_reports(pd.DataFrame(rows, columns=["org", "measure", "month", "value"]),
-                                     source_file=f"r{i}", sha256=f"r{i}")
+                store.commit_reports(
+                    pd.DataFrame(rows, columns=["org", "measure", "month", "value"]),
+                    source_file=f"r{i}",
+                    sha256=f"r{i}",
+                )
                 time.sleep(0.01)
     finally:
         stop.set()

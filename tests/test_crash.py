@@ -13,24 +13,29 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from kejifu.integrity import check_workspace
 from kejifu.store import Store
+from kejifu.store.integrity import check_workspace
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow  # ~1 min: ten killed imports on SQLite, five on PostgreSQL
 
 SIDE = 150  # SIDE orgs × SIDE measures: ROWS distinct figures in one batch
 ROWS = SIDE * SIDE
-PLAN = "\n".join([
-    "plan: {id: crash, title: 断电测试计划, region: 测试县, year: 2005}",
-    "orgs:",
-    "  - {id: county, name: 测试县, kind: county}",
-    *[f"  - {{id: o{k}, name: 单位{k}, kind: enterprise, parent: county}}" for k in range(SIDE)],
-    "measures:",
-    *[f"  - {{id: m{k}, title: 数量{k}, unit: 个}}" for k in range(SIDE)],
-    "targets:",
-    "  - {id: mushroom_area, title: 食用菌面积, unit: 亩, target: 3000}",
-]) + "\n"
+PLAN = (
+    "\n".join(
+        [
+            "plan: {id: crash, title: 断电测试计划, region: 测试县, year: 2005}",
+            "orgs:",
+            "  - {id: county, name: 测试县, kind: county}",
+            *[f"  - {{id: o{k}, name: 单位{k}, kind: enterprise, parent: county}}" for k in range(SIDE)],
+            "measures:",
+            *[f"  - {{id: m{k}, title: 数量{k}, unit: 个}}" for k in range(SIDE)],
+            "targets:",
+            "  - {id: mushroom_area, title: 食用菌面积, unit: 亩, target: 3000}",
+        ]
+    )
+    + "\n"
+)
 SEED = int(os.environ.get("KEJIFU_CRASH_SEED", "2005"))
 
 # The child: build a large batch, say "ready", commit it in one transaction, say "done".
@@ -51,16 +56,29 @@ store.close()
 
 
 def big_frame(i: int) -> pd.DataFrame:
-    return pd.DataFrame({"org": [f"o{j // SIDE}" for j in range(ROWS)], "measure": [f"m{j % SIDE}" for j in range(ROWS)],
-                         "month": "2005-01", "value": [float(i * 1_000_000 + j) for j in range(ROWS)]})
+    return pd.DataFrame(
+        {
+            "org": [f"o{j // SIDE}" for j in range(ROWS)],
+            "measure": [f"m{j % SIDE}" for j in range(ROWS)],
+            "month": "2005-01",
+            "value": [float(i * 1_000_000 + j) for j in range(ROWS)],
+        }
+    )
 
 
 def rows_of(store: Store, i: int) -> int:
     """Rows of batch ``big-i`` (0 when it did not land); the batch's own count must agree."""
     with store.engine.connect() as conn:
-        added = conn.execute(sa.text("SELECT rows_added FROM import_batches WHERE sha256 = :s"),
-                             {"s": f"big-{i}"}).scalars().all()
-        n = conn.execute(sa.text("SELECT count(*) FROM reports WHERE sha256 = :s"), {"s": f"big-{i}"}).scalar_one()
+        added = (
+            conn.execute(
+                sa.text("SELECT rows_added FROM import_batches WHERE sha256 = :s"), {"s": f"big-{i}"}
+            )
+            .scalars()
+            .all()
+        )
+        n = conn.execute(
+            sa.text("SELECT count(*) FROM reports WHERE sha256 = :s"), {"s": f"big-{i}"}
+        ).scalar_one()
     assert len(added) <= 1 and n == (added[0] if added else 0)
     return int(n)
 
@@ -73,7 +91,9 @@ def ws(tmp_path, db_url):
     return tmp_path / "ws"
 
 
-def test_imports_killed_at_random_moments_leave_whole_batches_or_none_and_rerun_exactly_once(ws, db_url, backend):
+def test_imports_killed_at_random_moments_leave_whole_batches_or_none_and_rerun_exactly_once(
+    ws, db_url, backend
+):
     rng = random.Random(SEED)
     rounds = 10 if backend == "sqlite" else 5
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
@@ -84,8 +104,13 @@ def test_imports_killed_at_random_moments_leave_whole_batches_or_none_and_rerun_
     commit_s = time.perf_counter() - t0
     outcomes = []
     for i in range(1, rounds + 1):
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(ws), db_url or "", str(i), str(SIDE)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(ws), db_url or "", str(i), str(SIDE)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         assert child.stdout.readline().strip() == "ready", child.stderr.read()
         time.sleep(rng.uniform(0, 1.3 * commit_s))
         child.send_signal(signal.SIGKILL)
@@ -101,14 +126,22 @@ def test_imports_killed_at_random_moments_leave_whole_batches_or_none_and_rerun_
             again = store.commit_reports(big_frame(i), source_file=f"big-{i}.csv", sha256=f"big-{i}")
             assert again.duplicate_file == (landed == ROWS)
             assert rows_of(store, i) == ROWS
-            assert store.commit_reports(big_frame(i), source_file=f"big-{i}.csv", sha256=f"big-{i}").duplicate_file
+            assert store.commit_reports(
+                big_frame(i), source_file=f"big-{i}.csv", sha256=f"big-{i}"
+            ).duplicate_file
     with Store.open(ws, url=db_url) as store:
         with store.engine.connect() as conn:
-            revisions = conn.execute(sa.text("SELECT revision, count(*) FROM reports GROUP BY revision")).all()
-        assert sorted(revisions) == [(r, ROWS) for r in range(1, rounds + 2)]  # every round revised every figure
+            revisions = conn.execute(
+                sa.text("SELECT revision, count(*) FROM reports GROUP BY revision")
+            ).all()
+        assert sorted(revisions) == [
+            (r, ROWS) for r in range(1, rounds + 2)
+        ]  # every round revised every figure
         assert len(store.batches()) == rounds + 1
     # the kills hit both sides of the commit at least once over the rounds (seeded, so reproducible)
     assert False in outcomes, outcomes
-    run = subprocess.run([sys.executable, "-m", "kejifu", "check", str(ws)], capture_output=True, text=True, env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "kejifu", "check", str(ws)], capture_output=True, text=True, env=env
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "integrity check passed" in run.stdout

@@ -9,9 +9,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from kejifu import dashboard, i18n, serve
-
+from kejifu import i18n
 from kejifu.demo import build_demo
+from kejifu.web import board as dashboard
+from kejifu.web import serve
 
 NAMES = ["01_总览", "02_指标详情", "03_乡镇排名", "04_高新技术产业"]
 DASHBOARDS = [serve.dashboards_dir() / f"{name}.ipynb" for name in NAMES]
@@ -47,15 +48,20 @@ def test_dashboard_notebooks_are_thin_and_committed_without_outputs(path):
 def test_each_dashboard_executes_headless_against_the_demo_workspace(path, workspace, monkeypatch):
     monkeypatch.setenv("KEJIFU_WORKSPACE", str(workspace))
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     last = [c for c in nb.cells if c.cell_type == "code"][-1]
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in last.outputs)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors
 
 
-@pytest.mark.parametrize("build", [dashboard.overview, dashboard.detail, dashboard.towns, dashboard.hightech],
-                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "build",
+    [dashboard.overview, dashboard.detail, dashboard.towns, dashboard.hightech],
+    ids=lambda f: f.__name__,
+)
 def test_every_board_draws_a_chart_and_survives_every_filter(build, ws):
     board = build(ws)
     assert "kejifu-plot" in "".join(s.value for s in board.sections)
@@ -104,12 +110,14 @@ def test_names_are_escaped_in_cards_and_tables(ws):
     html = dashboard.card_html(row, ws.plan, "zh", title="<script>alert(1)</script>")
     assert "<script>" not in html and "&lt;script&gt;" in html
     import pandas as pd
+
     table = dashboard.table_html(pd.DataFrame({"a": ["<b>x</b>"]}), {"a": "A&B"})
     assert "<b>x" not in table and "A&amp;B" in table
 
 
 def test_figure_html_carries_the_figure_as_json_that_cannot_close_its_script():
     import plotly.graph_objects as go
+
     html = dashboard.figure_html(go.Figure(go.Bar(x=[1], y=[2], name="</script><b>")))
     assert html.count("</script>") == 1
     assert 'type="application/json"' in html
@@ -129,9 +137,17 @@ def test_every_dashboard_label_has_both_languages():
 def test_the_voila_command_preheats_culls_strips_sources_and_listens_on_loopback(tmp_path):
     cmd = serve.voila_command(tmp_path, serve.ServeOptions(port=9999))
     text = " ".join(cmd)
-    for flag in ("--preheat_kernel=True", "--strip_sources=True", "--no-browser", "--Voila.ip=127.0.0.1",
-                 "cull_idle_timeout=", "cull_interval=", "cull_connected=False", "--template=kejifu",
-                 "--port=9999"):
+    for flag in (
+        "--preheat_kernel=True",
+        "--strip_sources=True",
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        "cull_idle_timeout=",
+        "cull_interval=",
+        "cull_connected=False",
+        "--template=kejifu",
+        "--port=9999",
+    ):
         assert flag in text
     env = serve.voila_env(tmp_path, tmp_path / "data")
     assert env["KEJIFU_WORKSPACE"] == str(tmp_path.resolve())

@@ -69,8 +69,12 @@ def test_one_june_figure_was_corrected_as_revision_two(demo):
     first = hist[(hist.org == CORRECTED_TOWN) & (hist.measure == "mushroom_area") & (hist.month == "2005-06")]
     assert first["value"].tolist()[0] - first["value"].tolist()[1] == pytest.approx(30.0)
     latest = demo.reports
-    assert latest[(latest.org == CORRECTED_TOWN) & (latest.month == "2005-06")
-                  & (latest.measure == "mushroom_area")]["value"].item() == row.value
+    assert (
+        latest[
+            (latest.org == CORRECTED_TOWN) & (latest.month == "2005-06") & (latest.measure == "mushroom_area")
+        ]["value"].item()
+        == row.value
+    )
 
 
 def test_each_town_files_one_batch_a_month(demo):

@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from kejifu import deputies as dep
-from kejifu import deputies_demo, deputies_store
+from kejifu.deputies import demo as deputies_demo
+from kejifu.deputies import store as deputies_store
 from kejifu.errors import PlanError, StoreError
 
 
@@ -23,6 +24,7 @@ ONE = dict(person_id="P1", term_start="2003-07-01", term_end="2006-06-30")
 
 
 # ----- allowance -----------------------------------------------------------------------------
+
 
 def test_default_term_is_three_years_less_a_day():
     assert dep.default_term_end("2003-07-01") == dt.date(2006, 6, 30)
@@ -59,10 +61,12 @@ def test_a_period_before_the_term_pays_nothing_and_the_rate_is_a_plan_setting():
 
 
 def test_outside_share_counts_serving_deputies_per_county(plan):
-    r = roster(dict(person_id="A", term_start="2005-07-01", kind="outside"),
-               dict(person_id="B", term_start="2005-07-01", org="hutou"),
-               dict(person_id="C", term_start="2005-07-01", kind="outside", org="sucun"),
-               dict(person_id="D", term_start="1999-07-01", kind="outside"))
+    r = roster(
+        dict(person_id="A", term_start="2005-07-01", kind="outside"),
+        dict(person_id="B", term_start="2005-07-01", org="hutou"),
+        dict(person_id="C", term_start="2005-07-01", kind="outside", org="sucun"),
+        dict(person_id="D", term_start="1999-07-01", kind="outside"),
+    )
     share = dep.outside_share(r, plan, "2005-09-30")
     assert share.loc[0, "county"] == "yinan"
     assert (share.loc[0, "deputies"], share.loc[0, "outside"]) == (3, 2)
@@ -78,9 +82,14 @@ def test_state_as_of_distinguishes_appointed_serving_completed_recalled():
 
 # ----- reports ----------------------------------------------------------------------------------
 
+
 def reports(*rows) -> pd.DataFrame:
-    return pd.DataFrame([dict(person_id=p, year=y, seq=k, submitted=s, to_orgdept=True, to_town=True,
-                              to_sender=snd) for p, y, k, s, snd in rows])
+    return pd.DataFrame(
+        [
+            dict(person_id=p, year=y, seq=k, submitted=s, to_orgdept=True, to_town=True, to_sender=snd)
+            for p, y, k, s, snd in rows
+        ]
+    )
 
 
 def test_two_reports_a_year_are_due_on_30_june_and_31_december():
@@ -125,13 +134,18 @@ def test_a_recalled_deputy_owes_no_report_for_the_half_after_the_recall():
 
 # ----- assessments -----------------------------------------------------------------------------
 
+
 def scores(pid, year, assessor, de, neng, qin, ji, lian):
     return dict(person_id=pid, year=year, assessor=assessor, de=de, neng=neng, qin=qin, ji=ji, lian=lian)
 
 
 def test_yearly_dual_assessment_combines_town_40_and_department_60_per_cent():
-    a = pd.DataFrame([scores("P1", 2004, "town", 90, 80, 85, 95, 100),      # mean 90
-                      scores("P1", 2004, "orgdept", 80, 70, 75, 85, 90)])  # mean 80
+    a = pd.DataFrame(
+        [
+            scores("P1", 2004, "town", 90, 80, 85, 95, 100),  # mean 90
+            scores("P1", 2004, "orgdept", 80, 70, 75, 85, 90),
+        ]
+    )  # mean 80
     y = dep.yearly_grades(a)
     assert y.loc[0, "town"] == pytest.approx(90)
     assert y.loc[0, "orgdept"] == pytest.approx(80)
@@ -141,14 +155,23 @@ def test_yearly_dual_assessment_combines_town_40_and_department_60_per_cent():
 
 def test_grade_bands_are_90_75_60_inclusive():
     assert [dep.grade(x) for x in (90, 89.99, 75, 60, 59.9)] == [
-        "excellent", "competent", "competent", "basic", "incompetent"]
+        "excellent",
+        "competent",
+        "competent",
+        "basic",
+        "incompetent",
+    ]
     assert dep.grade_label("basic") == "基本称职"
 
 
 def test_dimension_weights_from_settings_change_the_score():
     s = {"dimension_weights": {"de": 0.1, "neng": 0.2, "qin": 0.2, "ji": 0.4, "lian": 0.1}}
-    a = pd.DataFrame([scores("P1", 2004, "town", 100, 50, 50, 100, 100),
-                      scores("P1", 2004, "orgdept", 100, 50, 50, 100, 100)])
+    a = pd.DataFrame(
+        [
+            scores("P1", 2004, "town", 100, 50, 50, 100, 100),
+            scores("P1", 2004, "orgdept", 100, 50, 50, 100, 100),
+        ]
+    )
     assert dep.yearly_grades(a, s).loc[0, "score"] == pytest.approx(10 + 10 + 10 + 40 + 10)
 
 
@@ -158,8 +181,14 @@ def test_a_year_scored_by_one_assessor_only_is_pending():
 
 
 def test_end_of_term_combines_democratic_inspection_and_the_mean_yearly_score():
-    a = pd.DataFrame([scores("P1", 2004, "town", 90, 90, 90, 90, 90), scores("P1", 2004, "orgdept", 80, 80, 80, 80, 80),
-                      scores("P1", 2005, "town", 70, 70, 70, 70, 70), scores("P1", 2005, "orgdept", 70, 70, 70, 70, 70)])
+    a = pd.DataFrame(
+        [
+            scores("P1", 2004, "town", 90, 90, 90, 90, 90),
+            scores("P1", 2004, "orgdept", 80, 80, 80, 80, 80),
+            scores("P1", 2005, "town", 70, 70, 70, 70, 70),
+            scores("P1", 2005, "orgdept", 70, 70, 70, 70, 70),
+        ]
+    )
     eot = pd.DataFrame([dict(person_id="P1", democratic=80, inspection=90)])
     e = dep.end_of_term(roster(ONE), a, eot)
     # yearly: 2004 = 0.4*90+0.6*80 = 84; 2005 = 70; mean 77; 0.3*80 + 0.3*90 + 0.4*77 = 81.8
@@ -183,13 +212,47 @@ def test_weights_that_do_not_add_up_to_one_are_a_located_plan_error():
 
 # ----- five ones -------------------------------------------------------------------------------
 
+
 def test_five_ones_totals_add_up_by_town_batch_and_county(plan):
-    r = roster(dict(person_id="A", term_start="2003-07-01"), dict(person_id="B", term_start="2005-07-01"),
-               dict(person_id="C", term_start="2005-07-01", org="hutou"))
-    o = pd.DataFrame([dict(person_id="A", year=2005, technologies=3, courses=2, trainees=100, enterprises=1, output_added=12.5),
-                      dict(person_id="B", year=2005, technologies=1, courses=1, trainees=50, enterprises=0, output_added=2.5),
-                      dict(person_id="C", year=2005, technologies=2, courses=0, trainees=30, enterprises=2, output_added=5),
-                      dict(person_id="A", year=2004, technologies=9, courses=9, trainees=9, enterprises=9, output_added=9)])
+    r = roster(
+        dict(person_id="A", term_start="2003-07-01"),
+        dict(person_id="B", term_start="2005-07-01"),
+        dict(person_id="C", term_start="2005-07-01", org="hutou"),
+    )
+    o = pd.DataFrame(
+        [
+            dict(
+                person_id="A",
+                year=2005,
+                technologies=3,
+                courses=2,
+                trainees=100,
+                enterprises=1,
+                output_added=12.5,
+            ),
+            dict(
+                person_id="B",
+                year=2005,
+                technologies=1,
+                courses=1,
+                trainees=50,
+                enterprises=0,
+                output_added=2.5,
+            ),
+            dict(
+                person_id="C",
+                year=2005,
+                technologies=2,
+                courses=0,
+                trainees=30,
+                enterprises=2,
+                output_added=5,
+            ),
+            dict(
+                person_id="A", year=2004, technologies=9, courses=9, trainees=9, enterprises=9, output_added=9
+            ),
+        ]
+    )
     town = dep.five_ones_totals(r, o, by="org", year=2005).set_index("org")
     assert town.loc["jiehu", "technologies"] == 4 and town.loc["jiehu", "deputies"] == 2
     assert town.loc["jiehu", "output_added"] == pytest.approx(15.0)
@@ -201,11 +264,36 @@ def test_five_ones_totals_add_up_by_town_batch_and_county(plan):
 
 # ----- specialists -----------------------------------------------------------------------------
 
+
 def test_specialists_become_register_items_under_their_town_or_the_county_bureau():
-    s = pd.DataFrame([dict(specialist_id="T1", name="甲", level="town", outside=False, org="hutou", speciality="",
-                           communities=2, dispatch_date="2005-03-10", note="", synthetic=False),
-                      dict(specialist_id="T2", name="乙", level="county", outside=True, org="", speciality="果树",
-                           communities=0, dispatch_date="2005-04-01", note="", synthetic=False)])
+    s = pd.DataFrame(
+        [
+            dict(
+                specialist_id="T1",
+                name="甲",
+                level="town",
+                outside=False,
+                org="hutou",
+                speciality="",
+                communities=2,
+                dispatch_date="2005-03-10",
+                note="",
+                synthetic=False,
+            ),
+            dict(
+                specialist_id="T2",
+                name="乙",
+                level="county",
+                outside=True,
+                org="",
+                speciality="果树",
+                communities=0,
+                dispatch_date="2005-04-01",
+                note="",
+                synthetic=False,
+            ),
+        ]
+    )
     items = dep.specialist_register_items(s)
     assert list(items["org"]) == ["hutou", "yinan_kjj"]
     assert list(items["date"]) == [dt.date(2005, 3, 10), dt.date(2005, 4, 1)]
@@ -215,10 +303,15 @@ def test_specialists_become_register_items_under_their_town_or_the_county_bureau
 
 # ----- the demo --------------------------------------------------------------------------------
 
+
 def test_the_demo_has_the_county_specialists_of_2004_and_every_row_is_synthetic(plan):
     d = deputies_demo.demo_data(plan)
     s = dep.specialists_summary(d.specialists, 2004).set_index("level")
-    assert (s.loc["county", "dispatched"], s.loc["county", "outside"], s.loc["town", "dispatched"]) == (11, 1, 26)
+    assert (s.loc["county", "dispatched"], s.loc["county", "outside"], s.loc["town", "dispatched"]) == (
+        11,
+        1,
+        26,
+    )
     assert d.roster["synthetic"].all() and d.specialists["synthetic"].all()
     assert d.roster["name"].str.startswith("示例").all()
     b = deputies_demo.city_batches()
@@ -227,6 +320,7 @@ def test_the_demo_has_the_county_specialists_of_2004_and_every_row_is_synthetic(
 
 
 # ----- the store tables ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def engine():
@@ -261,8 +355,9 @@ def test_a_read_only_deputy_store_refuses_to_write(engine):
 
 
 def test_every_deputy_label_has_chinese_and_english_and_keeps_its_commas():
-    import yaml
     from importlib import resources
+
+    import yaml
 
     text = (resources.files("kejifu") / "catalogue" / "deputies.yaml").read_text(encoding="utf-8")
     entries = yaml.safe_load(text)

@@ -1,4 +1,4 @@
-"""kejifu.deputies_io: xlsx workbooks refused whole with located problems; export reads back."""
+"""kejifu.deputies.workbook: xlsx workbooks refused whole with located problems; export reads back."""
 
 from __future__ import annotations
 
@@ -9,10 +9,23 @@ import pandas as pd
 import pytest
 
 from kejifu import deputies as dep
-from kejifu import deputies_demo, deputies_io
+from kejifu.deputies import demo as deputies_demo
+from kejifu.deputies import workbook as deputies_io
 from kejifu.errors import ReportImportError
 
-ROSTER_HEAD = ["编号", "姓名", "派出单位", "挂职乡镇", "挂职职务", "批次", "类别", "任期开始", "任期结束", "状态", "状态日期"]
+ROSTER_HEAD = [
+    "编号",
+    "姓名",
+    "派出单位",
+    "挂职乡镇",
+    "挂职职务",
+    "批次",
+    "类别",
+    "任期开始",
+    "任期结束",
+    "状态",
+    "状态日期",
+]
 ASSESS_HEAD = ["编号", "年度", "考核主体", "德", "能", "勤", "绩", "廉"]
 
 
@@ -27,18 +40,41 @@ def workbook(path, sheets: dict[str, list[list]]):
     return path
 
 
-GOOD_ROSTER = [ROSTER_HEAD,
-               ["P1", "示例甲", "市农业局", "界湖镇", "科技副镇长", 2003, "选派", dt.date(2003, 7, 1), dt.date(2006, 6, 30), "在任", None],
-               ["P2", "示例乙", "（外聘）", "hutou", "科技副镇长", 2005, "外聘", "2005-07-01", None, None, None]]
+GOOD_ROSTER = [
+    ROSTER_HEAD,
+    [
+        "P1",
+        "示例甲",
+        "市农业局",
+        "界湖镇",
+        "科技副镇长",
+        2003,
+        "选派",
+        dt.date(2003, 7, 1),
+        dt.date(2006, 6, 30),
+        "在任",
+        None,
+    ],
+    ["P2", "示例乙", "（外聘）", "hutou", "科技副镇长", 2005, "外聘", "2005-07-01", None, None, None],
+]
 
 
 def test_a_clean_workbook_reads_into_frames_with_codes_and_default_term(tmp_path, plan):
-    path = workbook(tmp_path / "ok.xlsx", {
-        "科技副职名册": GOOD_ROSTER,
-        "年度考核": [ASSESS_HEAD, ["P1", 2004, "乡镇", 90, 80, 85, 95, 100], ["P1", 2004, "组织部", 80, 70, 75, 85, 90]],
-        "书面报告": [["编号", "年度", "第几次", "报送日期", "报组织部", "报乡镇党委", "报派出单位"],
-                  ["P1", 2004, 1, "2004-06-20", "是", "是", "否"]],
-    })
+    path = workbook(
+        tmp_path / "ok.xlsx",
+        {
+            "科技副职名册": GOOD_ROSTER,
+            "年度考核": [
+                ASSESS_HEAD,
+                ["P1", 2004, "乡镇", 90, 80, 85, 95, 100],
+                ["P1", 2004, "组织部", 80, 70, 75, 85, 90],
+            ],
+            "书面报告": [
+                ["编号", "年度", "第几次", "报送日期", "报组织部", "报乡镇党委", "报派出单位"],
+                ["P1", 2004, 1, "2004-06-20", "是", "是", "否"],
+            ],
+        },
+    )
     data = deputies_io.read_workbook(path, plan)
     assert list(data.roster["org"]) == ["jiehu", "hutou"]
     assert list(data.roster["kind"]) == ["seconded", "outside"]
@@ -48,14 +84,58 @@ def test_a_clean_workbook_reads_into_frames_with_codes_and_default_term(tmp_path
 
 
 def test_a_bad_workbook_is_refused_whole_with_every_problem_located(tmp_path, plan):
-    path = workbook(tmp_path / "bad.xlsx", {
-        "科技副职名册": [ROSTER_HEAD,
-                   ["P1", "示例甲", "市农业局", "界湖镇", "科技副镇长", 2003, "选派", "2003-07-01", "2002-06-30", "在任", None],
-                   ["P2", "示例乙", "市农业局", "火星镇", "科技副镇长", 2003, "选派", "2003-07-01", None, None, None],
-                   ["P2", "示例丙", "市农业局", "湖头镇", "科技副镇长", 2003, "选派", "2003-07-01", None, None, None]],
-        "年度考核": [ASSESS_HEAD, ["P2", 2004, "乡镇", 90, 80, 185, 95, 100],
-                 ["P9", 2004, "组织部", 80, 70, 75, 85, 90]],
-    })
+    path = workbook(
+        tmp_path / "bad.xlsx",
+        {
+            "科技副职名册": [
+                ROSTER_HEAD,
+                [
+                    "P1",
+                    "示例甲",
+                    "市农业局",
+                    "界湖镇",
+                    "科技副镇长",
+                    2003,
+                    "选派",
+                    "2003-07-01",
+                    "2002-06-30",
+                    "在任",
+                    None,
+                ],
+                [
+                    "P2",
+                    "示例乙",
+                    "市农业局",
+                    "火星镇",
+                    "科技副镇长",
+                    2003,
+                    "选派",
+                    "2003-07-01",
+                    None,
+                    None,
+                    None,
+                ],
+                [
+                    "P2",
+                    "示例丙",
+                    "市农业局",
+                    "湖头镇",
+                    "科技副镇长",
+                    2003,
+                    "选派",
+                    "2003-07-01",
+                    None,
+                    None,
+                    None,
+                ],
+            ],
+            "年度考核": [
+                ASSESS_HEAD,
+                ["P2", 2004, "乡镇", 90, 80, 185, 95, 100],
+                ["P9", 2004, "组织部", 80, 70, 75, 85, 90],
+            ],
+        },
+    )
     with pytest.raises(ReportImportError) as exc:
         deputies_io.read_workbook(path, plan)
     msgs = [str(p) for p in exc.value.problems]
@@ -69,10 +149,16 @@ def test_a_bad_workbook_is_refused_whole_with_every_problem_located(tmp_path, pl
 
 
 def test_a_recall_without_a_date_and_a_missing_column_are_refused(tmp_path, plan):
-    path = workbook(tmp_path / "bad2.xlsx", {
-        "科技副职名册": [ROSTER_HEAD, ["P1", "示例甲", "", "界湖镇", "", 2003, "选派", "2003-07-01", None, "召回", None]],
-        "五个一": [["编号", "推广新技术"], ["P1", 2]],
-    })
+    path = workbook(
+        tmp_path / "bad2.xlsx",
+        {
+            "科技副职名册": [
+                ROSTER_HEAD,
+                ["P1", "示例甲", "", "界湖镇", "", 2003, "选派", "2003-07-01", None, "召回", None],
+            ],
+            "五个一": [["编号", "推广新技术"], ["P1", 2]],
+        },
+    )
     with pytest.raises(ReportImportError) as exc:
         deputies_io.read_workbook(path, plan)
     text = "\n".join(str(p) for p in exc.value.problems)
@@ -81,7 +167,10 @@ def test_a_recall_without_a_date_and_a_missing_column_are_refused(tmp_path, plan
 
 
 def test_reports_may_name_people_already_on_the_stored_roster(tmp_path, plan):
-    path = workbook(tmp_path / "r.xlsx", {"书面报告": [["编号", "年度", "第几次", "报送日期"], ["P7", 2005, 3, "2005-06-01"]]})
+    path = workbook(
+        tmp_path / "r.xlsx",
+        {"书面报告": [["编号", "年度", "第几次", "报送日期"], ["P7", 2005, 3, "2005-06-01"]]},
+    )
     with pytest.raises(ReportImportError) as exc:
         deputies_io.read_workbook(path, plan, known_people={"P7"})
     assert [p.field for p in exc.value.problems] == ["第几次"]  # only 2 reports are owed a year
@@ -89,8 +178,16 @@ def test_reports_may_name_people_already_on_the_stored_roster(tmp_path, plan):
 
 def test_town_level_specialists_need_a_known_town(tmp_path, plan):
     head = ["编号", "姓名", "派出层级", "县外", "挂职乡镇", "派出日期"]
-    path = workbook(tmp_path / "s.xlsx", {"科技特派员": [head, ["T1", "示例甲", "乡镇派", "否", "", "2005-03-01"],
-                                                    ["T2", "示例乙", "县派", "是", "", "2005-04-01"]]})
+    path = workbook(
+        tmp_path / "s.xlsx",
+        {
+            "科技特派员": [
+                head,
+                ["T1", "示例甲", "乡镇派", "否", "", "2005-03-01"],
+                ["T2", "示例乙", "县派", "是", "", "2005-04-01"],
+            ]
+        },
+    )
     with pytest.raises(ReportImportError) as exc:
         deputies_io.read_workbook(path, plan)
     assert [p.row for p in exc.value.problems] == ["科技特派员!2"]
@@ -101,9 +198,13 @@ def test_an_exported_ledger_reads_back_unchanged(tmp_path, plan):
     path = deputies_io.write_workbook(tmp_path / "out.xlsx", data, plan=plan)
     back = deputies_io.read_workbook(path, plan)
     assert back.counts() == data.counts()
-    pd.testing.assert_frame_equal(back.roster[dep.ROSTER_COLUMNS], data.roster[dep.ROSTER_COLUMNS], check_dtype=False)
-    assert dep.yearly_grades(back.assessments)["score"].round(6).tolist() == \
-        dep.yearly_grades(data.assessments)["score"].round(6).tolist()
+    pd.testing.assert_frame_equal(
+        back.roster[dep.ROSTER_COLUMNS], data.roster[dep.ROSTER_COLUMNS], check_dtype=False
+    )
+    assert (
+        dep.yearly_grades(back.assessments)["score"].round(6).tolist()
+        == dep.yearly_grades(data.assessments)["score"].round(6).tolist()
+    )
     assert list(back.specialists["org"]) == list(data.specialists["org"])
 
 
@@ -138,17 +239,30 @@ def test_a_person_named_like_a_formula_is_written_as_text_and_read_back_unchange
     import openpyxl
 
     from kejifu import deputies as dep
-    from kejifu import deputies_io
     from kejifu.config import demo_plan
+    from kejifu.deputies import workbook as deputies_io
     from kejifu.plan import load_plan
 
     plan = load_plan(demo_plan())
-    roster = dep.normalise_roster(pd.DataFrame([{
-        "person_id": "P1", "name": "=HYPERLINK(\"http://x\")", "sending_org": "市科技局", "org": "hutou",
-        "post": "科技副镇长", "batch": 2005, "kind": "seconded", "term_start": dt.date(2005, 7, 1)}]))
+    roster = dep.normalise_roster(
+        pd.DataFrame(
+            [
+                {
+                    "person_id": "P1",
+                    "name": '=HYPERLINK("http://x")',
+                    "sending_org": "市科技局",
+                    "org": "hutou",
+                    "post": "科技副镇长",
+                    "batch": 2005,
+                    "kind": "seconded",
+                    "term_start": dt.date(2005, 7, 1),
+                }
+            ]
+        )
+    )
     path = deputies_io.write_workbook(tmp_path / "d.xlsx", dep.DeputyData(roster=roster), plan=plan)
     wb = openpyxl.load_workbook(path)
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert not any(c.data_type == "f" for c in cells)
     back = deputies_io.read_workbook(path, plan)
-    assert back.roster["name"].tolist() == ["=HYPERLINK(\"http://x\")"]
+    assert back.roster["name"].tolist() == ['=HYPERLINK("http://x")']

@@ -15,15 +15,22 @@ from kejifu.status import ALL, status
 from kejifu.units import format_value
 from tests.conftest import TERMINALS_PLAN, reports
 
-R = [("a", "terminals", "2005-05", 90), ("a", "terminals", "2005-06", 120), ("b", "terminals", "2005-06", 40),
-     ("a", "mushroom", "2005-06", 700), ("b", "mushroom", "2005-06", 300),
-     ("a", "ht", "2005-06", 3.1), ("a", "ind", "2005-06", 10)]
+R = [
+    ("a", "terminals", "2005-05", 90),
+    ("a", "terminals", "2005-06", 120),
+    ("b", "terminals", "2005-06", 40),
+    ("a", "mushroom", "2005-06", 700),
+    ("b", "mushroom", "2005-06", 300),
+    ("a", "ht", "2005-06", 3.1),
+    ("a", "ind", "2005-06", 10),
+]
 
 
 @pytest.fixture()
 def written(small_plan, tmp_path):
-    review = documents.build_review(small_plan, reports(R), "monthly", "2005-06", charts=False,
-                                    date=dt.date(2005, 7, 5))
+    review = documents.build_review(
+        small_plan, reports(R), "monthly", "2005-06", charts=False, date=dt.date(2005, 7, 5)
+    )
     return review, documents.write_review(review, tmp_path, charts=False)
 
 
@@ -86,8 +93,9 @@ def test_without_charts_the_documents_say_so(written):
 
 
 def test_html_escapes_every_name(tmp_path):
-    text = TERMINALS_PLAN.replace("name: 甲镇", 'name: "<b>甲&镇</b>"').replace("title: 安装信息机",
-                                                                                 'title: "<script>x</script>"')
+    text = TERMINALS_PLAN.replace("name: 甲镇", 'name: "<b>甲&镇</b>"').replace(
+        "title: 安装信息机", 'title: "<script>x</script>"'
+    )
     plan = parse_plan(text)
     review = documents.build_review(plan, reports(R), "quarterly", "2005Q2", charts=False)
     html = documents.write_review(review, tmp_path, charts=False)[2].read_text(encoding="utf-8")
@@ -95,7 +103,9 @@ def test_html_escapes_every_name(tmp_path):
     assert "<b>甲" not in html and "&lt;b&gt;甲&amp;镇&lt;/b&gt;" in html
 
 
-@pytest.mark.parametrize("kind,period", [("quarterly", "2005Q2"), ("half-year", "2005H1"), ("annual", "2005")])
+@pytest.mark.parametrize(
+    "kind,period", [("quarterly", "2005Q2"), ("half-year", "2005H1"), ("annual", "2005")]
+)
 def test_every_review_kind_writes_its_tables(small_plan, tmp_path, kind, period):
     review = documents.build_review(small_plan, reports(R), kind, period, charts=False, lang="en")
     paths = documents.write_review(review, tmp_path, charts=False)

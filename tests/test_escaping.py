@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import yaml
 
-from kejifu import charts, config, dashboard
+from kejifu import charts, config
 from kejifu import status as status_mod
 from kejifu.documents import build_review, save_upload
 from kejifu.documents import html as doc_html
@@ -23,6 +23,7 @@ from kejifu.io.importer import import_file
 from kejifu.io.template import write_template
 from kejifu.plan import load_plan
 from kejifu.store import Store
+from kejifu.web import board as dashboard
 from kejifu.workspace import open_workspace
 
 TINY = config.data_dir() / "examples" / "tiny-plan.yaml"
@@ -49,11 +50,16 @@ def hostile_plan(tmp_path, names: dict[str, str], titles: dict[str, str], name="
 def xss_workspace(tmp_path):
     """A workspace whose town 湖头镇 is named <script>… and whose terminals target is titled "><img…;
     only 界湖镇 reported, so the freshness line names the hostile town as missing."""
-    plan = hostile_plan(tmp_path, {"hutou": SCRIPT + "镇", "ent_a": IMG}, {"terminals": IMG, "mushroom_area": SCRIPT})
+    plan = hostile_plan(
+        tmp_path, {"hutou": SCRIPT + "镇", "ent_a": IMG}, {"terminals": IMG, "mushroom_area": SCRIPT}
+    )
     with Store.create(tmp_path / "ws", plan) as store:
         report = tmp_path / "r.csv"
-        report.write_text("单位,指标,月份,累计完成\njiehu,terminals,2005-06,80\njiehu,mushroom_area,2005-06,500\n"
-                          "ent_a,tech_income,2005-06,100\n", encoding="utf-8")
+        report.write_text(
+            "单位,指标,月份,累计完成\njiehu,terminals,2005-06,80\njiehu,mushroom_area,2005-06,500\n"
+            "ent_a,tech_income,2005-06,100\n",
+            encoding="utf-8",
+        )
         assert import_file(store, report).ok
     ws = open_workspace(tmp_path / "ws")
     yield ws
@@ -62,12 +68,13 @@ def xss_workspace(tmp_path):
 
 def assert_escaped(text: str, *payloads: str):
     for raw in RAW:
-        assert raw not in text, text[max(0, text.find(raw) - 200): text.find(raw) + 200]
+        assert raw not in text, text[max(0, text.find(raw) - 200) : text.find(raw) + 200]
     for p in payloads:
         assert html.escape(p, quote=True) in text or json.dumps(p)[1:-1].replace("<", "\\u003c") in text, p
 
 
 # ----- dashboards ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_dashboard_cards_escape_a_hostile_target_title(xss_workspace, lang):
@@ -79,6 +86,7 @@ def test_dashboard_cards_escape_a_hostile_target_title(xss_workspace, lang):
 
 def test_dashboard_tables_escape_hostile_cells():
     import pandas as pd
+
     frame = pd.DataFrame({"name": [SCRIPT, IMG], "v": ["1", "2"]})
     out = dashboard.table_html(frame, {"name": IMG, "v": SCRIPT})
     assert_escaped(out, SCRIPT, IMG)
@@ -100,7 +108,9 @@ def test_every_section_of_every_dashboard_escapes_hostile_names(xss_workspace):
             board.pick_w.value = pick or None
             for lang in ("zh", "en"):
                 board.lang_w.value = lang
-                parts = [board.title.value, board.fresh.value, board.banner.value] + [s.value for s in board.sections]
+                parts = [board.title.value, board.fresh.value, board.banner.value] + [
+                    s.value for s in board.sections
+                ]
                 page = "\n".join(parts)
                 assert_escaped(page)
                 seen += page
@@ -129,6 +139,7 @@ def plotly_texts(fig) -> list[str]:
         elif isinstance(v, list | tuple):
             for x in v:
                 walk(x)
+
     spec = fig.to_plotly_json()
     for trace in spec["data"]:
         for key in ("name", "text", "customdata", "hovertext", "y", "x"):
@@ -140,13 +151,16 @@ def plotly_texts(fig) -> list[str]:
 def test_chart_labels_escape_names_for_plotly_pseudo_html(xss_workspace):
     st = xss_workspace.status(dt.date(2005, 6, 30))
     per_org = st[(st["target"] == "terminals") & (st["org"] != status_mod.ALL)]
-    for fig in (charts.bullet(status_mod.totals(st), xss_workspace.plan, "zh"),
-                charts.bullet(per_org, xss_workspace.plan, "zh")):
+    for fig in (
+        charts.bullet(status_mod.totals(st), xss_workspace.plan, "zh"),
+        charts.bullet(per_org, xss_workspace.plan, "zh"),
+    ):
         texts = plotly_texts(fig)
         assert not [s for s in texts if "<img" in s or "<script" in s]
 
 
 # ----- review documents ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind, period", [("monthly", "2005-06"), ("quarterly", "2005Q2")])
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -159,16 +173,30 @@ def test_review_html_escapes_hostile_names_everywhere(xss_workspace, kind, perio
 
 # ----- spreadsheets -------------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def formula_plan(tmp_path):
-    return load_plan(hostile_plan(tmp_path, {"hutou": FORMULAS[0], "jiehu": FORMULAS[1], "ent_a": FORMULAS[2]},
-                                  {"terminals": FORMULAS[3], "mushroom_area": FORMULAS[0]}, name="formula.yaml"))
+    return load_plan(
+        hostile_plan(
+            tmp_path,
+            {"hutou": FORMULAS[0], "jiehu": FORMULAS[1], "ent_a": FORMULAS[2]},
+            {"terminals": FORMULAS[3], "mushroom_area": FORMULAS[0]},
+            name="formula.yaml",
+        )
+    )
 
 
 def formula_status(plan):
     import pandas as pd
-    rep = pd.DataFrame([("hutou", "terminals", "2005-06", 100.0), ("jiehu", "mushroom_area", "2005-06", 300.0),
-                        ("ent_a", "tech_income", "2005-06", 50.0)], columns=["org", "measure", "month", "value"])
+
+    rep = pd.DataFrame(
+        [
+            ("hutou", "terminals", "2005-06", 100.0),
+            ("jiehu", "mushroom_area", "2005-06", 300.0),
+            ("ent_a", "tech_income", "2005-06", 50.0),
+        ],
+        columns=["org", "measure", "month", "value"],
+    )
     return status_mod.status(plan, rep, dt.date(2005, 6, 30))
 
 
@@ -207,7 +235,9 @@ def xlsx_cells(path):
 
 
 def test_the_progress_table_xlsx_holds_no_formula_and_neutralises_names(tmp_path, formula_plan):
-    assert_neutral(xlsx_cells(export_status_xlsx(formula_status(formula_plan), formula_plan, tmp_path / "t.xlsx")))
+    assert_neutral(
+        xlsx_cells(export_status_xlsx(formula_status(formula_plan), formula_plan, tmp_path / "t.xlsx"))
+    )
 
 
 def test_a_fill_in_template_for_a_formula_named_town_holds_no_formula(tmp_path, formula_plan):
@@ -218,23 +248,31 @@ def test_a_fill_in_template_for_a_formula_named_town_holds_no_formula(tmp_path, 
 
 
 def test_the_review_workbook_holds_no_formula_for_formula_like_names(tmp_path, formula_plan):
-    from kejifu.documents import xlsx as doc_xlsx
     import pandas as pd
-    rep = pd.DataFrame([("hutou", "terminals", "2005-06", 100.0)], columns=["org", "measure", "month", "value"])
+
+    from kejifu.documents import xlsx as doc_xlsx
+
+    rep = pd.DataFrame(
+        [("hutou", "terminals", "2005-06", 100.0)], columns=["org", "measure", "month", "value"]
+    )
     review = build_review(formula_plan, rep, "monthly", "2005-06", charts=False)
     xlsx_cells(doc_xlsx.write_review(review, tmp_path / "review.xlsx"))
 
 
 # ----- uploads ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, base", [
-    ("../../etc/passwd", "passwd"),
-    ("/etc/passwd", "passwd"),
-    ("..\\..\\windows\\win.ini", "win.ini"),
-    ("C:\\Users\\x\\湖头镇6月.xlsx", "湖头镇6月.xlsx"),
-    ("sub/dir/../../r.csv", "r.csv"),
-    ("  r.csv  ", "r.csv"),
-])
+
+@pytest.mark.parametrize(
+    "name, base",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("/etc/passwd", "passwd"),
+        ("..\\..\\windows\\win.ini", "win.ini"),
+        ("C:\\Users\\x\\湖头镇6月.xlsx", "湖头镇6月.xlsx"),
+        ("sub/dir/../../r.csv", "r.csv"),
+        ("  r.csv  ", "r.csv"),
+    ],
+)
 def test_an_upload_is_saved_inside_the_workspace_whatever_its_name(tmp_path, name, base):
     ws = tmp_path / "ws"
     ws.mkdir()

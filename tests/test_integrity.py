@@ -10,11 +10,10 @@ import pytest
 
 from kejifu import config
 from kejifu.cli import main
-from kejifu.integrity import MAX_PER_CHECK, check_store, check_workspace
 from kejifu.store import Store
-from tests.pg import backend, db_url, pg_server, raw_sql  # noqa: F401  (fixtures)
-
+from kejifu.store.integrity import MAX_PER_CHECK, check_store, check_workspace
 from tests.conftest import STORE_PLAN as TINY
+from tests.pg import backend, db_url, pg_server, raw_sql  # noqa: F401  (fixtures)
 
 
 def rep(rows):
@@ -27,12 +26,23 @@ def ws(tmp_path, db_url):
     pf = tmp_path / "tiny.yaml"
     pf.write_text(TINY, encoding="utf-8")
     store = Store.create(tmp_path / "ws", pf, url=db_url)
-    store.commit_reports(rep([("hutou", "mushroom_area", "2005-01", 10.0), ("jiehu", "mushroom_area", "2005-01", 5.0)]),
-                         source_file="jan.csv", sha256="s1", who="clerk")
-    store.commit_reports(rep([("hutou", "mushroom_area", "2005-01", 12.0)]), source_file="jan-fix.csv", sha256="s2")
-    store.commit_register_items(pd.DataFrame({"org": ["hutou"], "date": pd.to_datetime(["2005-01-10"]),
-                                              "serial": ["T1"], "village": ["东村"]}),
-                                kind="terminals", source_file="t.csv", sha256="t1")
+    store.commit_reports(
+        rep([("hutou", "mushroom_area", "2005-01", 10.0), ("jiehu", "mushroom_area", "2005-01", 5.0)]),
+        source_file="jan.csv",
+        sha256="s1",
+        who="clerk",
+    )
+    store.commit_reports(
+        rep([("hutou", "mushroom_area", "2005-01", 12.0)]), source_file="jan-fix.csv", sha256="s2"
+    )
+    store.commit_register_items(
+        pd.DataFrame(
+            {"org": ["hutou"], "date": pd.to_datetime(["2005-01-10"]), "serial": ["T1"], "village": ["东村"]}
+        ),
+        kind="terminals",
+        source_file="t.csv",
+        sha256="t1",
+    )
     store.close()
     return tmp_path / "ws"
 
@@ -49,28 +59,45 @@ def test_a_freshly_filled_store_passes_every_check(ws, backend):
     report = check_workspace(ws)
     assert report.ok and report.findings == []
     assert report.counts == {"reports": 3, "register_items": 1, "import_batches": 3, "plan_versions": 1}
-    expected = ["tables", "orphans", "revisions", "batch_rows", "batch_match", "plan_versions", "plan_refs", "items"]
+    expected = [
+        "tables",
+        "orphans",
+        "revisions",
+        "batch_rows",
+        "batch_match",
+        "plan_versions",
+        "plan_refs",
+        "items",
+    ]
     assert report.checks == (["sqlite_integrity"] if backend == "sqlite" else []) + expected
 
 
 def test_a_revision_gap_is_found_with_its_key_and_the_revisions_present(ws):
-    raw_sql(url_of(ws), "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
-                        "source_file, sha256) VALUES ('jiehu', 'mushroom_area', '2005-01', 7, 3, 1, "
-                        "'2005-02-05 09:00:00', 'jan.csv', 's1')")
+    raw_sql(
+        url_of(ws),
+        "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
+        "source_file, sha256) VALUES ('jiehu', 'mushroom_area', '2005-01', 7, 3, 1, "
+        "'2005-02-05 09:00:00', 'jan.csv', 's1')",
+    )
     report = check_workspace(ws)
     assert not report.ok
     [gap] = report.of("revisions")
     assert gap.table == "reports" and gap.key == "jiehu mushroom_area 2005-01"
-    assert "1,3" in gap.zh and "1..2" in gap.zh and "revisions of jiehu mushroom_area 2005-01 are 1,3" in gap.en
+    assert (
+        "1,3" in gap.zh and "1..2" in gap.zh and "revisions of jiehu mushroom_area 2005-01 are 1,3" in gap.en
+    )
     # the extra row also makes batch 1 carry more rows than it recorded
     [rows] = report.of("batch_rows")
     assert "记录新增2行，实有3行" in rows.zh and "records 2 rows added but 3 rows carry it" in rows.en
 
 
 def test_an_orphan_row_names_its_table_row_and_missing_batch(ws):
-    raw_sql(url_of(ws), "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
-                        "source_file, sha256) VALUES ('hutou', 'mushroom_area', '2005-02', 20, 1, 999, "
-                        "'2005-03-05 09:00:00', 'feb.csv', 'zz')")
+    raw_sql(
+        url_of(ws),
+        "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
+        "source_file, sha256) VALUES ('hutou', 'mushroom_area', '2005-02', 20, 1, 999, "
+        "'2005-03-05 09:00:00', 'feb.csv', 'zz')",
+    )
     report = check_workspace(ws)
     [orphan] = report.of("orphans")
     assert orphan.table == "reports" and "import batch 999, which does not exist" in orphan.en
@@ -83,15 +110,23 @@ def test_a_batch_whose_rows_added_disagrees_with_its_rows_is_found(ws):
     report = check_workspace(ws)
     assert checks_with_findings(report) == ["batch_rows"]
     assert report.of("batch_rows")[0].key == "2"
-    assert "import batch 2 (jan-fix.csv) records 5 rows added but 1 rows carry it" in report.of("batch_rows")[0].en
+    assert (
+        "import batch 2 (jan-fix.csv) records 5 rows added but 1 rows carry it"
+        in report.of("batch_rows")[0].en
+    )
 
 
 def test_a_row_that_disagrees_with_its_batch_is_found(ws):
-    raw_sql(url_of(ws), "UPDATE reports SET sha256 = 'forged' WHERE batch_id = 2",
-            "UPDATE register_items SET batch_id = 1")
+    raw_sql(
+        url_of(ws),
+        "UPDATE reports SET sha256 = 'forged' WHERE batch_id = 2",
+        "UPDATE register_items SET batch_id = 1",
+    )
     report = check_workspace(ws)
-    found = {(f.table, f.en.split(": ")[-1].split(" differs")[0] if "differs" in f.en else "kind")
-             for f in report.of("batch_match")}
+    found = {
+        (f.table, f.en.split(": ")[-1].split(" differs")[0] if "differs" in f.en else "kind")
+        for f in report.of("batch_match")
+    }
     assert ("reports", "sha256") in found
     assert ("register_items", "kind") in found and ("register_items", "source_file") in found
 
@@ -104,10 +139,13 @@ def test_a_plan_version_whose_text_was_edited_fails_its_sha256(ws):
 
 
 def test_an_org_unknown_to_the_latest_plan_is_a_warning_that_strict_turns_into_failure(ws, capsys):
-    raw_sql(url_of(ws), "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
-                        "source_file, sha256) VALUES ('nowhere', 'nothing', '2005-01', 1, 1, 2, "
-                        "'2005-02-05 09:00:00', 'jan-fix.csv', 's2')",
-            "UPDATE import_batches SET rows_added = 2 WHERE id = 2")
+    raw_sql(
+        url_of(ws),
+        "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
+        "source_file, sha256) VALUES ('nowhere', 'nothing', '2005-01', 1, 1, 2, "
+        "'2005-02-05 09:00:00', 'jan-fix.csv', 's2')",
+        "UPDATE import_batches SET rows_added = 2 WHERE id = 2",
+    )
     report = check_workspace(ws)
     assert report.ok and [f.level for f in report.findings] == ["warning", "warning"]
     assert [f.key for f in report.of("plan_refs")] == ["nowhere", "nothing"]
@@ -118,8 +156,9 @@ def test_an_org_unknown_to_the_latest_plan_is_a_warning_that_strict_turns_into_f
 
 
 def test_register_items_with_broken_attributes_or_gaps_are_found(ws):
-    raw_sql(url_of(ws), "UPDATE register_items SET attrs = 'not json'",
-            "UPDATE register_items SET revision = 2")
+    raw_sql(
+        url_of(ws), "UPDATE register_items SET attrs = 'not json'", "UPDATE register_items SET revision = 2"
+    )
     report = check_workspace(ws)
     assert [f.key for f in report.of("items")] == ["1"]
     [gap] = report.of("revisions")
@@ -134,10 +173,15 @@ def test_a_missing_table_is_reported_and_the_other_checks_are_not_run(ws):
 
 
 def test_findings_are_capped_per_check_with_a_line_for_the_rest(ws):
-    rows = ", ".join(f"('hutou', 'm{i}', '2005-01', 1, 2, 1, '2005-02-05 09:00:00', 'jan.csv', 's1')"
-                     for i in range(MAX_PER_CHECK + 5))
-    raw_sql(url_of(ws), "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
-                        f"source_file, sha256) VALUES {rows}")
+    rows = ", ".join(
+        f"('hutou', 'm{i}', '2005-01', 1, 2, 1, '2005-02-05 09:00:00', 'jan.csv', 's1')"
+        for i in range(MAX_PER_CHECK + 5)
+    )
+    raw_sql(
+        url_of(ws),
+        "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
+        f"source_file, sha256) VALUES {rows}",
+    )
     gaps = check_workspace(ws).of("revisions")
     assert len(gaps) == MAX_PER_CHECK + 1
     assert gaps[-1].en == "(5 more like this not listed)"
@@ -147,12 +191,17 @@ def test_findings_are_capped_per_check_with_a_line_for_the_rest(ws):
 def test_sqlite_integrity_check_finds_an_index_that_no_longer_matches_its_table(tmp_path, ws, backend):
     copy = tmp_path / "copy"
     shutil.copytree(ws, copy)
-    raw_sql(url_of(copy), "PRAGMA writable_schema = ON",
-            "UPDATE sqlite_master SET sql = replace(sql, '(month)', '(org)') WHERE name = 'ix_reports_month'")
+    raw_sql(
+        url_of(copy),
+        "PRAGMA writable_schema = ON",
+        "UPDATE sqlite_master SET sql = replace(sql, '(month)', '(org)') WHERE name = 'ix_reports_month'",
+    )
     report = check_workspace(copy)
     assert report.of("sqlite_integrity") and not report.ok
-    assert all(f.zh.startswith("SQLite报告：") and f.en.startswith("SQLite reports: ")
-               for f in report.of("sqlite_integrity"))
+    assert all(
+        f.zh.startswith("SQLite报告：") and f.en.startswith("SQLite reports: ")
+        for f in report.of("sqlite_integrity")
+    )
     assert check_workspace(ws).ok  # the original is untouched
 
 
@@ -163,8 +212,10 @@ def test_the_check_command_exits_zero_when_clean_and_one_with_bilingual_findings
     raw_sql(url_of(ws), "UPDATE import_batches SET rows_added = 0 WHERE id = 1")
     assert main(["check", str(ws)]) == 1
     out = capsys.readouterr().out
-    assert "[错误/error] batch_rows: import_batches: 导入批次1（jan.csv）记录新增0行，实有2行 / " \
-           "import batch 1 (jan.csv) records 0 rows added but 2 rows carry it" in out
+    assert (
+        "[错误/error] batch_rows: import_batches: 导入批次1（jan.csv）记录新增0行，实有2行 / "
+        "import batch 1 (jan.csv) records 0 rows added but 2 rows carry it" in out
+    )
     assert "完整性检查发现1个错误、0个警告 / integrity check found 1 errors and 0 warnings" in out
     assert main(["check", str(ws), "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)

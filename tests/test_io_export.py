@@ -29,20 +29,38 @@ EVIL = '=HYPERLINK("http://evil.example","点我")'
 
 @pytest.fixture(scope="module")
 def plan():
-    return parse_plan(TINY.read_text(encoding="utf-8").replace("name: 湖头镇", f"name: '{EVIL}'"), file="evil.yaml")
+    return parse_plan(
+        TINY.read_text(encoding="utf-8").replace("name: 湖头镇", f"name: '{EVIL}'"), file="evil.yaml"
+    )
 
 
 @pytest.fixture(scope="module")
 def frame(plan):
-    reports = pd.DataFrame({"org": ["county", "hutou", "jiehu"], "measure": ["terminals", "mushroom_area", "mushroom_area"],
-                            "month": ["2005-06"] * 3, "value": [180.0, 600.0, 400.0]})
+    reports = pd.DataFrame(
+        {
+            "org": ["county", "hutou", "jiehu"],
+            "measure": ["terminals", "mushroom_area", "mushroom_area"],
+            "month": ["2005-06"] * 3,
+            "value": [180.0, 600.0, 400.0],
+        }
+    )
     return status(plan, reports, "2005-06-30")
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+86 539", "'+86 539"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-    ("湖头镇", "湖头镇"), ("a=b", "a=b"), (-5.0, -5.0), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 539", "'+86 539"),
+        ("-x", "'-x"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("湖头镇", "湖头镇"),
+        ("a=b", "a=b"),
+        (-5.0, -5.0),
+        (None, None),
+    ],
+)
 def test_text_that_a_spreadsheet_would_run_as_a_formula_gets_an_apostrophe(value, expected):
     assert neutralise(value) == expected
 
@@ -66,7 +84,10 @@ def test_the_xlsx_table_has_a_styled_frozen_header_number_formats_and_status_lab
     ws = openpyxl.load_workbook(path).active
     assert "截至 2005-06" in ws["A1"].value and "示例数据" in ws["A2"].value
     header = [c.value for c in ws[3]]
-    assert header[:6] == ["指标", "单位", "月份", "计量单位", "累计完成", "目标"] and header[STATUS_COL - 1] == "状态"
+    assert (
+        header[:6] == ["指标", "单位", "月份", "计量单位", "累计完成", "目标"]
+        and header[STATUS_COL - 1] == "状态"
+    )
     assert ws["A3"].font.bold and ws.freeze_panes == "C4"
     rows = {(r[0].value, r[1].value): r for r in ws.iter_rows(min_row=4)}
     terminals = rows[("安装农村科技信息机", "全县合计")]

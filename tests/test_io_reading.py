@@ -81,8 +81,14 @@ def test_csv_in_utf8_with_bom_and_without_and_in_gbk_all_read_the_same(tmp_path)
         (tmp_path / name).write_bytes(data)
         table = read_table(tmp_path / name)
         assert table.headers["org"] == "单位", name
-        assert table.rows[0].values == {"org": "湖头镇", "measure": "安装农村科技信息机", "month": "2005-06",
-                                        "value": "180", "unit": "台", "note": ""}, name
+        assert table.rows[0].values == {
+            "org": "湖头镇",
+            "measure": "安装农村科技信息机",
+            "month": "2005-06",
+            "value": "180",
+            "unit": "台",
+            "note": "",
+        }, name
         assert table.rows[0].line == 2
 
 
@@ -94,10 +100,12 @@ def test_gbk_bytes_are_not_valid_utf8_so_the_fallback_is_what_reads_them():
 
 
 def test_csv_line_numbers_count_title_lines_and_multi_line_notes(tmp_path):
-    text = ("沂南县科技进度月报\n\n"
-            "org,measure,month,value,note\n"
-            'hutou,terminals,2005-05,100,"two\nlines"\n'
-            "hutou,terminals,2005-06,180,\n")
+    text = (
+        "沂南县科技进度月报\n\n"
+        "org,measure,month,value,note\n"
+        'hutou,terminals,2005-05,100,"two\nlines"\n'
+        "hutou,terminals,2005-06,180,\n"
+    )
     (tmp_path / "r.csv").write_text(text, encoding="utf-8")
     table = read_table(tmp_path / "r.csv")
     assert table.header_line == 3
@@ -112,13 +120,16 @@ def test_alternative_chinese_header_names_are_accepted(tmp_path):
     assert header_field("乡 镇") == ("org", 3)
 
 
-@pytest.mark.parametrize("content, key", [
-    (b"", "空"),
-    (b"   \n\n", "空"),
-    ("说明文字\n没有表头\n".encode(), "表头"),
-    ("单位,指标,月份,累计完成\n".encode(), "没有数据行"),
-    ("单位,指标,月份,累计完成\n,,,\n".encode(), "没有数据行"),
-])
+@pytest.mark.parametrize(
+    "content, key",
+    [
+        (b"", "空"),
+        (b"   \n\n", "空"),
+        ("说明文字\n没有表头\n".encode(), "表头"),
+        ("单位,指标,月份,累计完成\n".encode(), "没有数据行"),
+        ("单位,指标,月份,累计完成\n,,,\n".encode(), "没有数据行"),
+    ],
+)
 def test_an_empty_file_or_one_without_header_or_data_rows_is_an_error_naming_the_file(tmp_path, content, key):
     (tmp_path / "x.csv").write_bytes(content)
     with pytest.raises(ReportImportError) as err:

@@ -13,12 +13,14 @@ from kejifu.io.template import HEADER_ROW, make_template, template_rows, write_t
 from kejifu.plan import load_plan, parse_plan
 
 TINY = config.data_dir() / "examples" / "tiny-plan.yaml"
-REPORTS = pd.DataFrame({
-    "org": ["hutou", "hutou", "hutou", "jiehu"],
-    "measure": ["mushroom_area", "mushroom_area", "tech_income", "mushroom_area"],
-    "month": ["2005-04", "2005-05", "2005-05", "2005-05"],
-    "value": [100.0, 240.0, 12.0, 999.0],
-})
+REPORTS = pd.DataFrame(
+    {
+        "org": ["hutou", "hutou", "hutou", "jiehu"],
+        "measure": ["mushroom_area", "mushroom_area", "tech_income", "mushroom_area"],
+        "month": ["2005-04", "2005-05", "2005-05", "2005-05"],
+        "value": [100.0, 240.0, 12.0, 999.0],
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +38,9 @@ def test_a_town_gets_its_allocated_targets_and_what_it_reported_before(plan):
 def test_register_targets_are_never_in_a_template(plan):
     rows = template_rows(plan, "county", "2005-06")
     assert "patents" not in rows["measure"].tolist()
-    assert set(rows["measure"]) == set(plan.reportable())  # nothing allocated or reported: everything reportable
+    assert set(rows["measure"]) == set(
+        plan.reportable()
+    )  # nothing allocated or reported: everything reportable
 
 
 def test_january_has_no_last_month(plan):
@@ -55,7 +59,9 @@ def test_the_workbook_has_title_rows_a_locked_header_and_unlocked_input_cells(pl
     assert first == ["湖头镇", "新发展优质食用菌面积", "2005-06", 1000, 240, None, "亩", None]
     assert ws.protection.sheet and not ws.protection.password
     assert ws["A5"].protection.locked and ws["F4"].protection.locked
-    assert not ws["F5"].protection.locked and not ws["G5"].protection.locked and not ws["H5"].protection.locked
+    assert (
+        not ws["F5"].protection.locked and not ws["G5"].protection.locked and not ws["H5"].protection.locked
+    )
     assert ws.freeze_panes == "A5"
 
 
@@ -76,7 +82,7 @@ def test_a_filled_template_imports_with_conversion_and_notes(tmp_path, plan):
     checked, _ = check_file(path, plan, REPORTS)
     assert checked.ok, [str(p) for p in checked.problems]
     assert checked.frame[["org", "measure", "month", "value", "note"]].values.tolist() == [
-        ["hutou", "mushroom_area", "2005-06", 30.0, ""],          # 20000 m² = 30 亩
+        ["hutou", "mushroom_area", "2005-06", 30.0, ""],  # 20000 m² = 30 亩
         ["hutou", "tech_income", "2005-06", 15000.0, "含技术转让"],  # 1.5 亿元 = 15000 万元
     ]
     # 30 亩 is below May's 240 亩 and has no note: a warning on that row
@@ -96,10 +102,12 @@ def test_an_unknown_org_or_a_bad_month_is_misuse(plan, org, month):
 
 
 def test_an_org_name_that_looks_like_a_formula_is_written_as_text_and_still_reads_back(tmp_path):
-    evil = parse_plan(TINY.read_text(encoding="utf-8").replace("name: 湖头镇", """name: '=HYPERLINK("http://x","点我")'"""))
+    evil = parse_plan(
+        TINY.read_text(encoding="utf-8").replace("name: 湖头镇", """name: '=HYPERLINK("http://x","点我")'""")
+    )
     path = write_template(evil, "hutou", "2005-06", tmp_path / "evil.xlsx")
     ws = openpyxl.load_workbook(path).active
-    assert ws["A5"].value == "'=HYPERLINK(\"http://x\",\"点我\")" and ws["A5"].data_type == "s"
+    assert ws["A5"].value == '\'=HYPERLINK("http://x","点我")' and ws["A5"].data_type == "s"
     wb = openpyxl.load_workbook(path)
     wb.active["F5"] = 10
     wb.save(path)

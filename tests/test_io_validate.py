@@ -44,19 +44,31 @@ def assert_located(problem, tmp_path, line, field, *words):
 
 # ----- clean rows --------------------------------------------------------------------------------
 
+
 def test_names_instead_of_ids_map_to_the_plan_ids(tmp_path, plan):
-    c = check(tmp_path, plan, "湖头镇,安装农村科技信息机,2005-06,180,,\nHutou,New edible-mushroom area,2005-06,10,,\n"
-                              "界湖,terminals,2005-06,3,,\n")
+    c = check(
+        tmp_path,
+        plan,
+        "湖头镇,安装农村科技信息机,2005-06,180,,\nHutou,New edible-mushroom area,2005-06,10,,\n"
+        "界湖,terminals,2005-06,3,,\n",
+    )
     assert c.ok
-    assert c.frame[["org", "measure"]].values.tolist() == [["hutou", "terminals"], ["hutou", "mushroom_area"],
-                                                            ["jiehu", "terminals"]]
+    assert c.frame[["org", "measure"]].values.tolist() == [
+        ["hutou", "terminals"],
+        ["hutou", "mushroom_area"],
+        ["jiehu", "terminals"],
+    ]
 
 
 def test_text_numbers_full_width_digits_thousands_and_units_in_cells_are_converted(tmp_path, plan):
-    c = check(tmp_path, plan, "hutou,mushroom_area,2005-06,2.5万平方米,,\n"    # 25000 m² = 37.5 亩
-                              "jiehu,mushroom_area,2005-06,１，２００,,\n"       # full-width 1,200
-                              "hutou,tech_income,2005-06,1.2,亿元,\n"           # unit column: 12000 万元
-                              "jiehu,tech_income,2005-06,3000元,,\n")           # 0.3 万元
+    c = check(
+        tmp_path,
+        plan,
+        "hutou,mushroom_area,2005-06,2.5万平方米,,\n"  # 25000 m² = 37.5 亩
+        "jiehu,mushroom_area,2005-06,１，２００,,\n"  # full-width 1,200
+        "hutou,tech_income,2005-06,1.2,亿元,\n"  # unit column: 12000 万元
+        "jiehu,tech_income,2005-06,3000元,,\n",
+    )  # 0.3 万元
     assert c.ok, [str(p) for p in c.problems]
     assert c.frame["value"].tolist() == [37.5, 1200.0, 12000.0, 0.3]
     assert set(c.frame["unit"]) == {"亩", "万元"}
@@ -67,12 +79,25 @@ def test_an_area_in_square_metres_is_converted_to_mu(tmp_path, plan):
     assert c.frame["value"].iloc[0] == pytest.approx(10.0005)
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("2005-06", (2005, 6)), ("2005/6", (2005, 6)), ("2005.06", (2005, 6)), ("2005年6月", (2005, 6)),
-    ("200506", (2005, 6)), ("6月", (2005, 6)), ("６", (2005, 6)), (6, (2005, 6)), (200510, (2005, 10)),
-    (dt.datetime(2005, 6, 15, 0, 0), (2005, 6)), (dt.date(2005, 12, 31), (2005, 12)), ("2005-06-30", (2005, 6)),
-    ("2005-06-01 00:00:00", (2005, 6)), ("2005.10", (2005, 10)),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("2005-06", (2005, 6)),
+        ("2005/6", (2005, 6)),
+        ("2005.06", (2005, 6)),
+        ("2005年6月", (2005, 6)),
+        ("200506", (2005, 6)),
+        ("6月", (2005, 6)),
+        ("６", (2005, 6)),
+        (6, (2005, 6)),
+        (200510, (2005, 10)),
+        (dt.datetime(2005, 6, 15, 0, 0), (2005, 6)),
+        (dt.date(2005, 12, 31), (2005, 12)),
+        ("2005-06-30", (2005, 6)),
+        ("2005-06-01 00:00:00", (2005, 6)),
+        ("2005.10", (2005, 10)),
+    ],
+)
 def test_months_are_read_in_the_forms_people_type(raw, expected):
     assert parse_month(raw, 2005) == expected
 
@@ -95,6 +120,7 @@ def test_an_excel_date_in_the_month_column_is_that_month(tmp_path, plan):
 
 # ----- every per-row rule, located ---------------------------------------------------------------
 
+
 def test_an_unknown_org_is_located(tmp_path, plan):
     p = only_error(check(tmp_path, plan, "hutou,terminals,2005-06,1,,\n东风镇,terminals,2005-06,1,,\n"))
     assert_located(p, tmp_path, 3, "单位", "东风镇", "unknown org")
@@ -115,13 +141,16 @@ def test_a_month_outside_the_plan_year_is_located(tmp_path, plan):
     assert_located(p, tmp_path, 2, "月份", "2004-12", "outside the plan year 2005")
 
 
-@pytest.mark.parametrize("value, words", [
-    ("很多", ("很多", "not a number")),
-    ("-5", ("不能为负", "negative")),
-    ("nan", ("nan", "not a number")),
-    ("inf", ("inf", "not a number")),
-    ("1e400", ("1e400", "not a finite number")),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("很多", ("很多", "not a number")),
+        ("-5", ("不能为负", "negative")),
+        ("nan", ("nan", "not a number")),
+        ("inf", ("inf", "not a number")),
+        ("1e400", ("1e400", "not a finite number")),
+    ],
+)
 def test_non_numeric_negative_and_non_finite_values_are_located(tmp_path, plan, value, words):
     p = only_error(check(tmp_path, plan, f"hutou,tech_income,2005-06,{value},,\n"))
     assert_located(p, tmp_path, 2, "累计完成", *words)
@@ -130,10 +159,20 @@ def test_non_numeric_negative_and_non_finite_values_are_located(tmp_path, plan, 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
 def test_nan_and_infinite_cell_values_are_not_finite(plan, value):
     from kejifu.io.reading import RawRow, RawTable
-    table = RawTable("x.xlsx", 1, {}, {"value": "累计完成"},
-                     [RawRow(2, {"org": "hutou", "measure": "tech_income", "month": "2005-06", "value": value})])
+
+    table = RawTable(
+        "x.xlsx",
+        1,
+        {},
+        {"value": "累计完成"},
+        [RawRow(2, {"org": "hutou", "measure": "tech_income", "month": "2005-06", "value": value})],
+    )
     c = validate_table(table, plan)
-    assert len(c.errors) == 1 and str(c.errors[0]).startswith("x.xlsx:2: 累计完成: ") and "finite" in c.errors[0].en
+    assert (
+        len(c.errors) == 1
+        and str(c.errors[0]).startswith("x.xlsx:2: 累计完成: ")
+        and "finite" in c.errors[0].en
+    )
 
 
 def test_a_fractional_count_is_located(tmp_path, plan):
@@ -168,7 +207,9 @@ def test_a_share_numerator_above_its_denominator_is_compared_after_unit_conversi
     # ht_output is in 万元, industrial_output in 亿元: 3000万元 < 0.4亿元 is fine, 5000万元 > 0.4亿元 is not
     ok = check(tmp_path, plan, "ent_a,ht_output,2005-06,3000,,\nent_a,industrial_output,2005-06,0.4,,\n")
     assert ok.ok
-    p = only_error(check(tmp_path, plan, "ent_a,ht_output,2005-06,5000,,\nent_a,industrial_output,2005-06,0.4,,\n"))
+    p = only_error(
+        check(tmp_path, plan, "ent_a,ht_output,2005-06,5000,,\nent_a,industrial_output,2005-06,0.4,,\n")
+    )
     assert_located(p, tmp_path, 2, "累计完成", "5,000万元", "0.4亿元", "line 3")
 
 
@@ -199,7 +240,11 @@ def test_a_value_below_the_stored_earlier_month_is_a_warning(tmp_path, plan):
 
 
 def test_every_problem_is_collected_not_just_the_first(tmp_path, plan):
-    c = check(tmp_path, plan, "东风镇,terminals,2005-06,1,,\nhutou,terminals,2005-13,1,,\nhutou,terminals,2005-06,x,,\n")
+    c = check(
+        tmp_path,
+        plan,
+        "东风镇,terminals,2005-06,1,,\nhutou,terminals,2005-13,1,,\nhutou,terminals,2005-06,x,,\n",
+    )
     assert [p.row for p in c.errors] == [2, 3, 4]
     with pytest.raises(ReportImportError) as err:
         validate(read_table(tmp_path / "town.csv"), plan)
@@ -219,9 +264,11 @@ def test_a_file_whose_only_rows_are_blank_values_has_no_data(tmp_path, plan):
 
 # ----- importing whole files into a store ---------------------------------------------------------
 
+
 @pytest.fixture()
 def store(tmp_path):
     from kejifu.store import Store
+
     s = Store.create(tmp_path / "ws", TINY)
     yield s
     s.close()
@@ -233,8 +280,11 @@ def test_a_file_with_one_bad_row_among_good_ones_is_refused_whole_and_the_store_
     assert import_file(store, good, who="tester").ok
     before = store.reports()
     bad = tmp_path / "bad.csv"
-    bad.write_text(HEADER + "hutou,terminals,2005-06,180,,\njiehu,terminals,2005-06,80,,\n"
-                            "jiehu,mushroom_area,2005-06,三百,,\n", encoding="utf-8")
+    bad.write_text(
+        HEADER + "hutou,terminals,2005-06,180,,\njiehu,terminals,2005-06,80,,\n"
+        "jiehu,mushroom_area,2005-06,三百,,\n",
+        encoding="utf-8",
+    )
     outcome = import_file(store, bad, who="tester")
     assert not outcome.ok
     assert [str(p).split(": ")[0] for p in outcome.errors] == [f"{bad}:4"]
@@ -244,14 +294,17 @@ def test_a_file_with_one_bad_row_among_good_ones_is_refused_whole_and_the_store_
 
 def test_an_imported_file_lands_in_the_store_with_its_hash_and_who(tmp_path, store):
     f = tmp_path / "hutou-06.csv"
-    f.write_text(HEADER + "湖头镇,安装农村科技信息机,2005-06,180,,\n湖头镇,新发展优质食用菌面积,2005-06,3万平方米,,\n",
-                 encoding="utf-8")
+    f.write_text(
+        HEADER + "湖头镇,安装农村科技信息机,2005-06,180,,\n湖头镇,新发展优质食用菌面积,2005-06,3万平方米,,\n",
+        encoding="utf-8",
+    )
     outcome = import_file(store, f, who="王科员")
     assert outcome.ok and outcome.result.rows_added == 2
     reports = store.reports().set_index("measure")
     assert reports.loc["mushroom_area", "value"] == 45.0  # 30000 m² = 45 亩
     assert reports.loc["terminals", "imported_by"] == "王科员"
     import hashlib
+
     assert store.batches()["sha256"].tolist() == [hashlib.sha256(f.read_bytes()).hexdigest()]
 
 
@@ -270,19 +323,29 @@ def test_a_gbk_csv_imports(tmp_path, store):
     outcome = import_file(store, f)
     assert outcome.ok
     assert store.reports()[["org", "measure", "value", "note"]].values.tolist() == [
-        ["hutou", "terminals", 180.0, "老系统导出"]]
+        ["hutou", "terminals", 180.0, "老系统导出"]
+    ]
 
 
 def test_several_files_are_each_all_or_nothing(tmp_path, store):
     paths = []
-    for i, body in enumerate(["hutou,terminals,2005-06,1,,\n", "hutou,terminals,2005-06,x,,\n",
-                              "jiehu,terminals,2005-06,2,,\n", "jiehu,mushroom_area,2005-06,3,,\n"]):
+    for i, body in enumerate(
+        [
+            "hutou,terminals,2005-06,1,,\n",
+            "hutou,terminals,2005-06,x,,\n",
+            "jiehu,terminals,2005-06,2,,\n",
+            "jiehu,mushroom_area,2005-06,3,,\n",
+        ]
+    ):
         paths.append(tmp_path / f"f{i}.csv")
         paths[-1].write_text(HEADER + body, encoding="utf-8")
     outcomes = import_files(store, paths, progress=False)
     assert [o.ok for o in outcomes] == [True, False, True, True]
     assert sorted(store.reports()["org"] + ":" + store.reports()["measure"]) == [
-        "hutou:terminals", "jiehu:mushroom_area", "jiehu:terminals"]
+        "hutou:terminals",
+        "jiehu:mushroom_area",
+        "jiehu:terminals",
+    ]
 
 
 def test_the_stored_months_feed_the_falling_value_warning_on_import(tmp_path, store):
@@ -301,6 +364,7 @@ def test_check_file_validates_without_a_store(tmp_path, plan):
 
 def test_the_bundled_example_files_import_into_the_2005_plan(tmp_path):
     from kejifu.store import Store
+
     examples = config.data_dir() / "examples"
     with Store.create(tmp_path / "ws", config.demo_plan()) as s:
         messy = import_file(s, examples / "hutou-2005-06-messy.xlsx")
@@ -310,6 +374,6 @@ def test_the_bundled_example_files_import_into_the_2005_plan(tmp_path):
         blank = import_file(s, examples / "hutou-2005-06-template.xlsx")
         assert not blank.ok  # an unfilled template has no data
         r = s.reports().set_index(["org", "measure"])["value"]
-    assert r[("hutou", "mushroom_area")] == 120.0       # ８万平方米 = 120 亩
-    assert r[("hutou", "new_varieties")] == 3.0         # full-width text '３'
-    assert r[("ent_a", "industrial_output")] == 3.2     # 32000万元 = 3.2 亿元
+    assert r[("hutou", "mushroom_area")] == 120.0  # ８万平方米 = 120 亩
+    assert r[("hutou", "new_varieties")] == 3.0  # full-width text '３'
+    assert r[("ent_a", "industrial_output")] == 3.2  # 32000万元 = 3.2 亿元

@@ -21,14 +21,20 @@ import urllib.request
 
 import pytest
 
-from kejifu import serve
+from kejifu.web import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SESSIONS = 20
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 LIVE = """() => {
   const k = window.kejifuPlots;
   return !!k && k.liveAt !== null && !document.getElementById('kejifu-prerender')
@@ -108,10 +114,19 @@ async def one_session(browser, url: str, results: list, i: int) -> None:
         await page.goto(url, wait_until="commit", timeout=150_000)
         await page.wait_for_function(LIVE, timeout=150_000, polling=250)
         kid = await page.evaluate(
-            "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+            "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+        )
         shown = await page.evaluate("() => window.kejifuPlots.shownAt")
-        results.append({"i": i, "ok": not errors, "errors": errors, "kernel": kid,
-                        "shown_s": shown / 1000, "live_s": time.perf_counter() - t0})
+        results.append(
+            {
+                "i": i,
+                "ok": not errors,
+                "errors": errors,
+                "kernel": kid,
+                "shown_s": shown / 1000,
+                "live_s": time.perf_counter() - t0,
+            }
+        )
     except Exception as e:  # noqa: BLE001 - recorded, asserted below
         results.append({"i": i, "ok": False, "errors": [repr(e)], "kernel": None})
     finally:
@@ -139,6 +154,7 @@ def run_in_own_loop(coro):
 
 async def run_sessions(url: str) -> list[dict]:
     from playwright.async_api import async_playwright
+
     results: list[dict] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -149,6 +165,7 @@ async def run_sessions(url: str) -> list[dict]:
 
 def test_twenty_simultaneous_sessions_all_draw_and_their_kernels_are_freed(tmp_path):
     from kejifu.demo import build_demo
+
     ws = build_demo(tmp_path / "ws")
     port = serve.free_port()
     opts = serve.ServeOptions(port=port, pool_size=1, cull_idle_timeout=5, cull_interval=2)
@@ -191,14 +208,16 @@ def test_twenty_simultaneous_sessions_all_draw_and_their_kernels_are_freed(tmp_p
         assert left <= pool + n_dash  # the pools (refilled after use), nothing of the sessions
         live = sorted(r["live_s"] for r in results)
         shown = sorted(r["shown_s"] for r in results)
-        print(f"\n{SESSIONS} sessions at once: all drawn in {took:.1f} s "
-              f"(charts shown per session median {shown[len(shown) // 2]:.1f} s, max {shown[-1]:.1f} s; "
-              f"live median {live[len(live) // 2]:.1f} s, max {live[-1]:.1f} s); "
-              f"session kernels freed {freed_after:.1f} s after the last page closed; "
-              f"server tree RSS: idle {rss0 / 2**20:.0f} MiB with {pool} pooled kernels, "
-              f"peak {watch.peak / 2**20:.0f} MiB with {watch.peak_kernels} kernels, "
-              f"after {rss1 / 2**20:.0f} MiB with {left} kernels; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(
+            f"\n{SESSIONS} sessions at once: all drawn in {took:.1f} s "
+            f"(charts shown per session median {shown[len(shown) // 2]:.1f} s, max {shown[-1]:.1f} s; "
+            f"live median {live[len(live) // 2]:.1f} s, max {live[-1]:.1f} s); "
+            f"session kernels freed {freed_after:.1f} s after the last page closed; "
+            f"server tree RSS: idle {rss0 / 2**20:.0f} MiB with {pool} pooled kernels, "
+            f"peak {watch.peak / 2**20:.0f} MiB with {watch.peak_kernels} kernels, "
+            f"after {rss1 / 2**20:.0f} MiB with {left} kernels; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
     finally:
         watch.stop.set()
         proc.terminate()

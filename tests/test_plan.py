@@ -14,7 +14,14 @@ orgs:
 
 def test_the_bundled_2005_plan_loads_with_every_target_of_the_speech(plan):
     ids = {t.id for t in plan.targets}
-    assert {"mushroom_area", "terminals", "ht_share", "specialists", "patents", "research_institutions"} <= ids
+    assert {
+        "mushroom_area",
+        "terminals",
+        "ht_share",
+        "specialists",
+        "patents",
+        "research_institutions",
+    } <= ids
     assert plan.target("mushroom_area").target == 3000 and plan.target("mushroom_area").stretch == 5000
     assert plan.target("terminals").target == 353
     assert plan.year == 2005
@@ -47,8 +54,10 @@ def test_an_error_names_the_file_the_line_and_the_yaml_path_in_both_languages():
 
 
 def test_every_problem_is_listed_not_only_the_first():
-    text = HEAD + ("targets:\n  - {id: x, title: X, unit: 台, target: [1]}\n"
-                   "  - {id: y, title: Y, unit: 台, target: 1, colour: red}\n")
+    text = HEAD + (
+        "targets:\n  - {id: x, title: X, unit: 台, target: [1]}\n"
+        "  - {id: y, title: Y, unit: 台, target: 1, colour: red}\n"
+    )
     with pytest.raises(PlanError) as info:
         parse_plan(text, file="p.yaml")
     fields = [p.field for p in info.value.problems]
@@ -73,8 +82,10 @@ def test_a_town_under_a_town_and_an_unknown_parent_are_refused():
 
 def test_a_share_without_a_denominator_and_a_milestone_without_a_due_date_are_refused():
     with pytest.raises(PlanError, match="numerator and denominator"):
-        parse_plan(HEAD + "measures: [{id: n, title: N, unit: 元}]\ntargets:\n"
-                   "  - {id: s, title: S, unit: '%', kind: share, numerator: n, target: 5}\n")
+        parse_plan(
+            HEAD + "measures: [{id: n, title: N, unit: 元}]\ntargets:\n"
+            "  - {id: s, title: S, unit: '%', kind: share, numerator: n, target: 5}\n"
+        )
     with pytest.raises(PlanError, match="due date"):
         parse_plan(HEAD + "targets:\n  - {id: m, title: M, unit: 项, kind: milestone}\n")
 

@@ -49,10 +49,15 @@ def test_schedule_weights_that_do_not_sum_to_one_are_a_warning():
 
 def test_a_share_with_numerator_and_denominator_in_different_kinds_of_unit_is_an_error():
     head = TERMINALS_PLAN.split("measures:")[0]
-    p = parse_plan(head + "measures:\n  - {id: n, title: N, unit: 亩}\n  - {id: d, title: D, unit: 元}\n"
-                   "targets:\n  - {id: s, title: S, unit: '%', kind: share, numerator: n, denominator: d, target: 5}\n")
+    p = parse_plan(
+        head + "measures:\n  - {id: n, title: N, unit: 亩}\n  - {id: d, title: D, unit: 元}\n"
+        "targets:\n  - {id: s, title: S, unit: '%', kind: share, numerator: n, denominator: d, target: 5}\n"
+    )
     assert any("亩" in f.en and "元" in f.en for f in errors(check_plan(p)))
 
 
 def test_a_clean_plan_has_no_findings():
-    assert check_plan(_plan("  - {id: t, title: T, unit: 台, target: 353, allocations: {a: 200, b: 153}}\n")) == []
+    assert (
+        check_plan(_plan("  - {id: t, title: T, unit: 台, target: 353, allocations: {a: 200, b: 153}}\n"))
+        == []
+    )

@@ -93,8 +93,14 @@ MONTHS = [f"2005-{m:02d}" for m in range(1, 13)]
 def report_frames(draw):
     """A valid reports frame for the tiny plan: unique org × measure × month, values in the
     measure's unit (whole counts, two-decimal amounts), and how each value is written."""
-    keys = draw(st.lists(st.tuples(st.sampled_from(ORGS), st.sampled_from(sorted(MEASURES)), st.sampled_from(MONTHS)),
-                         min_size=1, max_size=12, unique=True))
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(ORGS), st.sampled_from(sorted(MEASURES)), st.sampled_from(MONTHS)),
+            min_size=1,
+            max_size=12,
+            unique=True,
+        )
+    )
     rows = []
     for org, measure, month in keys:
         if MEASURES[measure] == "台":
@@ -104,7 +110,9 @@ def report_frames(draw):
         rows.append({"org": org, "measure": measure, "month": month, "value": value})
     frame = pd.DataFrame(rows)
     # how each value is written: bare, with its unit, or converted to another unit of its kind
-    styles = draw(st.lists(st.sampled_from(["bare", "unit", "other"]), min_size=len(frame), max_size=len(frame)))
+    styles = draw(
+        st.lists(st.sampled_from(["bare", "unit", "other"]), min_size=len(frame), max_size=len(frame))
+    )
     return frame, styles
 
 
@@ -127,6 +135,7 @@ def write_report(folder: Path, frame: pd.DataFrame, styles, fmt: str, month_styl
         body.append([r.org, r.measure, r.month, cell(r.value, MEASURES[r.measure], style), "说明"])
     if fmt == "csv":
         import csv
+
         path = folder / "report.csv"
         with path.open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
@@ -146,11 +155,17 @@ def write_report(folder: Path, frame: pd.DataFrame, styles, fmt: str, month_styl
 
 
 def key_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[["org", "measure", "month", "value"]].sort_values(["org", "measure", "month"]).reset_index(drop=True)
+    return (
+        frame[["org", "measure", "month", "value"]]
+        .sort_values(["org", "measure", "month"])
+        .reset_index(drop=True)
+    )
 
 
 @SLOWER
-@given(data=report_frames(), fmt=st.sampled_from(["csv", "xlsx"]), month_style=st.sampled_from(["text", "date"]))
+@given(
+    data=report_frames(), fmt=st.sampled_from(["csv", "xlsx"]), month_style=st.sampled_from(["text", "date"])
+)
 def test_a_valid_file_imports_to_exactly_its_rows_after_unit_conversion(data, fmt, month_style):
     frame, styles = data
     with tempfile.TemporaryDirectory() as tmp:
@@ -201,6 +216,7 @@ def test_one_corrupted_cell_refuses_the_whole_file_and_leaves_the_store_unchange
             assert import_file(store, seed).ok
             before = (store.history(), store.batches())
             import csv
+
             path = folder / "broken.csv"
             with path.open("w", encoding="utf-8", newline="") as f:
                 w = csv.writer(f)
@@ -234,8 +250,12 @@ def row_of(frame, target, org):
 
 
 @STATUS
-@given(a=st.floats(min_value=0, max_value=1e6), b=st.floats(min_value=0, max_value=1e6),
-       other=st.floats(min_value=0, max_value=1e6), target=st.sampled_from(["terminals", "mushroom"]))
+@given(
+    a=st.floats(min_value=0, max_value=1e6),
+    b=st.floats(min_value=0, max_value=1e6),
+    other=st.floats(min_value=0, max_value=1e6),
+    target=st.sampled_from(["terminals", "mushroom"]),
+)
 def test_completion_never_falls_when_the_actual_rises(a, b, other, target):
     lo, hi = sorted((a, b))
     s_lo = status(SMALL, reports([("a", target, "2005-06", lo), ("b", target, "2005-06", other)]), AS_OF)
@@ -245,8 +265,10 @@ def test_completion_never_falls_when_the_actual_rises(a, b, other, target):
 
 
 @STATUS
-@given(values=st.lists(st.floats(min_value=0, max_value=1e7), min_size=2, max_size=2),
-       months=st.lists(st.integers(min_value=1, max_value=6), min_size=2, max_size=2))
+@given(
+    values=st.lists(st.floats(min_value=0, max_value=1e7), min_size=2, max_size=2),
+    months=st.lists(st.integers(min_value=1, max_value=6), min_size=2, max_size=2),
+)
 def test_the_total_of_a_cumulative_target_is_the_sum_of_the_orgs(values, months):
     rows = [(org, "terminals", f"2005-{m:02d}", v) for org, v, m in zip(("a", "b"), values, months)]
     s = status(SMALL, reports(rows), AS_OF)
@@ -257,8 +279,13 @@ def test_the_total_of_a_cumulative_target_is_the_sum_of_the_orgs(values, months)
 
 
 @STATUS
-@given(pairs=st.lists(st.tuples(st.floats(min_value=0, max_value=1e4), st.floats(min_value=0.01, max_value=1e4)),
-                      min_size=2, max_size=2))
+@given(
+    pairs=st.lists(
+        st.tuples(st.floats(min_value=0, max_value=1e4), st.floats(min_value=0.01, max_value=1e4)),
+        min_size=2,
+        max_size=2,
+    )
+)
 def test_a_share_total_is_the_ratio_of_sums_not_the_mean_of_ratios(pairs):
     pairs = [(min(n, d), d) for n, d in pairs]
     rows = []

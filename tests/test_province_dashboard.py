@@ -10,8 +10,9 @@ import re
 import pandas as pd
 import pytest
 
-from kejifu import dashboard, synth
 from kejifu import status as status_mod
+from kejifu.scale import synth
+from kejifu.web import board as dashboard
 
 MB = 1_000_000
 SCRIPT = re.compile(r'<script type="application/json">(.*?)</script>', re.S)
@@ -78,13 +79,15 @@ def test_city_towns_board_lists_the_counties_rolled_up(city):
     html = "".join(board._parts)
     assert not any(name in html for name in town_names)
     # the scorecard is a county's, with its rolled-up allocation
-    assert board.pick == city.plan.orgs[1].id and 'kejifu-card' in board._parts[2]
+    assert board.pick == city.plan.orgs[1].id and "kejifu-card" in board._parts[2]
 
 
 def test_city_detail_and_hightech_list_counties(city):
     counties = _names(city, "county")
     detail = dashboard.detail(city)
-    by_org = [fig for n, fig in figures(detail) if n <= MB and len(fig["layout"]["yaxis"].get("ticktext", [])) > 1]
+    by_org = [
+        fig for n, fig in figures(detail) if n <= MB and len(fig["layout"]["yaxis"].get("ticktext", [])) > 1
+    ]
     assert [ticks(f) for f in by_org] == [counties]
     hightech = dashboard.hightech(city)
     assert all(n <= MB for n, _ in figures(hightech))
@@ -99,8 +102,9 @@ def test_more_orgs_than_the_cap_show_the_furthest_behind_with_a_note(city, monke
     assert "共10个单位" in board._parts[0]
     # the four shown are the four lowest of the ranking of all ten
     rows = board.org_status()
-    full = dashboard.charts.town_relative(rows[rows["allocation"].notna() & (rows["org"] != "all")],
-                                          city.plan, orgs=board.units())
+    full = dashboard.charts.town_relative(
+        rows[rows["allocation"].notna() & (rows["org"] != "all")], city.plan, orgs=board.units()
+    )
     lowest = set(full.sort_values("relative").head(4)["org"])
     assert {o for o in board.units() if city.plan.org_name(o, "zh") in ticks(heat)} == lowest
 

@@ -65,7 +65,9 @@ def test_counting_through_a_later_month_carries_the_count_on(plan):
 
 
 def test_items_outside_the_plan_year_and_withdrawn_items_are_not_counted(plan):
-    its = items("terminals", "hutou", ["2004-12-30", "2005-01-05", "2005-01-06"], withdrawn=[False, False, True])
+    its = items(
+        "terminals", "hutou", ["2004-12-30", "2005-01-05", "2005-01-06"], withdrawn=[False, False, True]
+    )
     rep = register_reports(plan, its)
     assert rep[rep.org == "hutou"]["value"].tolist() == [1.0]
 
@@ -83,8 +85,10 @@ def test_a_plan_without_register_targets_gives_an_empty_frame():
 
 def test_a_register_file_with_chinese_headers_is_read(tmp_path, plan):
     f = tmp_path / "terminals.csv"
-    f.write_text("乡镇,村,日期,编号\n湖头镇,东村,2005-02-10,T1\nhutou,西村,2005/2/20,T2\njiehu,南村,2005年4月1日,T3\n",
-                 encoding="utf-8")
+    f.write_text(
+        "乡镇,村,日期,编号\n湖头镇,东村,2005-02-10,T1\nhutou,西村,2005/2/20,T2\njiehu,南村,2005年4月1日,T3\n",
+        encoding="utf-8",
+    )
     got = read_register_file(f, "terminals", plan)
     assert got["org"].tolist() == ["hutou", "hutou", "jiehu"]
     assert got["item_key"].tolist() == ["T1", "T2", "T3"]
@@ -94,8 +98,15 @@ def test_a_register_file_with_chinese_headers_is_read(tmp_path, plan):
 
 def test_a_specialists_file_in_xlsx_reads_levels_and_outside_hires(tmp_path, plan):
     f = tmp_path / "sp.xlsx"
-    pd.DataFrame({"姓名": ["甲", "乙"], "单位": ["hutou", "jiehu"], "日期": ["2005-03-01", "2005-03-02"],
-                  "级别": ["县级", "乡镇级"], "县外": ["是", "否"]}).to_excel(f, index=False)
+    pd.DataFrame(
+        {
+            "姓名": ["甲", "乙"],
+            "单位": ["hutou", "jiehu"],
+            "日期": ["2005-03-01", "2005-03-02"],
+            "级别": ["县级", "乡镇级"],
+            "县外": ["是", "否"],
+        }
+    ).to_excel(f, index=False)
     got = read_register_file(f, "specialists", plan)
     assert got["level"].tolist() == ["county", "town"]
     assert got["outside"].tolist() == [True, False]
@@ -104,12 +115,14 @@ def test_a_specialists_file_in_xlsx_reads_levels_and_outside_hires(tmp_path, pla
 
 def test_every_problem_in_a_register_file_is_located_and_nothing_is_returned(tmp_path, plan):
     f = tmp_path / "bad.csv"
-    f.write_text("org,village,date,serial\n"
-                 "nowhere,东村,2005-02-10,T1\n"    # line 2: unknown org
-                 "hutou,西村,2005-13-40,T2\n"      # line 3: bad date
-                 "hutou,北村,2004-12-01,T3\n"      # line 4: outside the plan year
-                 "hutou,南村,2005-04-01,T2\n",     # line 5: duplicate serial
-                 encoding="utf-8")
+    f.write_text(
+        "org,village,date,serial\n"
+        "nowhere,东村,2005-02-10,T1\n"  # line 2: unknown org
+        "hutou,西村,2005-13-40,T2\n"  # line 3: bad date
+        "hutou,北村,2004-12-01,T3\n"  # line 4: outside the plan year
+        "hutou,南村,2005-04-01,T2\n",  # line 5: duplicate serial
+        encoding="utf-8",
+    )
     with pytest.raises(ReportImportError) as exc:
         read_register_file(f, "terminals", plan)
     found = [(p.row, p.field) for p in exc.value.problems]
@@ -130,12 +143,20 @@ def test_the_terminals_status_moves_when_an_item_is_added(tmp_path, plan):
     pf = tmp_path / "tiny.yaml"
     pf.write_text(TINY, encoding="utf-8")
     store = Store.create(tmp_path / "ws", pf)
-    store.commit_register_items(items("terminals", "hutou", ["2005-01-10"]).assign(serial="T1"),
-                                kind="terminals", source_file="a", sha256="a")
+    store.commit_register_items(
+        items("terminals", "hutou", ["2005-01-10"]).assign(serial="T1"),
+        kind="terminals",
+        source_file="a",
+        sha256="a",
+    )
     with open_workspace(tmp_path / "ws") as ws:
         before = ws.status("2005-01-31").set_index(["target", "org"]).loc[("terminals", "hutou")]
-    store.commit_register_items(items("terminals", "hutou", ["2005-01-20"]).assign(serial="T2"),
-                                kind="terminals", source_file="b", sha256="b")
+    store.commit_register_items(
+        items("terminals", "hutou", ["2005-01-20"]).assign(serial="T2"),
+        kind="terminals",
+        source_file="b",
+        sha256="b",
+    )
     store.close()
     with open_workspace(tmp_path / "ws") as ws:
         after = ws.status("2005-01-31").set_index(["target", "org"]).loc[("terminals", "hutou")]

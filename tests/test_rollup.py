@@ -11,13 +11,23 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kejifu.plan import Plan
-from kejifu.reference import latest_reports, reference_status
+from kejifu.scale.reference import latest_reports, reference_status
+from kejifu.scale.synth import synth_plan, synth_reports
 from kejifu.status import ALL, COLUMNS, status
-from kejifu.synth import synth_plan, synth_reports
 
 YEAR = 2008
-FLOATS = ["actual", "numerator", "denominator", "baseline", "target_value", "stretch", "allocation",
-          "completion", "expected", "gap_pp"]
+FLOATS = [
+    "actual",
+    "numerator",
+    "denominator",
+    "baseline",
+    "target_value",
+    "stretch",
+    "allocation",
+    "completion",
+    "expected",
+    "gap_pp",
+]
 
 
 def assert_same_status(fast: pd.DataFrame, ref: pd.DataFrame) -> None:
@@ -26,8 +36,10 @@ def assert_same_status(fast: pd.DataFrame, ref: pd.DataFrame) -> None:
     assert list(ref.columns) == COLUMNS
     keys_fast = list(zip(fast["target"], fast["org"]))
     keys_ref = list(zip(ref["target"], ref["org"]))
-    assert keys_fast == keys_ref, f"rows differ: only fast {set(keys_fast) - set(keys_ref)}, " \
-                                  f"only reference {set(keys_ref) - set(keys_fast)}"
+    assert keys_fast == keys_ref, (
+        f"rows differ: only fast {set(keys_fast) - set(keys_ref)}, "
+        f"only reference {set(keys_ref) - set(keys_fast)}"
+    )
     for col in COLUMNS:
         a, b = fast[col].to_numpy(), ref[col].to_numpy()
         if col in FLOATS:
@@ -37,8 +49,10 @@ def assert_same_status(fast: pd.DataFrame, ref: pd.DataFrame) -> None:
             ok = np.array([x == y for x, y in zip(a.tolist(), b.tolist())], dtype=bool)
         if not ok.all():
             i = int(np.flatnonzero(~ok)[0])
-            raise AssertionError(f"column {col!r} differs at target={fast['target'][i]!r} org={fast['org'][i]!r}: "
-                                 f"fast {a[i]!r} vs reference {b[i]!r}")
+            raise AssertionError(
+                f"column {col!r} differs at target={fast['target'][i]!r} org={fast['org'][i]!r}: "
+                f"fast {a[i]!r} vs reference {b[i]!r}"
+            )
 
 
 # ----- random small plans, trees and reports ---------------------------------------------------------
@@ -56,8 +70,12 @@ def trees(draw):
         nxt = []
         for parent in frontier:
             for i in range(draw(st.integers(1, 3))):
-                o = {"id": f"{parent['id']}{i}", "name": f"组织{parent['id']}{i}", "kind": CHILD[parent["kind"]],
-                     "parent": parent["id"]}
+                o = {
+                    "id": f"{parent['id']}{i}",
+                    "name": f"组织{parent['id']}{i}",
+                    "kind": CHILD[parent["kind"]],
+                    "parent": parent["id"],
+                }
                 nxt.append(o)
         orgs.extend(nxt)
         frontier = nxt
@@ -69,12 +87,20 @@ def plans(draw):
     orgs = draw(trees())
     ids = [o["id"] for o in orgs]
     towns = [o["id"] for o in orgs if o["kind"] == "town"]
-    measures = [{"id": "num", "title": "分子", "unit": "万元"}, {"id": "den", "title": "分母", "unit": "万元"}]
+    measures = [
+        {"id": "num", "title": "分子", "unit": "万元"},
+        {"id": "den", "title": "分母", "unit": "万元"},
+    ]
     targets = []
     for k in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(["cumulative", "cumulative", "share", "level", "milestone"]))
-        tg = {"id": f"g{k}", "title": f"指标{k}", "group": draw(st.sampled_from(["a", "b"])), "kind": kind,
-              "schedule": draw(st.sampled_from(["linear", "back_loaded", "front_loaded"]))}
+        tg = {
+            "id": f"g{k}",
+            "title": f"指标{k}",
+            "group": draw(st.sampled_from(["a", "b"])),
+            "kind": kind,
+            "schedule": draw(st.sampled_from(["linear", "back_loaded", "front_loaded"])),
+        }
         if kind == "cumulative":
             tg.update(unit="项", target=draw(st.integers(1, 60)))
             if draw(st.booleans()):
@@ -83,26 +109,49 @@ def plans(draw):
                 tg["baseline"] = draw(st.integers(0, 30))
             if draw(st.booleans()):
                 tg["direction"] = "decrease"
-            alloc_to = draw(st.lists(st.sampled_from(ids + ["stranger"]), unique=True, max_size=len(ids))) \
-                if draw(st.booleans()) else towns
+            alloc_to = (
+                draw(st.lists(st.sampled_from(ids + ["stranger"]), unique=True, max_size=len(ids)))
+                if draw(st.booleans())
+                else towns
+            )
             tg["allocations"] = {o: draw(st.integers(0, 20)) for o in alloc_to}
         elif kind == "share":
-            tg.update(unit="%", numerator="num", denominator="den", target=draw(st.integers(10, 60)),
-                      baseline=draw(st.integers(0, 9)))
+            tg.update(
+                unit="%",
+                numerator="num",
+                denominator="den",
+                target=draw(st.integers(10, 60)),
+                baseline=draw(st.integers(0, 9)),
+            )
             if draw(st.booleans()):
-                tg["allocations"] = {o: draw(st.integers(10, 60)) for o in draw(
-                    st.lists(st.sampled_from(ids), unique=True, max_size=3))}
+                tg["allocations"] = {
+                    o: draw(st.integers(10, 60))
+                    for o in draw(st.lists(st.sampled_from(ids), unique=True, max_size=3))
+                }
         elif kind == "level":
-            tg.update(unit="%", target=draw(st.integers(20, 60)), baseline=draw(st.integers(0, 19)),
-                      aggregate=draw(st.sampled_from(["sum", "mean", "max", "min"])))
+            tg.update(
+                unit="%",
+                target=draw(st.integers(20, 60)),
+                baseline=draw(st.integers(0, 19)),
+                aggregate=draw(st.sampled_from(["sum", "mean", "max", "min"])),
+            )
             if draw(st.booleans()):
                 tg["stretch"] = tg["target"] + draw(st.integers(0, 10))
         else:
             tg.update(unit="项", due=dt.date(YEAR, draw(st.integers(1, 12)), 28))
         targets.append(tg)
-    data = {"plan": {"id": "p", "title": "随机计划", "region": "r", "year": YEAR,
-                     "bands": {"behind": draw(st.sampled_from([0.85, 0.5, 1.0]))}},
-            "orgs": orgs, "measures": measures, "targets": targets}
+    data = {
+        "plan": {
+            "id": "p",
+            "title": "随机计划",
+            "region": "r",
+            "year": YEAR,
+            "bands": {"behind": draw(st.sampled_from([0.85, 0.5, 1.0]))},
+        },
+        "orgs": orgs,
+        "measures": measures,
+        "targets": targets,
+    }
     return Plan.model_validate(data)
 
 
@@ -112,15 +161,21 @@ def cases(draw):
     orgs = [o.id for o in plan.orgs] + ["stranger"]
     ids = list(plan.reportable()) + ["unknown_measure"]
     row = st.tuples(
-        st.sampled_from(orgs), st.sampled_from(ids),
-        st.sampled_from([YEAR - 1, YEAR, YEAR, YEAR]), st.integers(1, 12),
+        st.sampled_from(orgs),
+        st.sampled_from(ids),
+        st.sampled_from([YEAR - 1, YEAR, YEAR, YEAR]),
+        st.integers(1, 12),
         st.one_of(st.integers(0, 40), st.sampled_from([0.5, 1.0, 2.5])),
     )
     rows = draw(st.lists(row, max_size=40))
-    reports = pd.DataFrame({
-        "org": [r[0] for r in rows], "measure": [r[1] for r in rows],
-        "month": [f"{r[2]:04d}-{r[3]:02d}" for r in rows], "value": [float(r[4]) for r in rows],
-    })
+    reports = pd.DataFrame(
+        {
+            "org": [r[0] for r in rows],
+            "measure": [r[1] for r in rows],
+            "month": [f"{r[2]:04d}-{r[3]:02d}" for r in rows],
+            "value": [float(r[4]) for r in rows],
+        }
+    )
     as_of = draw(st.dates(dt.date(YEAR - 1, 12, 1), dt.date(YEAR + 1, 1, 31)))
     return plan, reports, as_of
 
@@ -139,34 +194,69 @@ def test_status_without_rollup_equals_the_plain_reference(case):
 @given(cases())
 def test_status_with_rollup_equals_the_plain_reference(case):
     plan, reports, as_of = case
-    assert_same_status(status(plan, reports, as_of, rollup=True), reference_status(plan, reports, as_of, rollup=True))
+    assert_same_status(
+        status(plan, reports, as_of, rollup=True), reference_status(plan, reports, as_of, rollup=True)
+    )
 
 
 # ----- worked examples ---------------------------------------------------------------------------------
 
+
 def two_town_plan(**share_extra) -> Plan:
-    return Plan.model_validate({
-        "plan": {"id": "p", "title": "两镇", "region": "k", "year": YEAR},
-        "orgs": [{"id": "city", "name": "市", "kind": "city"},
-                 {"id": "k", "name": "县", "kind": "county", "parent": "city"},
-                 {"id": "a", "name": "甲镇", "kind": "town", "parent": "k"},
-                 {"id": "b", "name": "乙镇", "kind": "town", "parent": "k"}],
-        "measures": [{"id": "num", "title": "分子", "unit": "万元"}, {"id": "den", "title": "分母", "unit": "万元"}],
-        "targets": [
-            {"id": "area", "title": "面积", "unit": "亩", "target": 100, "allocations": {"a": 40, "b": 60}},
-            {"id": "ratio", "title": "比重", "unit": "%", "kind": "share", "numerator": "num", "denominator": "den",
-             "baseline": 10, "target": 30, **share_extra},
-        ],
-    })
+    return Plan.model_validate(
+        {
+            "plan": {"id": "p", "title": "两镇", "region": "k", "year": YEAR},
+            "orgs": [
+                {"id": "city", "name": "市", "kind": "city"},
+                {"id": "k", "name": "县", "kind": "county", "parent": "city"},
+                {"id": "a", "name": "甲镇", "kind": "town", "parent": "k"},
+                {"id": "b", "name": "乙镇", "kind": "town", "parent": "k"},
+            ],
+            "measures": [
+                {"id": "num", "title": "分子", "unit": "万元"},
+                {"id": "den", "title": "分母", "unit": "万元"},
+            ],
+            "targets": [
+                {
+                    "id": "area",
+                    "title": "面积",
+                    "unit": "亩",
+                    "target": 100,
+                    "allocations": {"a": 40, "b": 60},
+                },
+                {
+                    "id": "ratio",
+                    "title": "比重",
+                    "unit": "%",
+                    "kind": "share",
+                    "numerator": "num",
+                    "denominator": "den",
+                    "baseline": 10,
+                    "target": 30,
+                    **share_extra,
+                },
+            ],
+        }
+    )
 
 
 def two_town_reports() -> pd.DataFrame:
-    return pd.DataFrame({
-        "org": ["a", "a", "b", "a", "a", "b", "b"],
-        "measure": ["area", "area", "area", "num", "den", "num", "den"],
-        "month": [f"{YEAR}-05", f"{YEAR}-06", f"{YEAR}-06", f"{YEAR}-06", f"{YEAR}-06", f"{YEAR}-06", f"{YEAR}-06"],
-        "value": [10.0, 30.0, 24.0, 1.0, 10.0, 30.0, 90.0],
-    })
+    return pd.DataFrame(
+        {
+            "org": ["a", "a", "b", "a", "a", "b", "b"],
+            "measure": ["area", "area", "area", "num", "den", "num", "den"],
+            "month": [
+                f"{YEAR}-05",
+                f"{YEAR}-06",
+                f"{YEAR}-06",
+                f"{YEAR}-06",
+                f"{YEAR}-06",
+                f"{YEAR}-06",
+                f"{YEAR}-06",
+            ],
+            "value": [10.0, 30.0, 24.0, 1.0, 10.0, 30.0, 90.0],
+        }
+    )
 
 
 def test_rolled_up_share_is_the_ratio_of_summed_numerators_to_summed_denominators():
@@ -191,9 +281,14 @@ def test_without_rollup_only_reporting_and_allocated_orgs_and_the_total_have_row
 
 
 def test_the_reference_keeps_the_latest_month_and_the_last_row_of_a_repeated_month():
-    reports = pd.DataFrame({"org": ["a", "a", "a", "a"], "measure": ["m"] * 4,
-                            "month": [f"{YEAR}-03", f"{YEAR}-02", f"{YEAR}-03", f"{YEAR}-07"],
-                            "value": [3.0, 2.0, 3.5, 7.0]})
+    reports = pd.DataFrame(
+        {
+            "org": ["a", "a", "a", "a"],
+            "measure": ["m"] * 4,
+            "month": [f"{YEAR}-03", f"{YEAR}-02", f"{YEAR}-03", f"{YEAR}-07"],
+            "value": [3.0, 2.0, 3.5, 7.0],
+        }
+    )
     assert latest_reports(reports, YEAR, 6) == {("a", "m"): (3, 3.5)}
     assert latest_reports(reports, YEAR, 12) == {("a", "m"): (7, 7.0)}
     assert latest_reports(reports, YEAR + 1, 12) == {}

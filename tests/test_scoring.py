@@ -36,8 +36,14 @@ def plan():
 
 
 def year_of(org: str, area: float, terms: float, months=range(1, 13)) -> list[tuple]:
-    return [r for m in months for r in ((org, "area", f"2005-{m:02d}", area * m / 12),
-                                        (org, "terms", f"2005-{m:02d}", terms * m / 12))]
+    return [
+        r
+        for m in months
+        for r in (
+            (org, "area", f"2005-{m:02d}", area * m / 12),
+            (org, "terms", f"2005-{m:02d}", terms * m / 12),
+        )
+    ]
 
 
 def test_two_targets_weighted_60_40_at_90_and_130_percent_score_by_hand(plan):
@@ -96,13 +102,20 @@ def test_a_failed_veto_target_zeroes_the_total():
 
 def test_grade_bands_follow_the_configured_thresholds():
     g = scoring.Grades.model_validate({"excellent": 95, "good": 85, "pass": 70})
-    assert [scoring.grade_of(x, g) for x in (95, 94.9, 85, 70, 69.9)] == ["excellent", "good", "good", "pass", "fail"]
+    assert [scoring.grade_of(x, g) for x in (95, 94.9, 85, 70, 69.9)] == [
+        "excellent",
+        "good",
+        "good",
+        "pass",
+        "fail",
+    ]
 
 
 def test_in_year_scores_measure_completion_against_the_schedule(plan):
     # By 30 June (linear: half due) 甲镇 has done half of both -> progress 1 -> 100 points.
-    a = scoring.assess(plan, reports(year_of("a", 100, 100, range(1, 7)) + year_of("b", 200, 100, range(1, 7))),
-                       "2005-06-30")
+    a = scoring.assess(
+        plan, reports(year_of("a", 100, 100, range(1, 7)) + year_of("b", 200, 100, range(1, 7))), "2005-06-30"
+    )
     assert a.totals.set_index("org").loc["a", "total"] == pytest.approx(100.0)
 
 
@@ -128,6 +141,7 @@ def test_a_malformed_rubric_lists_its_field(plan):
 def test_the_demo_plan_is_scored_for_every_town(plan_demo=None):
     from kejifu import config
     from kejifu.plan import load_plan
+
     p = load_plan(config.demo_plan())
     a = scoring.assess(p, pd.DataFrame(columns=["org", "measure", "month", "value"]))
     assert len(a.totals) == len(p.towns())

@@ -7,7 +7,13 @@ from tests.conftest import reports
 
 
 def test_a_month_without_a_report_carries_the_previous_value_forward(small_plan):
-    r = reports([("a", "terminals", "2005-01", 10), ("a", "terminals", "2005-03", 30), ("b", "terminals", "2005-02", 5)])
+    r = reports(
+        [
+            ("a", "terminals", "2005-01", 10),
+            ("a", "terminals", "2005-03", 30),
+            ("b", "terminals", "2005-02", 5),
+        ]
+    )
     s = monthly(small_plan, r, targets=["terminals"]).set_index(["org", "month"])
     assert s.loc[("a", 2), "actual"] == 10 and s.loc[("a", 2), "stale"]
     assert s.loc[("a", 3), "actual"] == 30 and not s.loc[("a", 3), "stale"]
@@ -24,8 +30,14 @@ def test_the_expected_path_is_the_allocation_times_the_schedule(small_plan):
 
 
 def test_a_share_series_is_the_ratio_of_sums_each_month(small_plan):
-    r = reports([("a", "ht", "2005-01", 1), ("a", "ind", "2005-01", 10), ("b", "ht", "2005-01", 9),
-                 ("b", "ind", "2005-01", 15)])
+    r = reports(
+        [
+            ("a", "ht", "2005-01", 1),
+            ("a", "ind", "2005-01", 10),
+            ("b", "ht", "2005-01", 9),
+            ("b", "ind", "2005-01", 15),
+        ]
+    )
     s = monthly(small_plan, r, targets=["share"]).set_index(["org", "month"])
     assert s.loc[("all", 1), "actual"] == pytest.approx(40.0)
     assert s.loc[("a", 1), "actual"] == pytest.approx(10.0)

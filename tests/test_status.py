@@ -16,9 +16,15 @@ def _total(frame, target):
     return row.iloc[0]
 
 
-@pytest.mark.parametrize("installed, expected_status", [
-    (180, "on_track"), (160, "behind"), (140, "far_behind"), (360, "achieved"),
-])
+@pytest.mark.parametrize(
+    "installed, expected_status",
+    [
+        (180, "on_track"),
+        (160, "behind"),
+        (140, "far_behind"),
+        (360, "achieved"),
+    ],
+)
 def test_353_terminals_on_a_linear_schedule_at_the_end_of_june(small_plan, installed, expected_status):
     r = reports([("a", "terminals", "2005-06", installed - 60), ("b", "terminals", "2005-06", 60)])
     row = _total(status(small_plan, r, "2005-06-30"), "terminals")
@@ -54,8 +60,13 @@ def test_the_stretch_target_outranks_achieved(small_plan):
 
 
 def test_a_town_whose_latest_report_is_older_is_carried_forward_and_flagged_stale(small_plan):
-    r = reports([("a", "terminals", "2005-04", 50), ("a", "terminals", "2005-05", 70),
-                 ("b", "terminals", "2005-06", 80)])
+    r = reports(
+        [
+            ("a", "terminals", "2005-04", 50),
+            ("a", "terminals", "2005-05", 70),
+            ("b", "terminals", "2005-06", 80),
+        ]
+    )
     s = status(small_plan, r, "2005-06-30")
     a = s[(s.target == "terminals") & (s.org == "a")].iloc[0]
     assert a.actual == 70 and a.stale and a.last_month == "2005-05"
@@ -88,8 +99,14 @@ def test_towns_are_measured_against_their_allocations(small_plan):
 
 def test_a_share_is_the_ratio_of_summed_numerators_to_summed_denominators(small_plan):
     # Town a: 1/10 = 10 %, town b: 9/15 = 60 %. Mean of ratios would be 35 %; the ratio of sums is 40 %.
-    r = reports([("a", "ht", "2005-06", 1), ("a", "ind", "2005-06", 10),
-                 ("b", "ht", "2005-06", 9), ("b", "ind", "2005-06", 15)])
+    r = reports(
+        [
+            ("a", "ht", "2005-06", 1),
+            ("a", "ind", "2005-06", 10),
+            ("b", "ht", "2005-06", 9),
+            ("b", "ind", "2005-06", 15),
+        ]
+    )
     row = _total(status(small_plan, r, "2005-06-30"), "share")
     assert row.actual == pytest.approx(40.0)
     assert row.numerator == 10 and row.denominator == 25
@@ -98,8 +115,13 @@ def test_a_share_is_the_ratio_of_summed_numerators_to_summed_denominators(small_
 
 def test_a_share_whose_parts_come_from_different_orgs_still_adds_up(plan):
     # 2004: high-tech output 8.04亿元 of 26.68亿元 above-scale output = 30.14 %.
-    r = reports([("ent_sy", "ht_output", "2005-12", 5.04), ("ent_a", "ht_output", "2005-12", 3.0),
-                 ("yinan_tjj", "industrial_output", "2005-12", 26.68)])
+    r = reports(
+        [
+            ("ent_sy", "ht_output", "2005-12", 5.04),
+            ("ent_a", "ht_output", "2005-12", 3.0),
+            ("yinan_tjj", "industrial_output", "2005-12", 26.68),
+        ]
+    )
     row = _total(status(plan, r, "2005-12-31"), "ht_share")
     assert row.actual == pytest.approx(30.13, abs=0.01)
     assert row.completion == pytest.approx(0.0, abs=0.01)
@@ -149,8 +171,9 @@ def test_a_milestone_is_achieved_when_reported_done_and_far_behind_when_overdue(
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(0, 1000, allow_nan=False), min_size=2, max_size=2),
-       st.floats(0, 500, allow_nan=False))
+@given(
+    st.lists(st.floats(0, 1000, allow_nan=False), min_size=2, max_size=2), st.floats(0, 500, allow_nan=False)
+)
 def test_completion_never_falls_as_actual_rises(small_plan, values, extra):
     lo = reports([("a", "terminals", "2005-06", values[0]), ("b", "terminals", "2005-06", values[1])])
     hi = reports([("a", "terminals", "2005-06", values[0] + extra), ("b", "terminals", "2005-06", values[1])])
@@ -162,8 +185,10 @@ def test_completion_never_falls_as_actual_rises(small_plan, values, extra):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.dictionaries(st.sampled_from(["a", "b", "c"]), st.floats(0, 1e6, allow_nan=False), min_size=1),
-       st.integers(1, 12))
+@given(
+    st.dictionaries(st.sampled_from(["a", "b", "c"]), st.floats(0, 1e6, allow_nan=False), min_size=1),
+    st.integers(1, 12),
+)
 def test_the_total_of_a_cumulative_target_equals_the_sum_of_its_orgs(small_plan, values, month):
     r = reports([(o, "terminals", f"2005-{month:02d}", v) for o, v in values.items()])
     s = status(small_plan, r, "2005-12-31")

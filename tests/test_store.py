@@ -12,9 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from kejifu.errors import PlanError, StoreError
 from kejifu.store import ImportResult, Store, sha256_file
-from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
-
 from tests.conftest import STORE_PLAN as TINY
+from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +57,9 @@ def test_create_copies_the_plan_and_stores_version_one(store, tmp_path, plan_fil
 def test_create_writes_a_snapshot_of_orgs_targets_and_allocations(store):
     with store.engine.connect() as conn:
         orgs = conn.execute(sa.text("select id from orgs order by position")).scalars().all()
-        alloc = conn.execute(sa.text("select sum(allocation) from allocations where target = 'terminals'")).scalar()
+        alloc = conn.execute(
+            sa.text("select sum(allocation) from allocations where target = 'terminals'")
+        ).scalar()
     assert orgs == ["c", "hutou", "jiehu"]
     assert alloc == 12.0
 
@@ -91,8 +92,19 @@ def test_reports_round_trip_with_the_documented_columns(store):
     res = store.commit_reports(JAN, source_file="jan.csv", sha256="s1", who="clerk")
     assert res == ImportResult(res.batch_id, 2, 0, False, 0, "jan.csv", "reports")
     got = store.reports()
-    assert list(got.columns) == ["org", "measure", "month", "value", "unit", "note", "revision", "batch_id",
-                                 "source_file", "imported_at", "imported_by"]
+    assert list(got.columns) == [
+        "org",
+        "measure",
+        "month",
+        "value",
+        "unit",
+        "note",
+        "revision",
+        "batch_id",
+        "source_file",
+        "imported_at",
+        "imported_by",
+    ]
     assert got.set_index("org")["value"].to_dict() == {"hutou": 10.0, "jiehu": 5.0}
     assert set(got["revision"]) == {1}
     assert set(got["imported_by"]) == {"clerk"}
@@ -142,8 +154,13 @@ def test_the_same_values_in_a_new_file_add_no_rows_but_record_the_batch(store):
 def test_a_commit_that_fails_midway_leaves_the_store_unchanged(store):
     store.commit_reports(JAN, source_file="jan.csv", sha256="s1")
     before_hist, before_batches = store.history(), store.batches()
-    bad = frame([("hutou", "mushroom_area", "2005-02", 20.0), ("jiehu", "mushroom_area", "2005-02", 8.0),
-                 (None, "mushroom_area", "2005-02", 1.0)])
+    bad = frame(
+        [
+            ("hutou", "mushroom_area", "2005-02", 20.0),
+            ("jiehu", "mushroom_area", "2005-02", 8.0),
+            (None, "mushroom_area", "2005-02", 1.0),
+        ]
+    )
     with pytest.raises(StoreError) as exc:
         store.commit_reports(bad, source_file="feb.csv", sha256="s2")
     assert "撤销" in str(exc.value) and "rolled back" in str(exc.value)
@@ -166,7 +183,11 @@ def test_a_readonly_store_refuses_writes_and_the_data_is_unchanged(store, tmp_pa
     store.close()
     ro = Store.open(tmp_path / "ws", readonly=True)
     # the database itself refuses too: SQLite opened mode=ro, PostgreSQL in a read-only transaction
-    refusal = (OperationalError, "readonly") if backend == "sqlite" else (sa.exc.InternalError, "read-only transaction")
+    refusal = (
+        (OperationalError, "readonly")
+        if backend == "sqlite"
+        else (sa.exc.InternalError, "read-only transaction")
+    )
     try:
         with pytest.raises(StoreError):
             ro.commit_reports(JAN.assign(value=1.0), source_file="x", sha256="x")
@@ -189,8 +210,9 @@ def test_months_may_be_given_as_periods(store):
 
 def test_ten_thousand_rows_land_in_one_batch_and_read_back(store):
     # speed is measured by `kejifu bench`, not here; this checks the batched insert is whole
-    big = pd.DataFrame({"org": "hutou", "measure": [f"m{i}" for i in range(10_000)], "month": "2005-03",
-                        "value": 1.0})
+    big = pd.DataFrame(
+        {"org": "hutou", "measure": [f"m{i}" for i in range(10_000)], "month": "2005-03", "value": 1.0}
+    )
     res = store.commit_reports(big, source_file="big", sha256="big")
     assert res.rows_added == 10_000
     back = store.reports()
@@ -211,8 +233,14 @@ def test_a_new_plan_version_keeps_the_reports(store, tmp_path, plan_file):
 
 
 def test_register_items_are_append_only_with_revisions_and_withdrawals(store):
-    items = pd.DataFrame({"org": ["hutou", "hutou"], "date": pd.to_datetime(["2005-02-10", "2005-02-20"]),
-                          "serial": ["T1", "T2"], "village": ["东村", "西村"]})
+    items = pd.DataFrame(
+        {
+            "org": ["hutou", "hutou"],
+            "date": pd.to_datetime(["2005-02-10", "2005-02-20"]),
+            "serial": ["T1", "T2"],
+            "village": ["东村", "西村"],
+        }
+    )
     r1 = store.commit_register_items(items, kind="terminals", source_file="t1.csv", sha256="t1")
     assert (r1.rows_added, r1.kind) == (2, "register:terminals")
     moved = items.iloc[:1].assign(org="jiehu")
@@ -243,15 +271,18 @@ def test_the_store_runs_on_postgresql_in_a_schema_of_its_own(tmp_path, plan_file
     admin = sa.create_engine(db_url)
     with admin.begin() as conn:
         conn.execute(sa.text(f"create schema {schema}"))
-    url = sa.make_url(db_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
+    url = (
+        sa.make_url(db_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(False)
+    )
     try:
         store = Store.create(tmp_path / "ws", plan_file, url=url)
         store.commit_reports(JAN, source_file="jan.csv", sha256="s1")
         store.commit_reports(JAN.assign(value=[11.0, 5.0]), source_file="jan2.csv", sha256="s2")
         assert store.reports()["value"].tolist() == [11.0, 5.0]
         assert store.history(org="hutou")["revision"].tolist() == [1, 2]
-        items = pd.DataFrame({"org": ["hutou"], "date": pd.to_datetime(["2005-02-10"]), "serial": ["T1"],
-                              "village": ["东村"]})
+        items = pd.DataFrame(
+            {"org": ["hutou"], "date": pd.to_datetime(["2005-02-10"]), "serial": ["T1"], "village": ["东村"]}
+        )
         store.commit_register_items(items, kind="terminals", source_file="t", sha256="t")
         assert store.register_items()["item_key"].tolist() == ["T1"]
         with pytest.raises(StoreError):
@@ -280,8 +311,12 @@ def test_concurrent_writers_each_land_whole_batches(store, tmp_path):
         s = Store.open(tmp_path / "ws")
         try:
             for i in range(5):
-                f = frame([("hutou", "mushroom_area", "2005-01", float(10 * k + i)),
-                           ("jiehu", f"w{k}", "2005-01", float(i))])
+                f = frame(
+                    [
+                        ("hutou", "mushroom_area", "2005-01", float(10 * k + i)),
+                        ("jiehu", f"w{k}", "2005-01", float(i)),
+                    ]
+                )
                 s.commit_reports(f, source_file=f"w{k}-{i}", sha256=f"w{k}-{i}")
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)

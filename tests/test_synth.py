@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kejifu import bench
 from kejifu.cli import main
 from kejifu.plan import Plan
+from kejifu.scale import bench
+from kejifu.scale.synth import synth_plan, synth_reports
 from kejifu.status import status
-from kejifu.synth import synth_plan, synth_reports
 
 
 def test_a_county_plan_has_one_county_over_twenty_towns_and_is_marked_synthetic():
@@ -96,11 +96,17 @@ def test_province_reports_for_five_years_number_about_four_point_three_million()
 def test_cumulative_figures_never_fall_within_a_year_and_counts_are_whole():
     plan = synth_plan("county", years=2008, n_targets=12)
     r = synth_reports(plan, missing=0.0)
-    kinds = {m: (plan.target_index.get(m).kind if m in plan.target_index else "measure") for m in plan.reportable()}
+    kinds = {
+        m: (plan.target_index.get(m).kind if m in plan.target_index else "measure") for m in plan.reportable()
+    }
     cum = r[r["measure"].map(kinds).astype(str) == "cumulative"].sort_values(["org", "measure", "month"])
     steps = cum.groupby(["org", "measure"], observed=True)["value"].diff().dropna()
     assert (steps >= 0).all()
-    counts = [tg.id for tg in plan.targets if tg.kind == "cumulative" and tg.unit in ("项", "台", "人", "期", "件", "种", "次", "户")]
+    counts = [
+        tg.id
+        for tg in plan.targets
+        if tg.kind == "cumulative" and tg.unit in ("项", "台", "人", "期", "件", "种", "次", "户")
+    ]
     v = r[r["measure"].isin(counts)]["value"]
     assert len(v) > 0 and (v == np.round(v)).all()
 
@@ -132,13 +138,27 @@ def test_status_of_synthetic_data_is_mostly_on_track_or_close_to_it():
 
 def test_the_bench_table_lists_goals_and_machine_and_writes_json(tmp_path, capsys):
     out = tmp_path / "bench.json"
-    code = main(["bench", "--scale", "county", "--repeat", "1", "--no-dashboard", "--no-store",
-                 "--files", "2", "--json", str(out)])
+    code = main(
+        [
+            "bench",
+            "--scale",
+            "county",
+            "--repeat",
+            "1",
+            "--no-dashboard",
+            "--no-store",
+            "--files",
+            "2",
+            "--json",
+            str(out),
+        ]
+    )
     text = capsys.readouterr().out
     assert code == 0
     assert "SYNTHETIC" in text and "cores" in text and "pandas" in text
     assert "status + roll-up" in text and "naive loop" in text and "≤ 0.2 s" in text
     import json
+
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["scale"] == "county" and data["machine"]["synthetic"] is True
     names = [r["name"] for r in data["rows"]]
@@ -166,6 +186,7 @@ def test_the_million_row_sample_takes_the_plan_year_and_tops_up_from_the_year_be
 
 def test_reports_can_be_made_up_for_the_real_2005_plan_and_every_value_is_finite():
     from kejifu.plan import load_plan
+
     plan = load_plan("data/plans/yinan-2005.yaml")
     r = synth_reports(plan, years=2005, missing=0.0)
     assert set(r["org"].astype(str)) == {o.id for o in plan.towns()}

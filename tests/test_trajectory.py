@@ -91,9 +91,7 @@ def test_linear_path_needs_a_target_year_after_the_baseline_year():
 
 def test_path_status_compares_the_latest_value_with_the_path():
     # 2005 baseline 9, target 15 in 2010; latest 12.5 in 2008
-    st_ = path_status(
-        [2006, 2008], [10, 12.5], baseline_year=2005, baseline=9, target_year=2010, target=15
-    )
+    st_ = path_status([2006, 2008], [10, 12.5], baseline_year=2005, baseline=9, target_year=2010, target=15)
     assert isinstance(st_, PathStatus)
     assert st_.year == 2008 and st_.actual == 12.5
     assert st_.expected == pytest.approx(12.6)
@@ -106,7 +104,12 @@ def test_path_status_compares_the_latest_value_with_the_path():
 def test_path_status_for_a_decrease_ahead_of_the_path_is_on_track():
     # 100 -> 80 (2015 -> 2020); 2017 value 90: completion 0.5 vs expected 0.4
     st_ = path_status(
-        [2017], [90], baseline_year=2015, baseline=100, target_year=2020, target=80,
+        [2017],
+        [90],
+        baseline_year=2015,
+        baseline=100,
+        target_year=2020,
+        target=80,
         direction="decrease",
     )
     assert st_.completion == pytest.approx(0.5)
@@ -116,8 +119,9 @@ def test_path_status_for_a_decrease_ahead_of_the_path_is_on_track():
 
 def test_path_status_refuses_a_target_against_the_direction():
     with pytest.raises(TrajectoryError):
-        path_status([2017], [90], baseline_year=2015, baseline=100, target_year=2020,
-                    target=80, direction="increase")
+        path_status(
+            [2017], [90], baseline_year=2015, baseline=100, target_year=2020, target=80, direction="increase"
+        )
 
 
 # ---------------------------------------------------------------- opensdg, method 2
@@ -313,8 +317,7 @@ def test_a_negative_base_with_negative_current_value_uses_the_sign():
 
 
 def test_base_and_current_of_opposite_sign_is_not_available_with_a_fallback():
-    r = opensdg_progress([2015, 2017], [-10, 5], direction="increase", target=20,
-                         target_year=2020)
+    r = opensdg_progress([2015, 2017], [-10, 5], direction="increase", target=20, target_year=2020)
     assert r.status == "not_available" and r.value is None
     assert "sign" in r.note.en
     assert r.fallback is not None
@@ -328,8 +331,7 @@ def test_base_and_current_of_opposite_sign_is_not_available_with_a_fallback():
 
 def test_a_zero_base_is_not_available_with_a_linear_fallback():
     # counts that start from nothing: 0 (2015) -> 5 (2017), target 20 in 2020
-    r = opensdg_progress([2015, 2017], [0, 5], direction="increase", target=20,
-                         target_year=2020)
+    r = opensdg_progress([2015, 2017], [0, 5], direction="increase", target=20, target_year=2020)
     assert r.status == "not_available"
     assert r.value is None and r.score is None
     assert r.note.field == "base_value"
@@ -350,8 +352,9 @@ def test_a_zero_base_can_be_substituted_with_0_001_exactly_as_sdg_build_does():
     # mirrors calculate_progress_value + methodology_2 with base_value = 0.001:
     # cagr_o = (5/0.001)**(1/2)-1 = 69.7107; cagr_r = (20/0.001)**(1/5)-1 = 6.2478
     # ratio = 11.1576 -> substantial, score 5
-    r = opensdg_progress([2015, 2017], [0, 5], direction="increase", target=20,
-                         target_year=2020, zero_base="substitute")
+    r = opensdg_progress(
+        [2015, 2017], [0, 5], direction="increase", target=20, target_year=2020, zero_base="substitute"
+    )
     assert r.value == pytest.approx(11.15764199306851)
     assert r.status == "substantial_progress" and r.score == 5
 
@@ -372,8 +375,12 @@ def test_an_unknown_direction_is_an_error():
 
 def test_plan_trajectory_gives_one_row_per_plan_year_with_path_and_status():
     frame = plan_trajectory(
-        [2006, 2007, 2008], [10, 11, 12.5],
-        baseline_year=2005, baseline=9, target_year=2010, target=15,
+        [2006, 2007, 2008],
+        [10, 11, 12.5],
+        baseline_year=2005,
+        baseline=9,
+        target_year=2010,
+        target=15,
     )
     assert isinstance(frame, pd.DataFrame)
     assert list(frame["year"]) == [2005, 2006, 2007, 2008, 2009, 2010]
@@ -391,8 +398,7 @@ def test_plan_trajectory_gives_one_row_per_plan_year_with_path_and_status():
 
 
 def test_plan_trajectory_for_a_count_starting_at_zero_has_not_available_status():
-    frame = plan_trajectory([2016, 2017], [2, 5], baseline_year=2015, baseline=0,
-                            target_year=2020, target=20)
+    frame = plan_trajectory([2016, 2017], [2, 5], baseline_year=2015, baseline=0, target_year=2020, target=20)
     assert set(frame["opensdg_status"].dropna()) == {"not_available"}
     assert frame.loc[frame.year == 2017, "completion"].item() == pytest.approx(0.25)
 
@@ -439,6 +445,12 @@ def test_the_opensdg_score_stays_within_minus_five_and_five(values, start, direc
 
 def test_a_target_within_rounding_of_the_base_value_is_not_available_rather_than_a_crash():
     # found by hypothesis: base 0.010000000000000002, target 0.01 -> required CAGR rounds to 0
-    r = opensdg_progress([2015, 2016, 2017], [0.010000000000000002, 0.02, 0.03], direction="increase",
-                         target=0.01, base_year=2015, target_year=2030)
+    r = opensdg_progress(
+        [2015, 2016, 2017],
+        [0.010000000000000002, 0.02, 0.03],
+        direction="increase",
+        target=0.01,
+        base_year=2015,
+        target_year=2030,
+    )
     assert r.status in ("not_available", "target_achieved")

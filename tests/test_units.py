@@ -65,9 +65,22 @@ def test_each_unit_has_the_kind_of_what_it_measures():
 def test_counting_units_are_counts_and_others_are_not():
     for unit in "个台项家名人次期件种批村户":
         assert is_count(unit), unit
-    for word in ["item", "units", "enterprises", "people", "person", "courses", "event",
-                 "terminal", "projects", "variety", "patents", "product", "institutions",
-                 "application"]:
+    for word in [
+        "item",
+        "units",
+        "enterprises",
+        "people",
+        "person",
+        "courses",
+        "event",
+        "terminal",
+        "projects",
+        "variety",
+        "patents",
+        "product",
+        "institutions",
+        "application",
+    ]:
         assert is_count(word), word
     assert not is_count("亩")
     assert not is_count("%")
@@ -137,8 +150,24 @@ def test_numbers_pass_through_with_the_default_unit():
     assert parse_quantity(7) == Quantity(7.0, "")
 
 
-@pytest.mark.parametrize("bad", ["", "   ", "NaN", "nan", "inf", "1e400", "1e308万", "abc",
-                                 "1,23", float("nan"), float("inf"), None, True])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "NaN",
+        "nan",
+        "inf",
+        "1e400",
+        "1e308万",
+        "abc",
+        "1,23",
+        float("nan"),
+        float("inf"),
+        None,
+        True,
+    ],
+)
 def test_unreadable_or_non_finite_values_raise_naming_the_text(bad):
     with pytest.raises(UnitError) as err:
         parse_quantity(bad)
@@ -264,7 +293,7 @@ def test_parsing_a_formatted_value_gives_it_back_to_the_displayed_precision(valu
     assert abs(back.value - value) <= 0.005 + 1e-9 * abs(value)
 
 
-@given(count=st.integers(min_value=-10**12, max_value=10**12), lang=st.sampled_from(["zh", "en"]))
+@given(count=st.integers(min_value=-(10**12), max_value=10**12), lang=st.sampled_from(["zh", "en"]))
 def test_a_formatted_count_parses_back_exactly(count, lang):
     back = parse_quantity(format_value(count, "台", lang=lang))
     assert back == Quantity(count, "台")

@@ -10,9 +10,8 @@ import pytest
 from kejifu.errors import StoreError
 from kejifu.store import Store
 from kejifu.workspace import open_workspace
-from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
-
 from tests.conftest import STORE_PLAN as TINY
+from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
 
 
 @pytest.fixture(autouse=True)
@@ -26,13 +25,26 @@ def ws_path(tmp_path):
     pf = tmp_path / "tiny.yaml"
     pf.write_text(TINY, encoding="utf-8")
     store = Store.create(tmp_path / "ws", pf)
-    store.commit_reports(pd.DataFrame({
-        "org": ["hutou", "jiehu", "hutou"], "measure": "mushroom_area",
-        "month": ["2005-01", "2005-01", "2005-02"], "value": [20.0, 10.0, 35.0]}),
-        source_file="r.csv", sha256="r")
-    store.commit_register_items(pd.DataFrame({
-        "org": ["jiehu"], "date": pd.to_datetime(["2005-01-15"]), "serial": ["T1"], "village": ["东村"]}),
-        kind="terminals", source_file="t.csv", sha256="t")
+    store.commit_reports(
+        pd.DataFrame(
+            {
+                "org": ["hutou", "jiehu", "hutou"],
+                "measure": "mushroom_area",
+                "month": ["2005-01", "2005-01", "2005-02"],
+                "value": [20.0, 10.0, 35.0],
+            }
+        ),
+        source_file="r.csv",
+        sha256="r",
+    )
+    store.commit_register_items(
+        pd.DataFrame(
+            {"org": ["jiehu"], "date": pd.to_datetime(["2005-01-15"]), "serial": ["T1"], "village": ["东村"]}
+        ),
+        kind="terminals",
+        source_file="t.csv",
+        sha256="t",
+    )
     store.close()
     return tmp_path / "ws"
 
@@ -45,8 +57,12 @@ def test_reports_join_stored_figures_and_register_counts(ws_path):
         assert mush["value"].sum() == 65.0
         term = rep[rep.measure == "terminals"].set_index(["org", "month"])["value"]
         # registers are counted through the newest month of any figure (February)
-        assert term.to_dict() == {("hutou", "2005-01"): 0.0, ("hutou", "2005-02"): 0.0,
-                                  ("jiehu", "2005-01"): 1.0, ("jiehu", "2005-02"): 1.0}
+        assert term.to_dict() == {
+            ("hutou", "2005-01"): 0.0,
+            ("hutou", "2005-02"): 0.0,
+            ("jiehu", "2005-01"): 1.0,
+            ("jiehu", "2005-02"): 1.0,
+        }
 
 
 def test_latest_month_and_default_as_of_follow_the_newest_report(ws_path):
@@ -74,9 +90,13 @@ def test_the_workspace_opens_read_only_by_default(ws_path):
     with open_workspace(ws_path) as ws:
         assert ws.store.readonly
         with pytest.raises(StoreError):
-            ws.store.commit_reports(pd.DataFrame({"org": ["hutou"], "measure": "mushroom_area",
-                                                  "month": "2005-03", "value": [50.0]}),
-                                    source_file="x", sha256="x")
+            ws.store.commit_reports(
+                pd.DataFrame(
+                    {"org": ["hutou"], "measure": "mushroom_area", "month": "2005-03", "value": [50.0]}
+                ),
+                source_file="x",
+                sha256="x",
+            )
     with open_workspace(ws_path, readonly=False) as ws:
         assert not ws.store.readonly
 
@@ -84,8 +104,11 @@ def test_the_workspace_opens_read_only_by_default(ws_path):
 def test_refresh_picks_up_a_new_import(ws_path):
     with open_workspace(ws_path, readonly=False) as ws:
         assert ws.latest_month() == "2005-02"
-        ws.store.commit_reports(pd.DataFrame({"org": ["hutou"], "measure": "mushroom_area", "month": "2005-03",
-                                              "value": [50.0]}), source_file="m.csv", sha256="m")
+        ws.store.commit_reports(
+            pd.DataFrame({"org": ["hutou"], "measure": "mushroom_area", "month": "2005-03", "value": [50.0]}),
+            source_file="m.csv",
+            sha256="m",
+        )
         assert ws.latest_month() == "2005-02"  # cached
         ws.refresh()
         assert ws.latest_month() == "2005-03"
@@ -119,7 +142,7 @@ def test_a_workspace_without_reports_defaults_to_a_date_in_the_plan_year(tmp_pat
 
 
 def test_filed_reports_leave_out_register_counts_so_a_silent_town_is_seen(ws_path):
-    from kejifu.dashboard import freshness
+    from kejifu.web.board import freshness
 
     with open_workspace(ws_path) as ws:
         assert set(ws.filed["measure"]) == {"mushroom_area"}
@@ -130,9 +153,18 @@ def test_filed_reports_leave_out_register_counts_so_a_silent_town_is_seen(ws_pat
 
 def test_the_workspace_reads_only_the_plan_year_and_the_year_before(ws_path):
     store = Store.open(ws_path)
-    store.commit_reports(pd.DataFrame({"org": ["hutou"] * 3, "measure": "mushroom_area",
-                                       "month": ["2003-12", "2004-06", "2006-01"], "value": [1.0, 2.0, 3.0]}),
-                         source_file="other-years.csv", sha256="oy")
+    store.commit_reports(
+        pd.DataFrame(
+            {
+                "org": ["hutou"] * 3,
+                "measure": "mushroom_area",
+                "month": ["2003-12", "2004-06", "2006-01"],
+                "value": [1.0, 2.0, 3.0],
+            }
+        ),
+        source_file="other-years.csv",
+        sha256="oy",
+    )
     assert len(store.reports()) == 6 and len(store.reports(years=(2004, 2005))) == 4
     store.close()
     with open_workspace(ws_path) as ws:

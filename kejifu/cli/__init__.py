@@ -40,12 +40,15 @@ def _wanted(argv: list[str] | None) -> str | None:
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The ``kejifu`` parser; with ``argv`` naming a known sub-command only that module is
     imported (the others pull in pandas, openpyxl, python-docx… and slow every start)."""
-    parser = _Parser(prog="kejifu", description=DESCRIPTION,
-                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = _Parser(
+        prog="kejifu", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     from .. import __version__
+
     parser.add_argument("--version", action="version", version=f"kejifu {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
-                                title="命令 / commands")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, title="命令 / commands"
+    )
     names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.startswith("cmd_"))
     wanted = _wanted(argv)
     if wanted is not None and f"cmd_{wanted}" in names:
@@ -82,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `kejifu status … | head`: the reader has gone, which is not an error
         import os
+
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
 

@@ -22,7 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..integrity import check_workspace
+    from ..store.integrity import check_workspace
 
     report = check_workspace(args.dir, url=args.url)
     if args.format == "json":

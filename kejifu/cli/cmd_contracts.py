@@ -11,8 +11,9 @@ from ..workspace import open_workspace
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("contracts", help=both("reviews.cli.contracts_help"),
-                              description=both("reviews.cli.contracts_help"))
+    p = subparsers.add_parser(
+        "contracts", help=both("reviews.cli.contracts_help"), description=both("reviews.cli.contracts_help")
+    )
     p.add_argument("dir", metavar="DIR", help=both("reviews.cli.dir"))
     p.add_argument("--out", metavar="DIR", required=True, help=both("reviews.cli.out"))
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help=both("reviews.cli.lang"))

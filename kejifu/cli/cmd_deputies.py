@@ -20,14 +20,17 @@ from pathlib import Path
 import pandas as pd
 
 from .. import deputies as dep
-from .. import deputies_io, deputies_store
+from ..deputies import store as deputies_store
+from ..deputies import workbook as deputies_io
 from ..errors import UsageError
 from ..i18n import both, t
 from .cmd_status import _pad, _width, parse_as_of
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("deputies", help=both("deputies.cli.help"), description=both("deputies.cli.help"))
+    p = subparsers.add_parser(
+        "deputies", help=both("deputies.cli.help"), description=both("deputies.cli.help")
+    )
     p.add_argument("dir", metavar="DIR", help=both("cli.dir"))
     p.add_argument("--as-of", metavar="DATE", help=both("cli.as_of"))
     p.add_argument("--format", choices=("table", "json"), default="table", help=both("deputies.cli.format"))
@@ -53,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
     from ..store import Store, sha256_file
 
     actions = [a for a in ("import_file", "export_file", "template_file") if getattr(args, a)] + (
-        ["demo"] if args.demo else [])
+        ["demo"] if args.demo else []
+    )
     if len(actions) > 1:
         raise UsageError(t("deputies.cli.one_action", "zh"), t("deputies.cli.one_action", "en"))
     as_of = parse_as_of(args.as_of)
@@ -71,10 +75,23 @@ def run(args: argparse.Namespace) -> int:
                 plan = store.plan()
                 known = set(deputies_store.DeputyStore.from_store(store).roster()["person_id"])
                 data = deputies_io.read_workbook(args.import_file, plan, known_people=known)
-                added = deputies_store.commit(store, data, source_file=Path(args.import_file).name,
-                                              sha256=sha256_file(args.import_file), who=_who(args))
-            print(t("deputies.cli.imported", lang, **{k: added.get(k, 0) for k in
-                                                      ("roster", "reports", "assessments", "outputs", "specialists")}))
+                added = deputies_store.commit(
+                    store,
+                    data,
+                    source_file=Path(args.import_file).name,
+                    sha256=sha256_file(args.import_file),
+                    who=_who(args),
+                )
+            print(
+                t(
+                    "deputies.cli.imported",
+                    lang,
+                    **{
+                        k: added.get(k, 0)
+                        for k in ("roster", "reports", "assessments", "outputs", "specialists")
+                    },
+                )
+            )
         return 0
     with Store.open(args.dir, readonly=True) as store:
         plan = store.plan()
@@ -85,9 +102,14 @@ def run(args: argparse.Namespace) -> int:
             return 0
         if as_of is None:
             from ..workspace import Workspace
+
             as_of = Workspace(Path(args.dir), store).default_as_of()
         summary = dep.summary(data, as_of, plan=plan)
-        synthetic = bool(store.synthetic) or bool(data.roster["synthetic"].any()) if len(data.roster) else bool(store.synthetic)
+        synthetic = (
+            bool(store.synthetic) or bool(data.roster["synthetic"].any())
+            if len(data.roster)
+            else bool(store.synthetic)
+        )
         if args.format == "json":
             print(to_json(summary, data, synthetic))
         else:
@@ -96,11 +118,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def deputies_demo_load(store, who: str) -> dict[str, int]:
-    from ..deputies_demo import load_demo
+    from ..deputies.demo import load_demo
+
     return load_demo(store, who=who or "demo")
 
 
 # ----- output -----------------------------------------------------------------------------------
+
 
 def _plain(v):
     if v is None or v is pd.NaT:
@@ -120,10 +144,22 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def to_json(summary: dict, data: dep.DeputyData, synthetic: bool) -> str:
     """The summary as JSON: one key per section, frames as lists of objects (NaN → null)."""
-    out = {"as_of": summary["as_of"].isoformat(), "synthetic": synthetic,
-           "roster_total": len(data.roster), "allowance_ytd": summary["allowance_ytd"]}
-    for k in ("by_org", "by_batch", "outside_share", "overdue", "grades", "five_ones", "five_ones_county",
-              "specialists"):
+    out = {
+        "as_of": summary["as_of"].isoformat(),
+        "synthetic": synthetic,
+        "roster_total": len(data.roster),
+        "allowance_ytd": summary["allowance_ytd"],
+    }
+    for k in (
+        "by_org",
+        "by_batch",
+        "outside_share",
+        "overdue",
+        "grades",
+        "five_ones",
+        "five_ones_county",
+        "specialists",
+    ):
         out[k] = _records(summary[k])
     return json.dumps(out, ensure_ascii=False, indent=2)
 
@@ -155,8 +191,14 @@ def table_text(frame: pd.DataFrame, columns: list[str], plan, lang: str) -> str:
     """An aligned text table of ``columns`` with catalogue headers."""
     if frame.empty:
         return t("deputies.none", lang)
-    heads = [t(f"deputies.col.{c}", lang) if f"deputies.col.{c}" in _keys() else
-             t(f"deputies.state.{c}", lang) if f"deputies.state.{c}" in _keys() else c for c in columns]
+    heads = [
+        t(f"deputies.col.{c}", lang)
+        if f"deputies.col.{c}" in _keys()
+        else t(f"deputies.state.{c}", lang)
+        if f"deputies.state.{c}" in _keys()
+        else c
+        for c in columns
+    ]
     rows = [[_cell(c, r[c], plan, lang) for c in columns] for r in frame.to_dict("records")]
     widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(heads)]
     lines = ["  ".join(_pad(h, w) for h, w in zip(heads, widths))]
@@ -167,6 +209,7 @@ def table_text(frame: pd.DataFrame, columns: list[str], plan, lang: str) -> str:
 
 def _keys():
     from ..i18n import catalogue
+
     return catalogue()
 
 
@@ -177,20 +220,36 @@ def render(summary: dict, data: dep.DeputyData, plan, lang: str, synthetic: bool
     if synthetic:
         out.append(t("deputies.synthetic", lang))
     serving = int(summary["by_org"]["serving"].sum()) if len(summary["by_org"]) else 0
-    out.append(t("deputies.cli.total_line", lang, total=len(data.roster), serving=serving,
-                 specialists=len(data.specialists)))
+    out.append(
+        t(
+            "deputies.cli.total_line",
+            lang,
+            total=len(data.roster),
+            serving=serving,
+            specialists=len(data.specialists),
+        )
+    )
     states = ["appointed", "serving", "completed", "recalled", "total"]
     sections = [
         ("deputies.heading.roster", summary["by_org"], ["org", *states]),
         ("deputies.heading.batch", summary["by_batch"], ["batch", *states]),
         ("deputies.heading.outside", summary["outside_share"], ["county", "deputies", "outside", "share"]),
-        ("deputies.heading.overdue", summary["overdue"], ["person_id", "name", "org", "year", "seq", "due",
-                                                          "submitted", "missing", "status"]),
-        ("deputies.heading.grades", summary["grades"].dropna(subset=["grade"]),
-         ["person_id", "name", "org", "year", "score", "grade"]),
+        (
+            "deputies.heading.overdue",
+            summary["overdue"],
+            ["person_id", "name", "org", "year", "seq", "due", "submitted", "missing", "status"],
+        ),
+        (
+            "deputies.heading.grades",
+            summary["grades"].dropna(subset=["grade"]),
+            ["person_id", "name", "org", "year", "score", "grade"],
+        ),
         ("deputies.heading.five_ones", summary["five_ones"], ["org", "deputies", *dep.FIVE_ONES]),
-        ("deputies.heading.specialists", summary["specialists"], ["year", "level", "dispatched", "outside",
-                                                                  "communities"]),
+        (
+            "deputies.heading.specialists",
+            summary["specialists"],
+            ["year", "level", "dispatched", "outside", "communities"],
+        ),
     ]
     for key, frame, cols in sections:
         out.append("")

@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..backup import dump
+    from ..store.backup import dump
 
     result = dump(args.dir, args.file, url=args.url, overwrite=args.force)
     print(both("rel.dump.done", tables=len(result.tables), rows=result.rows, file=result.file))

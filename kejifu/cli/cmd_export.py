@@ -26,15 +26,19 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.suffix.lower() not in (".xlsx", ".csv"):
-        raise UsageError(t("cli.export.bad_suffix", "zh", path=out), t("cli.export.bad_suffix", "en", path=out),
-                         field="--out")
+        raise UsageError(
+            t("cli.export.bad_suffix", "zh", path=out),
+            t("cli.export.bad_suffix", "en", path=out),
+            field="--out",
+        )
     as_of = parse_as_of(args.as_of)
     with open_workspace(args.dir) as ws:
         frame = ws.status(as_of, rollup=args.rollup, lang=args.lang)
         try:
             export_status(frame, ws.plan, out, lang=args.lang)
         except OSError as exc:
-            raise KejifuError(f"无法写入文件：{exc.strerror}", f"cannot write the file: {exc.strerror}",
-                              file=str(out)) from None
+            raise KejifuError(
+                f"无法写入文件：{exc.strerror}", f"cannot write the file: {exc.strerror}", file=str(out)
+            ) from None
     print(both("cli.export.done", path=out, n=len(frame)))
     return 0

@@ -37,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
             if r.duplicate_file:
                 print(f"{o.file}: {both('cli.import.duplicate')}")
             else:
-                print(f"{o.file}: {both('cli.import.added', added=r.rows_added, unchanged=r.rows_unchanged, revised=r.revised)}")
+                print(
+                    f"{o.file}: {both('cli.import.added', added=r.rows_added, unchanged=r.rows_unchanged, revised=r.revised)}"
+                )
             for p in o.warnings:
                 print(f"  {warn}: {p}")
         else:

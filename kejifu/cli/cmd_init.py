@@ -30,10 +30,12 @@ def run(args: argparse.Namespace) -> int:
             raise KejifuError(t("cli.init.no_demo", "zh"), t("cli.init.no_demo", "en")) from None
         build_demo(args.dir, seed=args.seed)
         from ..store import Store
+
         with Store.open(args.dir, readonly=True) as store:
             title = store.plan().plan.title
     else:
         from ..store import Store
+
         plan_file = args.plan or config.demo_plan()
         store = Store.create(args.dir, plan_file, who=default_who())
         try:

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "plan",
         help="检查计划文件 / validate a plan file and show the plan checks",
         description="校验计划文件（YAML）并列出计划检查结果（分解合计、力争目标、百分点等）。\n"
-                    "Validate a plan file (YAML) and list the findings of the plan checks.",
+        "Validate a plan file (YAML) and list the findings of the plan checks.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", help="计划文件或工作区目录 / a plan file or a workspace folder")
@@ -28,8 +28,10 @@ def run(args: argparse.Namespace) -> int:
         path = path / config.PLAN_FILE
     plan = load_plan(path)
     findings = check_plan(plan, str(path))
-    print(f"{plan.plan.title}（{plan.plan.region}，{plan.year}）：{len(plan.targets)}项指标 / targets，"
-          f"{len(plan.orgs)}个单位 / orgs")
+    print(
+        f"{plan.plan.title}（{plan.plan.region}，{plan.year}）：{len(plan.targets)}项指标 / targets，"
+        f"{len(plan.orgs)}个单位 / orgs"
+    )
     for f in findings:
         tag = "错误 / error" if f.level == "error" else "提示 / warning"
         print(f"[{tag}] {f}")

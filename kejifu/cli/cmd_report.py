@@ -16,8 +16,9 @@ from ..workspace import open_workspace
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("report", help=both("reviews.cli.report_help"),
-                              description=both("reviews.cli.report_help"))
+    p = subparsers.add_parser(
+        "report", help=both("reviews.cli.report_help"), description=both("reviews.cli.report_help")
+    )
     p.add_argument("dir", metavar="DIR", help=both("reviews.cli.dir"))
     p.add_argument("kind", choices=reviews.KINDS, help=both("reviews.cli.kind"))
     p.add_argument("--period", metavar="PERIOD", required=True, help=both("reviews.cli.period"))
@@ -32,9 +33,16 @@ def run(args: argparse.Namespace) -> int:
     with open_workspace(args.dir, readonly=True) as ws:
         plan = ws.plan
         period = reviews.parse_period(args.kind, args.period, year=plan.year)
-        review = documents.build_review(plan, ws.reports, args.kind, period, lang=args.lang,
-                                        charts=not args.no_charts, synthetic=ws.synthetic,
-                                        submissions=ws.store.reports())
+        review = documents.build_review(
+            plan,
+            ws.reports,
+            args.kind,
+            period,
+            lang=args.lang,
+            charts=not args.no_charts,
+            synthetic=ws.synthetic,
+            submissions=ws.store.reports(),
+        )
     for path in documents.write_review(review, args.out, charts=not args.no_charts):
         print(f"{t('reviews.cli.wrote', args.lang)}: {path}")
     return 0

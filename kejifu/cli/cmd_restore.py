@@ -21,7 +21,7 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..backup import restore
+    from ..store.backup import restore
 
     result = restore(args.file, args.dir, url=args.url)
     print(both("rel.restore.done", tables=len(result.tables), rows=result.rows, dir=result.workspace))

@@ -13,30 +13,45 @@ def register(subparsers) -> None:
         "serve",
         help="启动看板（Voila） / serve the dashboards (Voila)",
         description="在本机启动领导看板，只读打开工作区 DIR。\n"
-                    "Serve the leaders' dashboards on this machine; the workspace DIR is opened read-only.",
+        "Serve the leaders' dashboards on this machine; the workspace DIR is opened read-only.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("dir", metavar="DIR", help="工作区目录 / workspace folder")
     p.add_argument("--port", type=int, default=8866, help="端口 / port (default 8866)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="监听地址 / address to listen on (default 127.0.0.1); 非本机地址需令牌 / any other "
-                        "address requires a token (one is generated and printed with the URL)")
-    p.add_argument("--token", default=None,
-                   help="访问令牌（默认随机生成）/ access token for a non-loopback --host (default: generated)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="监听地址 / address to listen on (default 127.0.0.1); 非本机地址需令牌 / any other "
+        "address requires a token (one is generated and printed with the URL)",
+    )
+    p.add_argument(
+        "--token",
+        default=None,
+        help="访问令牌（默认随机生成）/ access token for a non-loopback --host (default: generated)",
+    )
     p.add_argument("--no-browser", action="store_true", help="不打开浏览器 / do not open a browser")
-    p.add_argument("--pool-size", type=int, default=2,
-                   help="每个看板预热的内核数 / pre-heated kernels per dashboard (default 2)")
+    p.add_argument(
+        "--pool-size",
+        type=int,
+        default=2,
+        help="每个看板预热的内核数 / pre-heated kernels per dashboard (default 2)",
+    )
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from .. import serve
+    from ..web import serve
 
     workspace = Path(args.dir)
     if not workspace.is_dir():
         raise UsageError(f"工作区不存在：{workspace}", f"no such workspace: {workspace}", file=str(workspace))
     if not 0 < args.port < 65536:
         raise UsageError(f"端口无效：{args.port}", f"invalid port: {args.port}", field="--port")
-    opts = serve.ServeOptions(port=args.port, host=args.host, open_browser=not args.no_browser,
-                              pool_size=max(args.pool_size, 1), token=args.token or None)
+    opts = serve.ServeOptions(
+        port=args.port,
+        host=args.host,
+        open_browser=not args.no_browser,
+        pool_size=max(args.pool_size, 1),
+        token=args.token or None,
+    )
     return serve.serve(workspace, opts)

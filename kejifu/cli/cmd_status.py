@@ -14,7 +14,6 @@ import json
 import math
 import re
 import unicodedata
-
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
@@ -46,8 +45,9 @@ def parse_as_of(text: str | None) -> dt.date | None:
             return dt.date(y, mo, calendar.monthrange(y, mo)[1]) if 1 <= mo <= 12 else dt.date(y, mo, 1)
         return dt.date(y, mo, int(m.group(3)))
     except ValueError:
-        raise UsageError(t("cli.bad_as_of", "zh", text=text), t("cli.bad_as_of", "en", text=text),
-                         field="--as-of") from None
+        raise UsageError(
+            t("cli.bad_as_of", "zh", text=text), t("cli.bad_as_of", "en", text=text), field="--as-of"
+        ) from None
 
 
 def register(subparsers) -> None:
@@ -57,28 +57,35 @@ def register(subparsers) -> None:
     p.add_argument("--by", choices=("org",), help=both("cli.status.by"))
     p.add_argument("--org", metavar="ID", help=both("cli.status.org"))
     p.add_argument("--target", metavar="ID", help=both("cli.status.target"))
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help=both("cli.status.format"))
+    p.add_argument(
+        "--format", choices=("table", "csv", "json"), default="table", help=both("cli.status.format")
+    )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help=both("cli.lang"))
     p.set_defaults(func=run)
 
 
-def _resolve_org(plan: "Plan", org: str) -> str:
+def _resolve_org(plan: Plan, org: str) -> str:
     if org in plan.org_index or org == ALL:
         return org
     for o in plan.orgs:
         if org in (o.name, o.name_en):
             return o.id
-    raise UsageError(t("cli.status.unknown_org", "zh", org=org), t("cli.status.unknown_org", "en", org=org),
-                     field="--org")
+    raise UsageError(
+        t("cli.status.unknown_org", "zh", org=org), t("cli.status.unknown_org", "en", org=org), field="--org"
+    )
 
 
-def select(frame: "pd.DataFrame", plan: "Plan", *, by: str | None, org: str | None,
-           target: str | None) -> "pd.DataFrame":
+def select(
+    frame: pd.DataFrame, plan: Plan, *, by: str | None, org: str | None, target: str | None
+) -> pd.DataFrame:
     """The rows to show: totals, every org (``by='org'``), one org, and/or one target."""
     if target is not None:
         if target not in plan.target_index:
-            raise UsageError(t("cli.status.unknown_target", "zh", target=target),
-                             t("cli.status.unknown_target", "en", target=target), field="--target")
+            raise UsageError(
+                t("cli.status.unknown_target", "zh", target=target),
+                t("cli.status.unknown_target", "en", target=target),
+                field="--target",
+            )
         frame = frame[frame["target"] == target]
     if org is not None:
         frame = frame[frame["org"] == _resolve_org(plan, org)]
@@ -110,11 +117,14 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def render_table(frame: "pd.DataFrame", plan: "Plan", *, lang: str = "zh", with_org: bool = False) -> str:
+def render_table(frame: pd.DataFrame, plan: Plan, *, lang: str = "zh", with_org: bool = False) -> str:
     """An aligned text table (East Asian wide characters count double)."""
-    from .. import units
 
-    cols = ["target"] + (["org"] if with_org else []) + ["actual", "target_value", "completion", "expected", "status"]
+    cols = (
+        ["target"]
+        + (["org"] if with_org else [])
+        + ["actual", "target_value", "completion", "expected", "status"]
+    )
     head = [t(f"cli.status.col_{c}", lang) for c in cols]
     body = []
     for r in frame.itertuples(index=False):
@@ -130,14 +140,16 @@ def render_table(frame: "pd.DataFrame", plan: "Plan", *, lang: str = "zh", with_
         body.append([cells[c] for c in cols])
     right = {"actual", "target_value", "completion", "expected"}
     widths = [max([_width(h)] + [_width(row[i]) for row in body]) for i, h in enumerate(head)]
-    lines = ["  ".join(_pad(h, widths[i], cols[i] in right) for i, h in enumerate(head)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [
+        "  ".join(_pad(h, widths[i], cols[i] in right) for i, h in enumerate(head)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
     for row in body:
         lines.append("  ".join(_pad(c, widths[i], cols[i] in right) for i, c in enumerate(row)).rstrip())
     return "\n".join(lines)
 
 
-def to_json(frame: "pd.DataFrame") -> str:
+def to_json(frame: pd.DataFrame) -> str:
     """The status rows as a JSON list of objects (NaN → null, booleans kept)."""
     records = []
     for rec in frame.to_dict(orient="records"):
@@ -178,5 +190,7 @@ def run(args: argparse.Namespace) -> int:
         if shown.empty:
             print(t("cli.status.empty", args.lang))
         else:
-            print(render_table(shown, plan, lang=args.lang, with_org=args.by == "org" or args.org is not None))
+            print(
+                render_table(shown, plan, lang=args.lang, with_org=args.by == "org" or args.org is not None)
+            )
     return 0

@@ -10,7 +10,9 @@ from ..i18n import both
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("template", help=both("cli.template.help"), description=both("cli.template.help"))
+    p = subparsers.add_parser(
+        "template", help=both("cli.template.help"), description=both("cli.template.help")
+    )
     p.add_argument("dir", metavar="DIR", help=both("cli.dir"))
     p.add_argument("--org", required=True, help=both("cli.template.org"))
     p.add_argument("--month", required=True, metavar="YYYY-MM", help=both("cli.template.month"))
@@ -33,8 +35,9 @@ def run(args: argparse.Namespace) -> int:
         try:
             write_template(plan, org, month, out, reports, lang=args.lang)
         except OSError as exc:
-            raise KejifuError(f"无法写入文件：{exc.strerror}", f"cannot write the file: {exc.strerror}",
-                              file=str(out)) from None
+            raise KejifuError(
+                f"无法写入文件：{exc.strerror}", f"cannot write the file: {exc.strerror}", file=str(out)
+            ) from None
         n = len(template_rows(plan, org, month, reports))
     print(both("cli.template.done", path=out, n=n))
     return 0

@@ -79,6 +79,7 @@ class Review:
 
 # ----- workspace folders ---------------------------------------------------------------------------
 
+
 def output_dir(name: str = "reports", workspace=None) -> Path:
     """``<workspace>/<name>/`` (created): where notebooks write reports, contracts, templates
     and uploaded files; the workspace comes from :func:`kejifu.config.workspace_dir`."""
@@ -103,6 +104,7 @@ def save_upload(name: str, content: bytes, workspace=None) -> Path:
 
 
 # ----- cell formatting ---------------------------------------------------------------------------
+
 
 def is_number(v) -> bool:
     if v is None or isinstance(v, bool):
@@ -148,6 +150,7 @@ def table_rows(table: Table, lang: str) -> list[list[str]]:
 
 # ----- charts ------------------------------------------------------------------------------------
 
+
 def _with_timeout(fn, timeout: float):
     """Run ``fn()`` in a daemon thread; ``(True, value)`` or ``(False, None)`` on error/timeout."""
     result: dict[str, object] = {}
@@ -168,7 +171,9 @@ def _with_timeout(fn, timeout: float):
     return True, result.get("value")
 
 
-def chart_png(fig, *, timeout: float = CHART_TIMEOUT, width: int = 900, height: int | None = None) -> bytes | None:
+def chart_png(
+    fig, *, timeout: float = CHART_TIMEOUT, width: int = 900, height: int | None = None
+) -> bytes | None:
     """PNG bytes of a plotly figure via kaleido 1.x (``fig.to_image``, which drives the
     Chromium it finds, e.g. /usr/bin/chromium), or ``None`` when the export fails or takes
     longer than ``timeout`` [s]. After one failure in a process the rest are skipped."""
@@ -188,6 +193,7 @@ def chart_server(timeout: float = CHART_TIMEOUT):
     started = False
     try:
         import kaleido
+
         if hasattr(kaleido, "start_sync_server"):
             started, _ = _with_timeout(lambda: kaleido.start_sync_server(silence_warnings=True), timeout)
     except ImportError:
@@ -197,6 +203,7 @@ def chart_server(timeout: float = CHART_TIMEOUT):
     finally:
         if started:
             import kaleido
+
             _with_timeout(lambda: kaleido.stop_sync_server(silence_warnings=True), timeout)
 
 
@@ -220,6 +227,7 @@ def _figures(kind: str, plan: Plan, frame: pd.DataFrame, extra, lang: str) -> li
 
 # ----- review content ----------------------------------------------------------------------------
 
+
 def _C(name: str, key: str, fmt: str, lang: str) -> Column:
     return Column(name, t(f"reviews.col.{key}", lang), fmt)
 
@@ -228,9 +236,14 @@ def _summary_columns(lang: str, *, monthly: bool) -> tuple[Column, ...]:
     cols = [_C("target_title", "target", "text", lang), _C("unit", "unit", "text", lang)]
     if monthly:
         cols.append(_C("increment", "increment", "amount", lang))
-    cols += [_C("actual", "actual", "amount", lang), _C("target_value", "target_value", "amount", lang),
-             _C("completion", "completion", "pct", lang), _C("expected", "expected", "pct", lang),
-             _C("gap_pp", "gap_pp", "pp", lang), _C("status_label", "status", "text", lang)]
+    cols += [
+        _C("actual", "actual", "amount", lang),
+        _C("target_value", "target_value", "amount", lang),
+        _C("completion", "completion", "pct", lang),
+        _C("expected", "expected", "pct", lang),
+        _C("gap_pp", "gap_pp", "pp", lang),
+        _C("status_label", "status", "text", lang),
+    ]
     if monthly:
         cols += [_C("last_year", "last_year", "amount", lang), _C("yoy_pct", "yoy", "pp", lang)]
     return tuple(cols)
@@ -245,9 +258,18 @@ def _with_names(plan: Plan, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return f
 
 
-def build_review(plan: Plan, reports: pd.DataFrame, kind: str, period: str | reviews.Period, *,
-                 lang: str = "zh", charts: bool = True, date: dt.date | None = None,
-                 synthetic: bool | None = None, submissions: pd.DataFrame | None = None) -> Review:
+def build_review(
+    plan: Plan,
+    reports: pd.DataFrame,
+    kind: str,
+    period: str | reviews.Period,
+    *,
+    lang: str = "zh",
+    charts: bool = True,
+    date: dt.date | None = None,
+    synthetic: bool | None = None,
+    submissions: pd.DataFrame | None = None,
+) -> Review:
     """Gather a review of ``kind`` (monthly, quarterly, half-year, annual) for ``period``.
 
     ``period`` is a :class:`~kejifu.reviews.Period` or its text (``2005-06``, ``2005Q2``,
@@ -263,54 +285,119 @@ def build_review(plan: Plan, reports: pd.DataFrame, kind: str, period: str | rev
     tables: list[Table] = []
     summary: list[str] = []
     extra = None
-    detail_cols = (_C("target_title", "target", "text", lang), _C("org_name", "org", "text", lang),
-                   _C("unit", "unit", "text", lang))
+    detail_cols = (
+        _C("target_title", "target", "text", lang),
+        _C("org_name", "org", "text", lang),
+        _C("unit", "unit", "text", lang),
+    )
     if kind == "monthly":
         mt = reviews.monthly_table(plan, reports, period.end_month, lang=lang)
         cols = _summary_columns(lang, monthly=True)
-        tables.append(Table("summary", t("reviews.sheet.summary", lang), mt[mt["org"] == status_mod.ALL], cols))
+        tables.append(
+            Table("summary", t("reviews.sheet.summary", lang), mt[mt["org"] == status_mod.ALL], cols)
+        )
         towns = mt[(mt["org"] != status_mod.ALL) & mt["allocation"].notna()]
-        tables.append(Table("detail", t("reviews.sheet.detail", lang), towns,
-                            detail_cols + tuple(c for c in cols if c.name not in ("target_title", "unit"))))
+        tables.append(
+            Table(
+                "detail",
+                t("reviews.sheet.detail", lang),
+                towns,
+                detail_cols + tuple(c for c in cols if c.name not in ("target_title", "unit")),
+            )
+        )
     else:
         cols = _summary_columns(lang, monthly=False)
         tables.append(Table("summary", t("reviews.sheet.summary", lang), status_mod.totals(frame), cols))
     if kind == "quarterly":
         qb = reviews.quarterly_bulletin(plan, reports, period.code, lang=lang)
         extra = qb.ranking
-        tables.append(Table("ranking", t("reviews.sheet.ranking", lang), qb.ranking, (
-            _C("rank", "rank", "int", lang), _C("org_name", "org", "text", lang), _C("score", "score", "score", lang),
-            _C("n_targets", "n_targets", "int", lang), _C("n_far_behind", "n_far_behind", "int", lang)), unit_col=None))
-        tables.append(Table("far_behind", t("reviews.sheet.far_behind", lang), qb.far_behind, detail_cols + (
-            _C("actual", "actual", "amount", lang), _C("allocation", "allocation", "amount", lang),
-            _C("completion", "completion", "pct", lang), _C("expected", "expected", "pct", lang),
-            _C("gap_pp", "gap_pp", "pp", lang))))
+        tables.append(
+            Table(
+                "ranking",
+                t("reviews.sheet.ranking", lang),
+                qb.ranking,
+                (
+                    _C("rank", "rank", "int", lang),
+                    _C("org_name", "org", "text", lang),
+                    _C("score", "score", "score", lang),
+                    _C("n_targets", "n_targets", "int", lang),
+                    _C("n_far_behind", "n_far_behind", "int", lang),
+                ),
+                unit_col=None,
+            )
+        )
+        tables.append(
+            Table(
+                "far_behind",
+                t("reviews.sheet.far_behind", lang),
+                qb.far_behind,
+                detail_cols
+                + (
+                    _C("actual", "actual", "amount", lang),
+                    _C("allocation", "allocation", "amount", lang),
+                    _C("completion", "completion", "pct", lang),
+                    _C("expected", "expected", "pct", lang),
+                    _C("gap_pp", "gap_pp", "pp", lang),
+                ),
+            )
+        )
         s = bulletin.ranking_sentence(plan, qb.ranking, lang)
         summary += [x for x in (s, t("reviews.score_note", lang)) if x]
     if kind == "half-year":
         half = reviews.half_year_review(plan, reports, lang=lang)
         summary.append(bulletin.half_year_sentence(half, lang))
-        hcols = (_C("actual", "actual", "amount", lang), _C("target_value", "target_value", "amount", lang),
-                 _C("completion", "completion", "pct", lang), _C("half_pass", "half_pass", "bool", lang),
-                 _C("half_margin_pp", "half_margin", "pp", lang), _C("expected", "expected", "pct", lang),
-                 _C("status_label", "status", "text", lang))
+        hcols = (
+            _C("actual", "actual", "amount", lang),
+            _C("target_value", "target_value", "amount", lang),
+            _C("completion", "completion", "pct", lang),
+            _C("half_pass", "half_pass", "bool", lang),
+            _C("half_margin_pp", "half_margin", "pp", lang),
+            _C("expected", "expected", "pct", lang),
+            _C("status_label", "status", "text", lang),
+        )
         tables.append(Table("half", t("reviews.sheet.half", lang), half, detail_cols + hcols))
     if kind == "annual":
         a = scoring.assess(plan, reports, as_of, submissions=submissions, lang=lang)
         extra = a.totals
         summary.append(bulletin.grades_sentence(a.totals, lang))
         summary.append(t("reviews.rubric_note", lang))
-        tables.append(Table("assessment", t("reviews.sheet.assessment", lang), a.totals, (
-            _C("rank", "rank", "int", lang), _C("org_name", "org", "text", lang), _C("total", "total", "score", lang),
-            _C("base", "base", "score", lang), _C("bonus", "bonus", "score", lang),
-            _C("deductions", "deductions", "score", lang), _C("missing_months", "missing_months", "int", lang),
-            _C("late_months", "late_months", "int", lang), _C("veto_failed", "veto", "bool", lang),
-            _C("grade_label", "grade", "text", lang)), unit_col=None))
+        tables.append(
+            Table(
+                "assessment",
+                t("reviews.sheet.assessment", lang),
+                a.totals,
+                (
+                    _C("rank", "rank", "int", lang),
+                    _C("org_name", "org", "text", lang),
+                    _C("total", "total", "score", lang),
+                    _C("base", "base", "score", lang),
+                    _C("bonus", "bonus", "score", lang),
+                    _C("deductions", "deductions", "score", lang),
+                    _C("missing_months", "missing_months", "int", lang),
+                    _C("late_months", "late_months", "int", lang),
+                    _C("veto_failed", "veto", "bool", lang),
+                    _C("grade_label", "grade", "text", lang),
+                ),
+                unit_col=None,
+            )
+        )
         d = _with_names(plan, a.detail, lang)
-        tables.append(Table("scores", t("reviews.sheet.scores", lang), d, (
-            _C("org_name", "org", "text", lang), _C("target_title", "target", "text", lang),
-            _C("weight", "weight", "score", lang), _C("completion", "completion", "pct", lang),
-            _C("points", "points", "score", lang), _C("bonus", "bonus", "score", lang)), unit_col=None))
+        tables.append(
+            Table(
+                "scores",
+                t("reviews.sheet.scores", lang),
+                d,
+                (
+                    _C("org_name", "org", "text", lang),
+                    _C("target_title", "target", "text", lang),
+                    _C("weight", "weight", "score", lang),
+                    _C("completion", "completion", "pct", lang),
+                    _C("points", "points", "score", lang),
+                    _C("bonus", "bonus", "score", lang),
+                ),
+                unit_col=None,
+            )
+        )
     figures = _figures(kind, plan, frame, extra, lang) if charts else []
     notes = []
     if synthetic if synthetic is not None else plan.plan.synthetic:
@@ -318,10 +405,21 @@ def build_review(plan: Plan, reports: pd.DataFrame, kind: str, period: str | rev
     kind_label = t(f"reviews.kind.{kind}", lang)
     region = plan.plan.region if lang == "zh" else (plan.org_name(plan.root().id, "en") or plan.plan.region)
     title = t("reviews.doc.title", lang, region=region, period=period.label(lang), kind=kind_label)
-    return Review(kind=kind, period=period, lang=lang, title=title, issuer=plan.plan.issuer or plan.plan.region,
-                  date=date or min(dt.date.today(), as_of + dt.timedelta(days=10)), addressee=t("reviews.doc.addressee", lang),
-                  paragraphs=bulletin.paragraphs(plan, frame, lang), summary=summary, tables=tables,
-                  figures=figures, notes=notes, plan_id=plan.plan.id)
+    return Review(
+        kind=kind,
+        period=period,
+        lang=lang,
+        title=title,
+        issuer=plan.plan.issuer or plan.plan.region,
+        date=date or min(dt.date.today(), as_of + dt.timedelta(days=10)),
+        addressee=t("reviews.doc.addressee", lang),
+        paragraphs=bulletin.paragraphs(plan, frame, lang),
+        summary=summary,
+        tables=tables,
+        figures=figures,
+        notes=notes,
+        plan_id=plan.plan.id,
+    )
 
 
 def render_figures(review: Review, *, timeout: float = CHART_TIMEOUT) -> list[tuple[str, bytes]]:
@@ -337,8 +435,9 @@ def render_figures(review: Review, *, timeout: float = CHART_TIMEOUT) -> list[tu
     return out
 
 
-def write_review(review: Review, out_dir: str | Path, *, charts: bool = True,
-                 timeout: float = CHART_TIMEOUT) -> list[Path]:
+def write_review(
+    review: Review, out_dir: str | Path, *, charts: bool = True, timeout: float = CHART_TIMEOUT
+) -> list[Path]:
     """Write ``review`` as ``<stem>.xlsx``, ``<stem>.docx`` and ``<stem>.html`` into ``out_dir``
     (created if needed); returns the paths written."""
     from . import docx as docx_mod
@@ -357,8 +456,14 @@ def write_review(review: Review, out_dir: str | Path, *, charts: bool = True,
     return paths
 
 
-def write_contracts(plan: Plan, out_dir: str | Path, *, lang: str = "zh",
-                    kinds: tuple[str, ...] = ("town", "subdistrict"), date: dt.date | None = None) -> list[Path]:
+def write_contracts(
+    plan: Plan,
+    out_dir: str | Path,
+    *,
+    lang: str = "zh",
+    kinds: tuple[str, ...] = ("town", "subdistrict"),
+    date: dt.date | None = None,
+) -> list[Path]:
     """One responsibility contract (责任状) docx per org of ``kinds``; returns the paths written."""
     from . import docx as docx_mod
 
@@ -369,8 +474,11 @@ def write_contracts(plan: Plan, out_dir: str | Path, *, lang: str = "zh",
         if org.kind not in kinds:
             continue
         suffix = "_en" if lang == "en" else ""
-        paths.append(docx_mod.write_contract(plan, org.id, out / f"{plan.plan.id}_contract_{org.id}{suffix}.docx",
-                                             lang=lang, date=date))
+        paths.append(
+            docx_mod.write_contract(
+                plan, org.id, out / f"{plan.plan.id}_contract_{org.id}{suffix}.docx", lang=lang, date=date
+            )
+        )
     return paths
 
 
@@ -379,6 +487,7 @@ def contract_rows(plan: Plan, org_id: str, lang: str = "zh") -> pd.DataFrame:
     ``text`` (formatted allocation) and ``schedule`` (what is due by 30 June)."""
     rows = []
     from .. import schedule as schedule_mod
+
     for tg in plan.targets:
         alloc = tg.allocation_values()
         if org_id not in alloc:
@@ -389,7 +498,17 @@ def contract_rows(plan: Plan, org_id: str, lang: str = "zh") -> pd.DataFrame:
         text = format_value(v, tg.unit, lang) if is_number(v) else str(tg.allocations[org_id])
         if is_number(v) and tg.stretch is not None and tg.target and tg.kind == "cumulative":
             stretch = round(v * tg.stretch / tg.target, 2)
-            text = t("reviews.contract.firm_stretch", lang, firm=text, stretch=format_value(stretch, tg.unit, lang))
-        rows.append({"target": tg.id, "title": tg.label(lang), "allocation": v, "unit": tg.unit,
-                     "text": text, "schedule": sched})
+            text = t(
+                "reviews.contract.firm_stretch", lang, firm=text, stretch=format_value(stretch, tg.unit, lang)
+            )
+        rows.append(
+            {
+                "target": tg.id,
+                "title": tg.label(lang),
+                "allocation": v,
+                "unit": tg.unit,
+                "text": text,
+                "schedule": sched,
+            }
+        )
     return pd.DataFrame(rows, columns=["target", "title", "allocation", "unit", "text", "schedule"])

@@ -42,8 +42,18 @@ def _font(run, name: str, size: float, *, bold: bool = False, color: RGBColor | 
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _para(doc, text: str, *, font: str = BODY_FONT, size: float = 16, bold: bool = False,
-          align=None, indent: bool = False, color: RGBColor | None = None, space_after: float = 0):
+def _para(
+    doc,
+    text: str,
+    *,
+    font: str = BODY_FONT,
+    size: float = 16,
+    bold: bool = False,
+    align=None,
+    indent: bool = False,
+    color: RGBColor | None = None,
+    space_after: float = 0,
+):
     p = doc.add_paragraph()
     if align is not None:
         p.alignment = align
@@ -92,14 +102,27 @@ def _table(doc, headers: list[str], rows: list[list[str]], *, size: float = 10.5
     return table
 
 
-def write_review(review: Review, path: str | Path, *, images: list[tuple[str, bytes]] | None = None,
-                 charts_note: str | None = None) -> Path:
+def write_review(
+    review: Review,
+    path: str | Path,
+    *,
+    images: list[tuple[str, bytes]] | None = None,
+    charts_note: str | None = None,
+) -> Path:
     """Write ``review`` as an official-style bulletin (.docx); ``images`` are (caption, PNG)."""
     lang = review.lang
     doc = Document()
     _page(doc)
-    header = _para(doc, review.issuer, font=TITLE_FONT, size=26, bold=True, color=RED,
-                   align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
+    header = _para(
+        doc,
+        review.issuer,
+        font=TITLE_FONT,
+        size=26,
+        bold=True,
+        color=RED,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=6,
+    )
     _red_rule(header)
     _para(doc, "", size=12)
     _para(doc, review.title, font=TITLE_FONT, size=22, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
@@ -110,15 +133,24 @@ def write_review(review: Review, path: str | Path, *, images: list[tuple[str, by
     for s in review.summary:
         _para(doc, s, indent=True)
     for n, table in enumerate(review.tables, start=1):
-        _para(doc, t("reviews.doc.table_caption", lang, n=n, title=table.title), font=HEADING_FONT, size=12,
-              space_after=4)
+        _para(
+            doc,
+            t("reviews.doc.table_caption", lang, n=n, title=table.title),
+            font=HEADING_FONT,
+            size=12,
+            space_after=4,
+        )
         _table(doc, [c.header for c in table.columns], table_rows(table, lang))
         _para(doc, "", size=10)
     for n, (caption, png) in enumerate(images or [], start=1):
         doc.add_picture(io.BytesIO(png), width=Cm(15.5))
         doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _para(doc, t("reviews.doc.figure_caption", lang, n=n, title=caption), size=12,
-              align=WD_ALIGN_PARAGRAPH.CENTER)
+        _para(
+            doc,
+            t("reviews.doc.figure_caption", lang, n=n, title=caption),
+            size=12,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+        )
     if charts_note:
         _para(doc, charts_note, size=12)
     for note in review.notes:
@@ -131,23 +163,34 @@ def write_review(review: Review, path: str | Path, *, images: list[tuple[str, by
     return path
 
 
-def write_contract(plan: Plan, org_id: str, path: str | Path, *, lang: str = "zh",
-                   date: dt.date | None = None) -> Path:
+def write_contract(
+    plan: Plan, org_id: str, path: str | Path, *, lang: str = "zh", date: dt.date | None = None
+) -> Path:
     """Write the responsibility contract (责任状) of ``org_id``: its allocated targets and
     signature lines for the issuer and the org."""
     doc = Document()
     _page(doc)
     issuer = plan.plan.issuer or plan.plan.region
     org = plan.org_name(org_id, lang)
-    _para(doc, t("reviews.contract.title", lang, year=plan.year), font=TITLE_FONT, size=22,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    _para(
+        doc,
+        t("reviews.contract.title", lang, year=plan.year),
+        font=TITLE_FONT,
+        size=22,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=12,
+    )
     _para(doc, t("reviews.contract.intro", lang, year=plan.year, issuer=issuer, org=org), indent=True)
     rows = contract_rows(plan, org_id, lang)
     if rows.empty:
         _para(doc, t("reviews.contract.none", lang), indent=True)
     else:
-        headers = [t("reviews.contract.col.no", lang), t("reviews.col.target", lang),
-                   t("reviews.col.target_value", lang), t("reviews.contract.col.schedule", lang)]
+        headers = [
+            t("reviews.contract.col.no", lang),
+            t("reviews.col.target", lang),
+            t("reviews.col.target_value", lang),
+            t("reviews.contract.col.schedule", lang),
+        ]
         body = [[str(i), r.title, r.text, r.schedule] for i, r in enumerate(rows.itertuples(), start=1)]
         _table(doc, headers, body, size=12)
     _para(doc, "")
@@ -159,7 +202,10 @@ def write_contract(plan: Plan, org_id: str, path: str | Path, *, lang: str = "zh
     _para(doc, "")
     sig = doc.add_table(rows=3, cols=2)
     lines = [
-        (t("reviews.contract.sign_issuer", lang, issuer=issuer), t("reviews.contract.sign_org", lang, org=org)),
+        (
+            t("reviews.contract.sign_issuer", lang, issuer=issuer),
+            t("reviews.contract.sign_org", lang, org=org),
+        ),
         (t("reviews.contract.sign_person", lang), t("reviews.contract.sign_person", lang)),
         (t("reviews.contract.sign_date", lang), t("reviews.contract.sign_date", lang)),
     ]

@@ -22,41 +22,61 @@ th{background:#dde6f0;position:sticky;top:0} td.num{text-align:right} .note{colo
 """
 
 
-def render(review: Review, *, images: list[tuple[str, bytes]] | None = None, charts_note: str | None = None) -> str:
+def render(
+    review: Review, *, images: list[tuple[str, bytes]] | None = None, charts_note: str | None = None
+) -> str:
     """The HTML text of ``review``."""
     lang = review.lang
     e = lambda s: escape(str(s), quote=True)  # noqa: E731
-    out = [f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
-           f"<title>{e(review.title)}</title><style>{CSS}</style></head><body>",
-           f'<div class="issuer">{e(review.issuer)}</div>', f"<h1>{e(review.title)}</h1>",
-           f"<p>{e(review.addressee)}</p>"]
+    out = [
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{e(review.title)}</title><style>{CSS}</style></head><body>",
+        f'<div class="issuer">{e(review.issuer)}</div>',
+        f"<h1>{e(review.title)}</h1>",
+        f"<p>{e(review.addressee)}</p>",
+    ]
     for p in review.paragraphs:
         out.append(f"<h2>{e(p.heading)}</h2><p>{e(p.text)}</p>")
     for s in review.summary:
         out.append(f"<p>{e(s)}</p>")
     for n, table in enumerate(review.tables, start=1):
-        out.append(f"<h2>{e(t('reviews.doc.table_caption', lang, n=n, title=table.title))}</h2><table><thead><tr>")
+        out.append(
+            f"<h2>{e(t('reviews.doc.table_caption', lang, n=n, title=table.title))}</h2><table><thead><tr>"
+        )
         out.append("".join(f"<th>{e(c.header)}</th>" for c in table.columns) + "</tr></thead><tbody>")
         for row in table_rows(table, lang):
-            cells = "".join(f'<td class="{"txt" if c.fmt == "text" else "num"}">{e(v)}</td>'
-                            for c, v in zip(table.columns, row))
+            cells = "".join(
+                f'<td class="{"txt" if c.fmt == "text" else "num"}">{e(v)}</td>'
+                for c, v in zip(table.columns, row)
+            )
             out.append(f"<tr>{cells}</tr>")
         out.append("</tbody></table>")
     for n, (caption, png) in enumerate(images or [], start=1):
         data = base64.b64encode(png).decode("ascii")
         cap = e(t("reviews.doc.figure_caption", lang, n=n, title=caption))
-        out.append(f'<figure><img alt="{cap}" src="data:image/png;base64,{data}"><figcaption>{cap}</figcaption></figure>')
+        out.append(
+            f'<figure><img alt="{cap}" src="data:image/png;base64,{data}"><figcaption>{cap}</figcaption></figure>'
+        )
     if charts_note:
         out.append(f'<p class="note">{e(charts_note)}</p>')
     for note in review.notes:
         out.append(f'<p class="note">{e(note)}</p>')
-    date = f"{review.date.year}年{review.date.month}月{review.date.day}日" if lang == "zh" else review.date.isoformat()
+    date = (
+        f"{review.date.year}年{review.date.month}月{review.date.day}日"
+        if lang == "zh"
+        else review.date.isoformat()
+    )
     out.append(f'<p class="sign">{e(review.issuer)}<br>{e(date)}</p></body></html>')
     return "\n".join(out)
 
 
-def write_review(review: Review, path: str | Path, *, images: list[tuple[str, bytes]] | None = None,
-                 charts_note: str | None = None) -> Path:
+def write_review(
+    review: Review,
+    path: str | Path,
+    *,
+    images: list[tuple[str, bytes]] | None = None,
+    charts_note: str | None = None,
+) -> Path:
     """Write ``review`` to ``path`` (.html, UTF-8); returns the path."""
     path = Path(path)
     path.write_text(render(review, images=images, charts_note=charts_note), encoding="utf-8")

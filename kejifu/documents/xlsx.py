@@ -15,8 +15,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..i18n import t
-from . import Review, Table, is_number
 from ..io.export import neutralise
+from . import Review, Table, is_number
 
 NUMBER_FORMATS = {
     "amount": "#,##0.##",
@@ -28,7 +28,7 @@ NUMBER_FORMATS = {
 _HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 _THIN = Side(style="thin", color="BBBBBB")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_FORBIDDEN = set('[]:*?/\\')
+_FORBIDDEN = set("[]:*?/\\")
 
 
 def sheet_name(title: str, used: set[str]) -> str:
@@ -63,8 +63,11 @@ def write_table(ws, table: Table, lang: str) -> None:
             if col.fmt == "text":
                 value = "" if v is None or (isinstance(v, float) and v != v) else neutralise(str(v))
             elif col.fmt == "bool":
-                value = None if v is None or (isinstance(v, float) and v != v) else \
-                    t("reviews.yes" if bool(v) else "reviews.no", lang)
+                value = (
+                    None
+                    if v is None or (isinstance(v, float) and v != v)
+                    else t("reviews.yes" if bool(v) else "reviews.no", lang)
+                )
             else:
                 value = float(v) if is_number(v) else None
             c = ws.cell(row=i, column=j, value=value)

@@ -119,8 +119,18 @@ def export_status_xlsx(status_frame: pd.DataFrame, plan: Plan, path: str | Path,
     ws = wb.active
     ws.title = t("io.exp.sheet", lang)
     month = status_frame["month"].iloc[0] if len(status_frame) else ""
-    ws.cell(1, 1, neutralise(t("io.exp.title", lang, plan=plan.plan.title if lang == "zh" else
-                                 (plan.plan.title_en or plan.plan.title), month=month)))
+    ws.cell(
+        1,
+        1,
+        neutralise(
+            t(
+                "io.exp.title",
+                lang,
+                plan=plan.plan.title if lang == "zh" else (plan.plan.title_en or plan.plan.title),
+                month=month,
+            )
+        ),
+    )
     ws.cell(1, 1).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TABLE_COLUMNS))
     if plan.plan.synthetic:

@@ -65,8 +65,9 @@ class FileOutcome:
         return [p for p in self.problems if p.level != "error"]
 
 
-def check_file(path: str | Path, plan: Plan, existing: pd.DataFrame | None = None, *,
-               name: str | None = None) -> tuple[Checked, str]:
+def check_file(
+    path: str | Path, plan: Plan, existing: pd.DataFrame | None = None, *, name: str | None = None
+) -> tuple[Checked, str]:
     """Read and validate one file without touching any store: ``(checked, sha256)``.
 
     Raises :class:`ReportImportError` only when no table can be read at all (empty,
@@ -81,14 +82,22 @@ def check_file(path: str | Path, plan: Plan, existing: pd.DataFrame | None = Non
     except FileNotFoundError:
         raise ReportImportError("找不到文件", "file not found", file=file) from None
     except OSError as exc:
-        raise ReportImportError(f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}",
-                                file=file) from None
+        raise ReportImportError(
+            f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", file=file
+        ) from None
     table = read_table(path, data=data, name=file)
     return validate_table(table, plan, existing), sha256_of(data)
 
 
-def import_file(store, path: str | Path, *, who: str | None = None, name: str | None = None,
-                plan: Plan | None = None, existing: pd.DataFrame | None = None) -> FileOutcome:
+def import_file(
+    store,
+    path: str | Path,
+    *,
+    who: str | None = None,
+    name: str | None = None,
+    plan: Plan | None = None,
+    existing: pd.DataFrame | None = None,
+) -> FileOutcome:
     """Validate ``path`` against the store's plan and reports and commit it if it has no errors.
 
     Never raises for a bad file: a refused file comes back with ``ok=False`` and every problem.
@@ -101,16 +110,23 @@ def import_file(store, path: str | Path, *, who: str | None = None, name: str | 
     except ReportImportError as exc:
         return FileOutcome(file, False, list(exc.problems))
     if not checked.ok:
-        return FileOutcome(file, False, checked.errors + checked.warnings, rows=len(checked.frame), sha256=digest)
+        return FileOutcome(
+            file, False, checked.errors + checked.warnings, rows=len(checked.frame), sha256=digest
+        )
     try:
-        result = store.commit_reports(checked.reports(), source_file=file, sha256=digest, who=who or default_who())
+        result = store.commit_reports(
+            checked.reports(), source_file=file, sha256=digest, who=who or default_who()
+        )
     except (StoreError, ReportImportError) as exc:
-        return FileOutcome(file, False, list(exc.problems) + checked.warnings, rows=len(checked.frame), sha256=digest)
+        return FileOutcome(
+            file, False, list(exc.problems) + checked.warnings, rows=len(checked.frame), sha256=digest
+        )
     return FileOutcome(file, True, checked.warnings, rows=len(checked.frame), sha256=digest, result=result)
 
 
-def import_files(store, paths: Iterable[str | Path], *, who: str | None = None,
-                 progress: bool | None = None) -> list[FileOutcome]:
+def import_files(
+    store, paths: Iterable[str | Path], *, who: str | None = None, progress: bool | None = None
+) -> list[FileOutcome]:
     """Import several files, each all-or-nothing, in order; a progress bar on stderr for more
     than :data:`PROGRESS_AFTER` files (``progress`` forces it on or off)."""
     paths = list(paths)
@@ -119,6 +135,7 @@ def import_files(store, paths: Iterable[str | Path], *, who: str | None = None,
     iterator: Iterable = paths
     if progress:
         from tqdm import tqdm
+
         iterator = tqdm(paths, file=sys.stderr, unit="file", desc="导入 / import")
     outcomes = []
     for path in iterator:
@@ -135,5 +152,13 @@ def import_or_raise(store, path: str | Path, *, who: str | None = None) -> FileO
     return outcome
 
 
-__all__ = ["FileOutcome", "check_file", "default_who", "import_file", "import_files", "import_or_raise",
-           "sha256_of", "KejifuError"]
+__all__ = [
+    "FileOutcome",
+    "check_file",
+    "default_who",
+    "import_file",
+    "import_files",
+    "import_or_raise",
+    "sha256_of",
+    "KejifuError",
+]

@@ -37,11 +37,36 @@ REQUIRED = ("org", "measure", "month", "value")
 #: a trailing bracketed remark such as ``累计完成（亩）`` is ignored). Earlier names win when
 #: a file has several columns for one field.
 HEADERS: dict[str, tuple[str, ...]] = {
-    "org": ("org", "org_id", "单位", "乡镇", "填报单位", "单位名称", "乡镇名称", "乡镇(街道)", "乡镇街道", "企业", "企业名称",
-            "organisation", "organization", "town"),
+    "org": (
+        "org",
+        "org_id",
+        "单位",
+        "乡镇",
+        "填报单位",
+        "单位名称",
+        "乡镇名称",
+        "乡镇(街道)",
+        "乡镇街道",
+        "企业",
+        "企业名称",
+        "organisation",
+        "organization",
+        "town",
+    ),
     "measure": ("measure", "measure_id", "target", "指标代码", "指标", "指标名称", "项目", "indicator"),
     "month": ("month", "月份", "填报月份", "月", "时间", "period"),
-    "value": ("value", "累计完成", "本年累计", "累计完成数", "累计完成值", "数值", "完成值", "累计", "ytd", "year-to-date"),
+    "value": (
+        "value",
+        "累计完成",
+        "本年累计",
+        "累计完成数",
+        "累计完成值",
+        "数值",
+        "完成值",
+        "累计",
+        "ytd",
+        "year-to-date",
+    ),
     "unit": ("unit", "计量单位", "单位(计量)", "units"),
     "note": ("note", "备注", "说明", "notes", "remark", "remarks"),
 }
@@ -109,8 +134,12 @@ def _problem(key: str, file: str, row=None, fld=None, level="error", **fmt) -> P
     return Problem(t(key, "zh", **fmt), t(key, "en", **fmt), file=file, row=row, field=fld, level=level)
 
 
-_UTF_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-             (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+_UTF_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 
 
 def decode_csv(data: bytes) -> str:
@@ -166,14 +195,24 @@ def _xlsx_grid(data: bytes, file: str) -> tuple[list[tuple[int, list[Any]]], lis
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             unpacked = sum(i.file_size for i in zf.infolist())
         if unpacked > MAX_XLSX_UNPACKED:
-            raise ReportImportError(problems=[_problem("io.read.too_large", file, size=_size_text(unpacked),
-                                                       limit=_size_text(MAX_XLSX_UNPACKED))])
+            raise ReportImportError(
+                problems=[
+                    _problem(
+                        "io.read.too_large",
+                        file,
+                        size=_size_text(unpacked),
+                        limit=_size_text(MAX_XLSX_UNPACKED),
+                    )
+                ]
+            )
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except ReportImportError:
         raise
     except Exception as exc:  # zip/XML errors: not a readable workbook
-        raise ReportImportError(problems=[_problem("io.read.bad_xlsx", file, detail=type(exc).__name__)]) from None
+        raise ReportImportError(
+            problems=[_problem("io.read.bad_xlsx", file, detail=type(exc).__name__)]
+        ) from None
     visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
     active = wb.active if wb.active in visible else None
     sheets = ([active] if active is not None else []) + [ws for ws in visible if ws is not active]
@@ -182,8 +221,13 @@ def _xlsx_grid(data: bytes, file: str) -> tuple[list[tuple[int, list[Any]]], lis
         cells = [list(r) for r in ws.iter_rows(values_only=True)]
         for r, frow in enumerate(formulas[ws.title].iter_rows(values_only=True)):
             for c, f in enumerate(frow):
-                if isinstance(f, str) and f.startswith("=") and r < len(cells) and c < len(cells[r]) \
-                        and cells[r][c] is None:
+                if (
+                    isinstance(f, str)
+                    and f.startswith("=")
+                    and r < len(cells)
+                    and c < len(cells[r])
+                    and cells[r][c] is None
+                ):
                     cells[r][c] = f
         copied: set = set()
         for rng in ws.merged_cells.ranges:
@@ -233,7 +277,9 @@ def _total_word(cell: Any) -> bool:
 
 def _is_total(values: dict[str, Any], cells: list[Any]) -> bool:
     """A 合计/总计/小计 row (全县合计, 合计:, Total …) in the first cells or the org/measure cell."""
-    return any(_total_word(c) for c in cells[:3]) or any(_total_word(values.get(k)) for k in ("org", "measure"))
+    return any(_total_word(c) for c in cells[:3]) or any(
+        _total_word(values.get(k)) for k in ("org", "measure")
+    )
 
 
 def read_table(path: str | Path, *, data: bytes | None = None, name: str | None = None) -> RawTable:
@@ -252,16 +298,26 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
-                raise ReportImportError(problems=[_problem("io.read.too_large", file, size=_size_text(size),
-                                                           limit=_size_text(MAX_BYTES))])
+                raise ReportImportError(
+                    problems=[
+                        _problem(
+                            "io.read.too_large", file, size=_size_text(size), limit=_size_text(MAX_BYTES)
+                        )
+                    ]
+                )
             data = path.read_bytes()
         except FileNotFoundError:
             raise ReportImportError(problems=[_problem("io.read.missing", file)]) from None
         except OSError as exc:
-            raise ReportImportError(problems=[_problem("io.read.unreadable", file, detail=exc.strerror or "")]) from None
+            raise ReportImportError(
+                problems=[_problem("io.read.unreadable", file, detail=exc.strerror or "")]
+            ) from None
     if len(data) > MAX_BYTES:
-        raise ReportImportError(problems=[_problem("io.read.too_large", file, size=_size_text(len(data)),
-                                                   limit=_size_text(MAX_BYTES))])
+        raise ReportImportError(
+            problems=[
+                _problem("io.read.too_large", file, size=_size_text(len(data)), limit=_size_text(MAX_BYTES))
+            ]
+        )
     if not data.strip():
         raise ReportImportError(problems=[_problem("io.read.empty", file)])
     sheet, copied = None, set()
@@ -279,11 +335,14 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
     headers = {f: " ".join(str(header_cells[c]).split()) for f, c in columns.items()}
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
-        raise ReportImportError(problems=[
-            _problem("io.read.missing_column", file, header_line, f, names="/".join(HEADERS[f][:5]))
-            for f in missing])
+        raise ReportImportError(
+            problems=[
+                _problem("io.read.missing_column", file, header_line, f, names="/".join(HEADERS[f][:5]))
+                for f in missing
+            ]
+        )
     rows, warnings = [], []
-    for line, cells in grid[idx + 1:]:
+    for line, cells in grid[idx + 1 :]:
         values = {f: (cells[c] if c < len(cells) else None) for f, c in columns.items()}
         if all(_blank(v) for v in values.values()):
             continue
@@ -296,4 +355,12 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
         rows.append(RawRow(line, values))
     if not rows:
         raise ReportImportError(problems=[_problem("io.read.no_rows", file, header_line)])
-    return RawTable(file=file, header_line=header_line, columns=columns, headers=headers, rows=rows, warnings=warnings, sheet=sheet)
+    return RawTable(
+        file=file,
+        header_line=header_line,
+        columns=columns,
+        headers=headers,
+        rows=rows,
+        warnings=warnings,
+        sheet=sheet,
+    )

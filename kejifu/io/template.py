@@ -70,8 +70,15 @@ def template_rows(plan: Plan, org: str, month: str, reports: pd.DataFrame | None
         else:
             title = plan.measure_index[m].title
         last = earlier[earlier["measure"] == m].sort_values("month")
-        rows.append({"measure": m, "title": title, "unit": reportable[m], "allocation": chosen[m],
-                     "last_month": float(last["value"].iloc[-1]) if len(last) else float("nan")})
+        rows.append(
+            {
+                "measure": m,
+                "title": title,
+                "unit": reportable[m],
+                "allocation": chosen[m],
+                "last_month": float(last["value"].iloc[-1]) if len(last) else float("nan"),
+            }
+        )
     return pd.DataFrame(rows, columns=["measure", "title", "unit", "allocation", "last_month"])
 
 
@@ -86,12 +93,22 @@ def check_args(plan: Plan, org: str, month: str) -> tuple[str, str]:
     try:
         y, m = parse_month(month, plan.year)
     except ValueError:
-        problems.append(Problem(f"月份格式有误：“{month}”（应为 YYYY-MM）", f"malformed month '{month}' (expected YYYY-MM)",
-                                field="--month"))
+        problems.append(
+            Problem(
+                f"月份格式有误：“{month}”（应为 YYYY-MM）",
+                f"malformed month '{month}' (expected YYYY-MM)",
+                field="--month",
+            )
+        )
     else:
         if y != plan.year:
-            problems.append(Problem(f"月份 {month} 不在计划年度 {plan.year} 年内",
-                                    f"month {month} is outside the plan year {plan.year}", field="--month"))
+            problems.append(
+                Problem(
+                    f"月份 {month} 不在计划年度 {plan.year} 年内",
+                    f"month {month} is outside the plan year {plan.year}",
+                    field="--month",
+                )
+            )
         month = f"{y:04d}-{m:02d}"
     if problems:
         raise UsageError(problems=problems)
@@ -120,7 +137,9 @@ def make_template(plan: Plan, org: str, month: str, reports: pd.DataFrame | None
     if plan.plan.synthetic:
         title += f"（{t('io.tpl.synthetic', lang)}）"
     ws.cell(1, 1, neutralise(title)).font = Font(bold=True, size=14)
-    ws.cell(2, 1, neutralise(t("io.tpl.subtitle", lang, org=plan.org_name(org), month=month))).font = Font(bold=True)
+    ws.cell(2, 1, neutralise(t("io.tpl.subtitle", lang, org=plan.org_name(org), month=month))).font = Font(
+        bold=True
+    )
     ws.cell(3, 1, t("io.tpl.instructions", lang)).alignment = Alignment(wrap_text=True, vertical="top")
     for r in (1, 2, 3):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncol)
@@ -136,10 +155,20 @@ def make_template(plan: Plan, org: str, month: str, reports: pd.DataFrame | None
         c.border = border
 
     input_fill = PatternFill("solid", fgColor="FFF2CC")
-    month_dv = DataValidation(type="list", formula1=f'"{month}"', allow_blank=False, showErrorMessage=True,
-                              error=t("io.tpl.month_fixed", lang), errorTitle=t("io.tpl.month", lang))
-    value_dv = DataValidation(allow_blank=True, showInputMessage=True, prompt=t("io.tpl.value_prompt", lang),
-                              promptTitle=t("io.tpl.value", lang))
+    month_dv = DataValidation(
+        type="list",
+        formula1=f'"{month}"',
+        allow_blank=False,
+        showErrorMessage=True,
+        error=t("io.tpl.month_fixed", lang),
+        errorTitle=t("io.tpl.month", lang),
+    )
+    value_dv = DataValidation(
+        allow_blank=True,
+        showInputMessage=True,
+        prompt=t("io.tpl.value_prompt", lang),
+        promptTitle=t("io.tpl.value", lang),
+    )
     ws.add_data_validation(month_dv)
     ws.add_data_validation(value_dv)
     unit_dvs: dict[str, DataValidation] = {}
@@ -169,15 +198,32 @@ def make_template(plan: Plan, org: str, month: str, reports: pd.DataFrame | None
         if kind != "number":
             key = rec.unit if kind == "count" else kind  # counts: only their own symbol
             if key not in unit_dvs:
-                choices = [rec.unit] if kind == "count" else [u.symbol for u in units.UNITS.values() if u.kind == kind]
-                unit_dvs[key] = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                                               showInputMessage=True, prompt=t("io.tpl.unit_prompt", lang),
-                                               promptTitle=t("io.tpl.unit", lang))
+                choices = (
+                    [rec.unit]
+                    if kind == "count"
+                    else [u.symbol for u in units.UNITS.values() if u.kind == kind]
+                )
+                unit_dvs[key] = DataValidation(
+                    type="list",
+                    formula1='"' + ",".join(choices) + '"',
+                    allow_blank=True,
+                    showInputMessage=True,
+                    prompt=t("io.tpl.unit_prompt", lang),
+                    promptTitle=t("io.tpl.unit", lang),
+                )
                 ws.add_data_validation(unit_dvs[key])
             unit_dvs[key].add(ws.cell(i, COLUMNS.index("unit") + 1))
 
-    widths = {"org": 14, "measure": 34, "month": 10, "allocation": 11, "last_month": 11, "value": 12, "unit": 10,
-              "note": 28}
+    widths = {
+        "org": 14,
+        "measure": 34,
+        "month": 10,
+        "allocation": 11,
+        "last_month": 11,
+        "value": 12,
+        "unit": 10,
+        "note": 28,
+    }
     for j, col in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(j)].width = widths[col]
     ws.freeze_panes = ws.cell(first, 1)
@@ -186,8 +232,15 @@ def make_template(plan: Plan, org: str, month: str, reports: pd.DataFrame | None
     return wb
 
 
-def write_template(plan: Plan, org: str, month: str, path: str | Path, reports: pd.DataFrame | None = None, *,
-                   lang: str = "zh") -> Path:
+def write_template(
+    plan: Plan,
+    org: str,
+    month: str,
+    path: str | Path,
+    reports: pd.DataFrame | None = None,
+    *,
+    lang: str = "zh",
+) -> Path:
     """Save :func:`make_template` to ``path`` (``.xlsx``) and return the path."""
     path = Path(path)
     make_template(plan, org, month, reports, lang=lang).save(path)

@@ -85,6 +85,7 @@ class Checked:
 
 # ----- names → ids ---------------------------------------------------------------------------
 
+
 class Resolver:
     """Maps what people write in the org and measure columns to plan ids."""
 
@@ -143,7 +144,9 @@ class Resolver:
 # ----- months ---------------------------------------------------------------------------------
 
 _YM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:份)?")
-_YMD = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
+_YMD = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
 _YYYYMM = re.compile(r"(\d{4})(\d{2})")
 _M = re.compile(r"(\d{1,2})\s*月?(?:份)?")
 
@@ -180,6 +183,7 @@ def parse_month(raw: Any, year: int) -> tuple[int, int]:
 
 
 # ----- the checks -----------------------------------------------------------------------------
+
 
 def _text(raw: Any) -> str:
     if raw is None:
@@ -248,16 +252,35 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
         else:
             hit = resolver.measure(v["measure"])
             if hit is None:
-                problems.append(_p("io.val.unknown_measure", file, line, hf["measure"], name=_echo(v["measure"])))
+                problems.append(
+                    _p("io.val.unknown_measure", file, line, hf["measure"], name=_echo(v["measure"]))
+                )
                 bad = True
             elif hit[0] == "register":
-                problems.append(_p("io.val.register", file, line, hf["measure"], name=_echo(v["measure"]),
-                                   title=plan.target(hit[1]).title))
+                problems.append(
+                    _p(
+                        "io.val.register",
+                        file,
+                        line,
+                        hf["measure"],
+                        name=_echo(v["measure"]),
+                        title=plan.target(hit[1]).title,
+                    )
+                )
                 bad = True
             elif hit[0] == "share":
                 tg = plan.target(hit[1])
-                problems.append(_p("io.val.share_target", file, line, hf["measure"], name=_echo(v["measure"]),
-                                   num=tg.numerator, den=tg.denominator))
+                problems.append(
+                    _p(
+                        "io.val.share_target",
+                        file,
+                        line,
+                        hf["measure"],
+                        name=_echo(v["measure"]),
+                        num=tg.numerator,
+                        den=tg.denominator,
+                    )
+                )
                 bad = True
             else:
                 measure = hit[1]
@@ -274,8 +297,16 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
                 bad = True
             else:
                 if y != plan.year:
-                    problems.append(_p("io.val.month_year", file, line, hf["month"], month=f"{y:04d}-{mo:02d}",
-                                       year=plan.year))
+                    problems.append(
+                        _p(
+                            "io.val.month_year",
+                            file,
+                            line,
+                            hf["month"],
+                            month=f"{y:04d}-{mo:02d}",
+                            year=plan.year,
+                        )
+                    )
                     bad = True
                 else:
                     month = f"{y:04d}-{mo:02d}"
@@ -315,18 +346,41 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
             fld = hf["value"] if in_cell else hf["unit"]
             kz, ke = units.KIND_NAMES[units.unit_kind(from_unit)]
             tz, te = units.KIND_NAMES[units.unit_kind(target_unit)]
-            problems.append(_p("io.val.wrong_unit", file, line, fld, unit=from_unit or "-", kind_zh=kz, kind_en=ke,
-                               target_unit=target_unit or "-", tkind_zh=tz, tkind_en=te))
+            problems.append(
+                _p(
+                    "io.val.wrong_unit",
+                    file,
+                    line,
+                    fld,
+                    unit=from_unit or "-",
+                    kind_zh=kz,
+                    kind_en=ke,
+                    target_unit=target_unit or "-",
+                    tkind_zh=tz,
+                    tkind_en=te,
+                )
+            )
             continue
         value = units.convert(q.value, from_unit, target_unit)
         if units.is_count(target_unit) and abs(value - round(value)) > EPS:
-            problems.append(_p("io.val.fraction", file, line, hf["value"], text=_echo(raw_value), unit=target_unit))
+            problems.append(
+                _p("io.val.fraction", file, line, hf["value"], text=_echo(raw_value), unit=target_unit)
+            )
             continue
         if units.is_count(target_unit):
             value = float(round(value))
         note = "" if _blank(v.get("note")) else _text(v["note"])
-        rows.append({"org": org, "measure": measure, "month": month, "value": float(value),
-                     "unit": target_unit, "note": note, "line": line})
+        rows.append(
+            {
+                "org": org,
+                "measure": measure,
+                "month": month,
+                "value": float(value),
+                "unit": target_unit,
+                "note": note,
+                "line": line,
+            }
+        )
 
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     frame["value"] = frame["value"].astype(float)
@@ -338,7 +392,9 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
     if not rows and not any(p.level == "error" for p in problems):
         problems.append(_p("io.read.no_rows", file, table.header_line, None))
     problems.sort(key=lambda p: (p.row if isinstance(p.row, int) else 0, p.level != "error"))
-    return Checked(file=file, frame=frame.sort_values("line", kind="stable").reset_index(drop=True), problems=problems)
+    return Checked(
+        file=file, frame=frame.sort_values("line", kind="stable").reset_index(drop=True), problems=problems
+    )
 
 
 def _duplicates(frame: pd.DataFrame, file: str, hf: dict) -> list[Problem]:
@@ -353,8 +409,17 @@ def _duplicates(frame: pd.DataFrame, file: str, hf: dict) -> list[Problem]:
         if abs(r.value - v0) <= EPS * max(1.0, abs(v0)):
             out.append(_p("io.val.duplicate_same", file, r.line, hf["value"], level="warning", line=line0))
         else:
-            out.append(_p("io.val.duplicate_conflict", file, r.line, hf["value"], line=line0, value=f"{v0:g}",
-                          other=f"{r.value:g}"))
+            out.append(
+                _p(
+                    "io.val.duplicate_conflict",
+                    file,
+                    r.line,
+                    hf["value"],
+                    line=line0,
+                    value=f"{v0:g}",
+                    other=f"{r.value:g}",
+                )
+            )
     return out
 
 
@@ -376,13 +441,25 @@ def _shares(frame: pd.DataFrame, plan: Plan, file: str, hf: dict) -> list[Proble
                 continue
             num_in_den = units.convert(r.value, nu, du)
             if num_in_den > d.value + EPS * max(1.0, abs(d.value)):
-                out.append(_p("io.val.share_exceeds", file, r.line, hf["value"], num=units.format_value(r.value, nu),
-                              den=units.format_value(d.value, du), line=d.line, title=tg.title,
-                              title_en=tg.label("en")))
+                out.append(
+                    _p(
+                        "io.val.share_exceeds",
+                        file,
+                        r.line,
+                        hf["value"],
+                        num=units.format_value(r.value, nu),
+                        den=units.format_value(d.value, du),
+                        line=d.line,
+                        title=tg.title,
+                        title_en=tg.label("en"),
+                    )
+                )
     return out
 
 
-def _decreases(frame: pd.DataFrame, plan: Plan, existing: pd.DataFrame | None, file: str, hf: dict) -> list[Problem]:
+def _decreases(
+    frame: pd.DataFrame, plan: Plan, existing: pd.DataFrame | None, file: str, hf: dict
+) -> list[Problem]:
     out = []
     if frame.empty:
         return out
@@ -409,13 +486,31 @@ def _decreases(frame: pd.DataFrame, plan: Plan, existing: pd.DataFrame | None, f
             top = max(earlier, key=lambda mv: mv[1], default=None)
             low = min(later, key=lambda mv: mv[1], default=None)
             if top is not None and r.value < top[1] - EPS * max(1.0, abs(top[1])):
-                out.append(_p("io.val.decrease", file, r.line, hf["value"], level="warning",
-                              value=units.format_value(r.value, unit), month=top[0],
-                              earlier=units.format_value(top[1], unit)))
+                out.append(
+                    _p(
+                        "io.val.decrease",
+                        file,
+                        r.line,
+                        hf["value"],
+                        level="warning",
+                        value=units.format_value(r.value, unit),
+                        month=top[0],
+                        earlier=units.format_value(top[1], unit),
+                    )
+                )
             elif low is not None and r.value > low[1] + EPS * max(1.0, abs(low[1])):
-                out.append(_p("io.val.above_later", file, r.line, hf["value"], level="warning",
-                              value=units.format_value(r.value, unit), month=low[0],
-                              later=units.format_value(low[1], unit)))
+                out.append(
+                    _p(
+                        "io.val.above_later",
+                        file,
+                        r.line,
+                        hf["value"],
+                        level="warning",
+                        value=units.format_value(r.value, unit),
+                        month=low[0],
+                        later=units.format_value(low[1], unit),
+                    )
+                )
     return out
 
 

@@ -25,16 +25,17 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import openpyxl
 import pandas as pd
 
-from . import deputies as dep
-from .errors import Problem, ReportImportError
-from .i18n import t
-from .io.export import neutralise
+from ..errors import Problem, ReportImportError
+from ..i18n import t
+from ..io.export import neutralise
+from . import ledger as dep
 
 SHEETS = ("roster", "reports", "assessments", "end_of_term", "outputs", "specialists")
 
@@ -79,13 +80,21 @@ def _header_names(col: str) -> set[str]:
 
 
 def _sheet_names(sheet: str) -> set[str]:
-    return {_norm(sheet), _norm(t(f"deputies.sheet.{sheet}", "zh")), _norm(t(f"deputies.sheet.{sheet}", "en"))}
+    return {
+        _norm(sheet),
+        _norm(t(f"deputies.sheet.{sheet}", "zh")),
+        _norm(t(f"deputies.sheet.{sheet}", "en")),
+    }
 
 
 def _code(col: str, raw: Any) -> str | None:
     n = _norm(raw)
     for code in CODES[col]:
-        if n in {_norm(code), _norm(t(f"deputies.{col}.{code}", "zh")), _norm(t(f"deputies.{col}.{code}", "en"))}:
+        if n in {
+            _norm(code),
+            _norm(t(f"deputies.{col}.{code}", "zh")),
+            _norm(t(f"deputies.{col}.{code}", "en")),
+        }:
             return code
     return None
 
@@ -133,13 +142,24 @@ class _Sheet:
         self.add(f"不是日期（YYYY-MM-DD）：{s}", f"not a date (YYYY-MM-DD): {s}", row, col)
         return None
 
-    def number(self, v: Any, row: int, col: str, *, whole: bool = False, lo: float | None = None,
-               hi: float | None = None) -> float | None:
+    def number(
+        self,
+        v: Any,
+        row: int,
+        col: str,
+        *,
+        whole: bool = False,
+        lo: float | None = None,
+        hi: float | None = None,
+    ) -> float | None:
         if self.blank(v):
             return None
         try:
-            x = float(unicodedata.normalize("NFKC", str(v)).replace(",", "").strip()) \
-                if not isinstance(v, (int, float)) else float(v)
+            x = (
+                float(unicodedata.normalize("NFKC", str(v)).replace(",", "").strip())
+                if not isinstance(v, (int, float))
+                else float(v)
+            )
         except ValueError:
             self.add(f"不是数字：{v}", f"not a number: {v}", row, col)
             return None
@@ -151,8 +171,14 @@ class _Sheet:
             return None
         if (lo is not None and x < lo) or (hi is not None and x > hi):
             rng = f"{lo:g}–{hi:g}" if hi is not None else f"≥ {lo:g}"
-            self.add(f"数值超出范围（{rng}）：{v:g}" if isinstance(v, (int, float)) else f"数值超出范围（{rng}）：{v}",
-                     f"out of range ({rng}): {v}", row, col)
+            self.add(
+                f"数值超出范围（{rng}）：{v:g}"
+                if isinstance(v, (int, float))
+                else f"数值超出范围（{rng}）：{v}",
+                f"out of range ({rng}): {v}",
+                row,
+                col,
+            )
             return None
         return x
 
@@ -193,8 +219,12 @@ def _read_sheet(ws, sheet: str, file: str, problems: list[Problem]) -> tuple[_Sh
         return sh, []
     missing = [c for c in REQUIRED[sheet] if c not in mapping]
     for c in missing:
-        sh.add(f"缺少必填列：{t(f'deputies.col.{c}', 'zh')}", f"missing required column: {t(f'deputies.col.{c}', 'en')}",
-               header_row, c)
+        sh.add(
+            f"缺少必填列：{t(f'deputies.col.{c}', 'zh')}",
+            f"missing required column: {t(f'deputies.col.{c}', 'en')}",
+            header_row,
+            c,
+        )
     if missing:
         return sh, []
     rows = []
@@ -237,6 +267,7 @@ def _required(sh: _Sheet, row: int, values: dict, cols: tuple[str, ...]) -> bool
 
 # ----- per-sheet validation ------------------------------------------------------------------
 
+
 def _roster(sh: _Sheet, rows, plan, settings) -> pd.DataFrame:
     towns = _town_lookup(plan)
     out, seen = [], {}
@@ -245,8 +276,12 @@ def _roster(sh: _Sheet, rows, plan, settings) -> pd.DataFrame:
         pid = sh.text(v.get("person_id"))
         if pid:
             if pid in seen:
-                sh.add(f"人员重复：{pid}（已见于第{seen[pid]}行）", f"duplicate person: {pid} (already on row {seen[pid]})",
-                       row, "person_id")
+                sh.add(
+                    f"人员重复：{pid}（已见于第{seen[pid]}行）",
+                    f"duplicate person: {pid} (already on row {seen[pid]})",
+                    row,
+                    "person_id",
+                )
                 ok = False
             else:
                 seen[pid] = row
@@ -260,39 +295,77 @@ def _roster(sh: _Sheet, rows, plan, settings) -> pd.DataFrame:
         if start and end is None and sh.blank(v.get("term_end")):
             end = dep.default_term_end(start, settings.term_years)
         if start and end and end < start:
-            sh.add(f"任期结束（{end}）早于开始（{start}）", f"term ends ({end}) before it starts ({start})", row, "term_end")
+            sh.add(
+                f"任期结束（{end}）早于开始（{start}）",
+                f"term ends ({end}) before it starts ({start})",
+                row,
+                "term_end",
+            )
             ok = False
         kind = "seconded"
         if not sh.blank(v.get("kind")):
             kind = _code("kind", v.get("kind"))
             if kind is None:
-                sh.add(f"类别应为 选派/外聘/本地：{v.get('kind')}", f"kind must be seconded/outside/local: {v.get('kind')}",
-                       row, "kind")
+                sh.add(
+                    f"类别应为 选派/外聘/本地：{v.get('kind')}",
+                    f"kind must be seconded/outside/local: {v.get('kind')}",
+                    row,
+                    "kind",
+                )
                 ok = False
         state = "serving"
         if not sh.blank(v.get("state")):
             state = _code("state", v.get("state"))
             if state is None:
-                sh.add(f"状态应为 在任/期满/召回：{v.get('state')}",
-                       f"state must be serving/completed/recalled: {v.get('state')}", row, "state")
+                sh.add(
+                    f"状态应为 在任/期满/召回：{v.get('state')}",
+                    f"state must be serving/completed/recalled: {v.get('state')}",
+                    row,
+                    "state",
+                )
                 ok = False
         sdate = sh.date(v.get("state_date"), row, "state_date")
         if state == "recalled" and sdate is None and sh.blank(v.get("state_date")):
             sh.add("召回须填写召回日期", "a recall needs its date", row, "state_date")
             ok = False
-        if state in ("recalled", "completed") and sdate and start and end and not (start <= sdate <= end + dt.timedelta(days=1)):
-            sh.add(f"状态日期（{sdate}）不在任期内（{start}至{end}）", f"state date ({sdate}) outside the term ({start} to {end})",
-                   row, "state_date")
+        if (
+            state in ("recalled", "completed")
+            and sdate
+            and start
+            and end
+            and not (start <= sdate <= end + dt.timedelta(days=1))
+        ):
+            sh.add(
+                f"状态日期（{sdate}）不在任期内（{start}至{end}）",
+                f"state date ({sdate}) outside the term ({start} to {end})",
+                row,
+                "state_date",
+            )
             ok = False
         batch = sh.number(v.get("batch"), row, "batch", whole=True, lo=1949, hi=2100)
         if ok:
-            out.append({"person_id": pid, "name": sh.text(v.get("name")), "sending_org": sh.text(v.get("sending_org")),
-                        "org": org, "post": sh.text(v.get("post")),
-                        "batch": int(batch) if batch is not None else start.year, "kind": kind,
-                        "term_start": start, "term_end": end, "state": state, "state_date": sdate,
-                        "note": sh.text(v.get("note")),
-                        "synthetic": sh.flag(v.get("synthetic"), row, "synthetic") if "synthetic" in v else False})
-    return dep.normalise_roster(pd.DataFrame(out, columns=dep.ROSTER_COLUMNS), settings) if out else dep.empty(dep.ROSTER_COLUMNS)
+            out.append(
+                {
+                    "person_id": pid,
+                    "name": sh.text(v.get("name")),
+                    "sending_org": sh.text(v.get("sending_org")),
+                    "org": org,
+                    "post": sh.text(v.get("post")),
+                    "batch": int(batch) if batch is not None else start.year,
+                    "kind": kind,
+                    "term_start": start,
+                    "term_end": end,
+                    "state": state,
+                    "state_date": sdate,
+                    "note": sh.text(v.get("note")),
+                    "synthetic": sh.flag(v.get("synthetic"), row, "synthetic") if "synthetic" in v else False,
+                }
+            )
+    return (
+        dep.normalise_roster(pd.DataFrame(out, columns=dep.ROSTER_COLUMNS), settings)
+        if out
+        else dep.empty(dep.ROSTER_COLUMNS)
+    )
 
 
 def _person(sh: _Sheet, row: int, v: dict, known: set[str]) -> str | None:
@@ -306,7 +379,12 @@ def _person(sh: _Sheet, row: int, v: dict, known: set[str]) -> str | None:
 def _dupe(sh: _Sheet, row: int, key: tuple, seen: dict, col: str) -> bool:
     if key in seen:
         k = "/".join(str(x) for x in key)
-        sh.add(f"重复记录：{k}（已见于第{seen[key]}行）", f"duplicate entry: {k} (already on row {seen[key]})", row, col)
+        sh.add(
+            f"重复记录：{k}（已见于第{seen[key]}行）",
+            f"duplicate entry: {k} (already on row {seen[key]})",
+            row,
+            col,
+        )
         return True
     seen[key] = row
     return False
@@ -322,11 +400,25 @@ def _reports(sh, rows, known, settings) -> pd.DataFrame:
         seq = sh.number(v.get("seq"), row, "seq", whole=True, lo=1, hi=n)
         sub = sh.date(v.get("submitted"), row, "submitted")
         flags = {c: sh.flag(v.get(c), row, c) for c in dep.RECIPIENTS}
-        if pid and year is not None and seq is not None and _dupe(sh, row, (pid, int(year), int(seq)), seen, "seq"):
+        if (
+            pid
+            and year is not None
+            and seq is not None
+            and _dupe(sh, row, (pid, int(year), int(seq)), seen, "seq")
+        ):
             ok = False
         if ok and pid and year is not None and seq is not None and sub:
-            out.append({"person_id": pid, "year": int(year), "seq": int(seq), "submitted": sub, **flags,
-                        "title": sh.text(v.get("title")), "note": sh.text(v.get("note"))})
+            out.append(
+                {
+                    "person_id": pid,
+                    "year": int(year),
+                    "seq": int(seq),
+                    "submitted": sub,
+                    **flags,
+                    "title": sh.text(v.get("title")),
+                    "note": sh.text(v.get("note")),
+                }
+            )
     return pd.DataFrame(out, columns=dep.REPORT_COLUMNS)
 
 
@@ -340,14 +432,30 @@ def _assessments(sh, rows, known) -> pd.DataFrame:
         if not sh.blank(v.get("assessor")):
             assessor = _code("assessor", v.get("assessor"))
             if assessor is None:
-                sh.add(f"考核主体应为 乡镇/组织部：{v.get('assessor')}", f"assessor must be town/orgdept: {v.get('assessor')}",
-                       row, "assessor")
+                sh.add(
+                    f"考核主体应为 乡镇/组织部：{v.get('assessor')}",
+                    f"assessor must be town/orgdept: {v.get('assessor')}",
+                    row,
+                    "assessor",
+                )
         scores = {d: sh.number(v.get(d), row, d, lo=0, hi=100) for d in dep.DIMENSIONS}
-        if pid and year is not None and assessor and _dupe(sh, row, (pid, int(year), assessor), seen, "assessor"):
+        if (
+            pid
+            and year is not None
+            and assessor
+            and _dupe(sh, row, (pid, int(year), assessor), seen, "assessor")
+        ):
             ok = False
         if ok and pid and year is not None and assessor and all(x is not None for x in scores.values()):
-            out.append({"person_id": pid, "year": int(year), "assessor": assessor, **scores,
-                        "note": sh.text(v.get("note"))})
+            out.append(
+                {
+                    "person_id": pid,
+                    "year": int(year),
+                    "assessor": assessor,
+                    **scores,
+                    "note": sh.text(v.get("note")),
+                }
+            )
     return pd.DataFrame(out, columns=dep.ASSESSMENT_COLUMNS)
 
 
@@ -361,7 +469,9 @@ def _end_of_term(sh, rows, known) -> pd.DataFrame:
         if pid and _dupe(sh, row, (pid,), seen, "person_id"):
             ok = False
         if ok and pid and dem is not None and ins is not None:
-            out.append({"person_id": pid, "democratic": dem, "inspection": ins, "note": sh.text(v.get("note"))})
+            out.append(
+                {"person_id": pid, "democratic": dem, "inspection": ins, "note": sh.text(v.get("note"))}
+            )
     return pd.DataFrame(out, columns=dep.END_OF_TERM_COLUMNS)
 
 
@@ -398,16 +508,24 @@ def _specialists(sh, rows, plan) -> pd.DataFrame:
         if not sh.blank(v.get("level")):
             level = _code("level", v.get("level"))
             if level is None:
-                sh.add(f"派出层级应为 县派/乡镇派：{v.get('level')}", f"level must be county/town: {v.get('level')}",
-                       row, "level")
+                sh.add(
+                    f"派出层级应为 县派/乡镇派：{v.get('level')}",
+                    f"level must be county/town: {v.get('level')}",
+                    row,
+                    "level",
+                )
                 ok = False
         org_raw = sh.text(v.get("org"))
         org = None
         if level == "town":
             org = towns.get(_norm(org_raw)) if org_raw else None
             if org is None:
-                sh.add(f"乡镇派特派员须填写已知乡镇：{org_raw or '（空）'}", f"a town-level specialist needs a known town: {org_raw or '(empty)'}",
-                       row, "org")
+                sh.add(
+                    f"乡镇派特派员须填写已知乡镇：{org_raw or '（空）'}",
+                    f"a town-level specialist needs a known town: {org_raw or '(empty)'}",
+                    row,
+                    "org",
+                )
                 ok = False
         elif level == "county":
             org = orgs.get(_norm(org_raw)) if org_raw else county_org
@@ -420,17 +538,34 @@ def _specialists(sh, rows, plan) -> pd.DataFrame:
             ok = False
         outside = sh.flag(v.get("outside"), row, "outside")
         if ok and when and level:
-            out.append({"specialist_id": sid, "name": sh.text(v.get("name")), "level": level, "outside": outside,
-                        "org": org, "speciality": sh.text(v.get("speciality")), "communities": int(comm or 0),
-                        "dispatch_date": when, "note": sh.text(v.get("note")),
-                        "synthetic": sh.flag(v.get("synthetic"), row, "synthetic") if "synthetic" in v else False})
+            out.append(
+                {
+                    "specialist_id": sid,
+                    "name": sh.text(v.get("name")),
+                    "level": level,
+                    "outside": outside,
+                    "org": org,
+                    "speciality": sh.text(v.get("speciality")),
+                    "communities": int(comm or 0),
+                    "dispatch_date": when,
+                    "note": sh.text(v.get("note")),
+                    "synthetic": sh.flag(v.get("synthetic"), row, "synthetic") if "synthetic" in v else False,
+                }
+            )
     return pd.DataFrame(out, columns=dep.SPECIALIST_COLUMNS)
 
 
 # ----- public API ----------------------------------------------------------------------------
 
-def read_workbook(path: str | Path, plan: Any, *, known_people: set[str] | None = None,
-                  settings: Any = None, name: str | None = None) -> dep.DeputyData:
+
+def read_workbook(
+    path: str | Path,
+    plan: Any,
+    *,
+    known_people: set[str] | None = None,
+    settings: Any = None,
+    name: str | None = None,
+) -> dep.DeputyData:
     """Read and validate a deputy workbook; all or nothing.
 
     ``plan`` gives the towns (and the deputy settings unless ``settings`` is
@@ -446,7 +581,9 @@ def read_workbook(path: str | Path, plan: Any, *, known_people: set[str] | None 
     except FileNotFoundError:
         raise ReportImportError("找不到文件", "file not found", file=file) from None
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-        raise ReportImportError(f"不是有效的xlsx工作簿：{exc}", f"not a readable xlsx workbook: {exc}", file=file) from None
+        raise ReportImportError(
+            f"不是有效的xlsx工作簿：{exc}", f"not a readable xlsx workbook: {exc}", file=file
+        ) from None
     problems: list[Problem] = []
     found: dict[str, Any] = {}
     for ws in wb.worksheets:
@@ -456,14 +593,20 @@ def read_workbook(path: str | Path, plan: Any, *, known_people: set[str] | None 
                 found[s] = ws
     if not found:
         names = "、".join(t(f"deputies.sheet.{s}", "zh") for s in SHEETS)
-        raise ReportImportError(f"工作簿中没有可识别的工作表（应为：{names}）",
-                                f"no known sheet in the workbook (expected: {', '.join(t(f'deputies.sheet.{s}', 'en') for s in SHEETS)})",
-                                file=file)
-    parsed: dict[str, tuple[_Sheet, list]] = {s: _read_sheet(ws, s, file, problems) for s, ws in found.items()}
+        raise ReportImportError(
+            f"工作簿中没有可识别的工作表（应为：{names}）",
+            f"no known sheet in the workbook (expected: {', '.join(t(f'deputies.sheet.{s}', 'en') for s in SHEETS)})",
+            file=file,
+        )
+    parsed: dict[str, tuple[_Sheet, list]] = {
+        s: _read_sheet(ws, s, file, problems) for s, ws in found.items()
+    }
     frames: dict[str, pd.DataFrame] = {}
     if "roster" in parsed:
         frames["roster"] = _roster(*parsed["roster"], plan, settings)
-        ids_in_sheet = {sh_id for _, v in parsed["roster"][1] if (sh_id := parsed["roster"][0].text(v.get("person_id")))}
+        ids_in_sheet = {
+            sh_id for _, v in parsed["roster"][1] if (sh_id := parsed["roster"][0].text(v.get("person_id")))
+        }
     else:
         ids_in_sheet = set()
     known = set(known_people or ()) | ids_in_sheet
@@ -497,8 +640,14 @@ def _cell(col: str, value: Any, lang: str) -> Any:
     return neutralise(value)  # a name starting with = + - @ stays text, not a formula
 
 
-def write_workbook(path: str | Path, data: dep.DeputyData, *, plan: Any = None, lang: str = "zh",
-                   parts: tuple[str, ...] = SHEETS) -> Path:
+def write_workbook(
+    path: str | Path,
+    data: dep.DeputyData,
+    *,
+    plan: Any = None,
+    lang: str = "zh",
+    parts: tuple[str, ...] = SHEETS,
+) -> Path:
     """Write ``data`` as a workbook :func:`read_workbook` reads back (headers and codes in ``lang``).
 
     Towns are written as their names when ``plan`` is given. An empty
@@ -532,8 +681,17 @@ def write_workbook(path: str | Path, data: dep.DeputyData, *, plan: Any = None, 
 
 # ----- the end-of-term assessment sheet (docx) ------------------------------------------------------
 
-def end_of_term_docx(path: str | Path, sheet: pd.DataFrame, roster: pd.DataFrame, *, plan: Any = None,
-                     lang: str = "zh", synthetic: bool = False, settings: Any = None) -> Path:
+
+def end_of_term_docx(
+    path: str | Path,
+    sheet: pd.DataFrame,
+    roster: pd.DataFrame,
+    *,
+    plan: Any = None,
+    lang: str = "zh",
+    synthetic: bool = False,
+    settings: Any = None,
+) -> Path:
     """Write the end-of-term assessment sheet (挂职科技副职任期考核表) as a Word document.
 
     ``sheet`` is :func:`kejifu.deputies.end_of_term` output; one table row per
@@ -549,10 +707,23 @@ def end_of_term_docx(path: str | Path, sheet: pd.DataFrame, roster: pd.DataFrame
     doc.add_heading(t("deputies.sheet_title", lang), level=1)
     if synthetic:
         doc.add_paragraph(t("deputies.synthetic", lang))
-    doc.add_paragraph(f"{t('deputies.col.democratic', lang)} × {w['democratic']:g} + "
-                      f"{t('deputies.col.inspection', lang)} × {w['inspection']:g} + "
-                      f"{t('deputies.col.annual', lang)} × {w['annual']:g}")
-    cols = ["person_id", "name", "sending_org", "org", "batch", "democratic", "inspection", "annual", "score", "grade"]
+    doc.add_paragraph(
+        f"{t('deputies.col.democratic', lang)} × {w['democratic']:g} + "
+        f"{t('deputies.col.inspection', lang)} × {w['inspection']:g} + "
+        f"{t('deputies.col.annual', lang)} × {w['annual']:g}"
+    )
+    cols = [
+        "person_id",
+        "name",
+        "sending_org",
+        "org",
+        "batch",
+        "democratic",
+        "inspection",
+        "annual",
+        "score",
+        "grade",
+    ]
     merged = sheet.merge(roster[["person_id", "sending_org", "batch"]], on="person_id", how="left")
     table = doc.add_table(rows=1, cols=len(cols))
     table.style = "Table Grid"

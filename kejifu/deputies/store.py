@@ -30,9 +30,9 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from . import deputies as dep
-from .errors import StoreError
-from .store import sha256_text
+from ..errors import StoreError
+from ..store import sha256_text
+from . import ledger as dep
 
 metadata = sa.MetaData()
 
@@ -48,7 +48,8 @@ def _meta_columns() -> list[sa.Column]:
 
 
 deputies_table = sa.Table(
-    "deputies", metadata,
+    "deputies",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("person_id", sa.String(64), nullable=False, index=True),
     sa.Column("name", sa.String(100), nullable=False),
@@ -67,7 +68,8 @@ deputies_table = sa.Table(
 )
 
 reports_table = sa.Table(
-    "deputy_reports", metadata,
+    "deputy_reports",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("person_id", sa.String(64), nullable=False, index=True),
     sa.Column("year", sa.Integer, nullable=False),
@@ -82,7 +84,8 @@ reports_table = sa.Table(
 )
 
 assessments_table = sa.Table(
-    "deputy_assessments", metadata,
+    "deputy_assessments",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("person_id", sa.String(64), nullable=False, index=True),
     sa.Column("year", sa.Integer, nullable=False),
@@ -95,7 +98,8 @@ assessments_table = sa.Table(
 )
 
 outputs_table = sa.Table(
-    "deputy_outputs", metadata,
+    "deputy_outputs",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("person_id", sa.String(64), nullable=False, index=True),
     sa.Column("year", sa.Integer, nullable=False),
@@ -116,10 +120,16 @@ class _Spec:
 
 SPECS = {
     "roster": _Spec(deputies_table, ("person_id",), tuple(c for c in dep.ROSTER_COLUMNS if c != "person_id")),
-    "reports": _Spec(reports_table, ("person_id", "year", "seq"),
-                     ("submitted", "to_orgdept", "to_town", "to_sender", "title", "note")),
-    "assessments": _Spec(assessments_table, ("person_id", "year", "assessor"),
-                         (*dep.DIMENSIONS, "democratic", "inspection", "note")),
+    "reports": _Spec(
+        reports_table,
+        ("person_id", "year", "seq"),
+        ("submitted", "to_orgdept", "to_town", "to_sender", "title", "note"),
+    ),
+    "assessments": _Spec(
+        assessments_table,
+        ("person_id", "year", "assessor"),
+        (*dep.DIMENSIONS, "democratic", "inspection", "note"),
+    ),
     "outputs": _Spec(outputs_table, ("person_id", "year"), (*dep.FIVE_ONES, "note")),
 }
 
@@ -164,11 +174,13 @@ class DeputyStore:
             metadata.create_all(engine, checkfirst=True)
 
     @classmethod
-    def from_store(cls, store: Any) -> "DeputyStore":
+    def from_store(cls, store: Any) -> DeputyStore:
         """The deputy tables of a :class:`kejifu.store.Store` (read-only if the store is)."""
         engine = getattr(store, "engine", None)
         if engine is None:
-            raise StoreError("工作区存储没有数据库引擎（store.engine）", "the workspace store has no engine (store.engine)")
+            raise StoreError(
+                "工作区存储没有数据库引擎（store.engine）", "the workspace store has no engine (store.engine)"
+            )
         return cls(engine, readonly=bool(getattr(store, "readonly", False)))
 
     # ----- reading ----------------------------------------------------------------------------
@@ -228,36 +240,59 @@ class DeputyStore:
 
     def load(self, specialists: pd.DataFrame | None = None) -> dep.DeputyData:
         """Everything current, as a :class:`~kejifu.deputies.DeputyData`."""
-        return dep.DeputyData(roster=self.roster(), reports=self.reports(), assessments=self.assessments(),
-                              end_of_term=self.end_of_term(), outputs=self.outputs(),
-                              specialists=specialists if specialists is not None else dep.empty(dep.SPECIALIST_COLUMNS))
+        return dep.DeputyData(
+            roster=self.roster(),
+            reports=self.reports(),
+            assessments=self.assessments(),
+            end_of_term=self.end_of_term(),
+            outputs=self.outputs(),
+            specialists=specialists if specialists is not None else dep.empty(dep.SPECIALIST_COLUMNS),
+        )
 
     # ----- writing ----------------------------------------------------------------------------
-    def commit(self, data: dep.DeputyData, *, source_file: str = "", sha256: str = "",
-               who: str = "", recorded_at: dt.datetime | None = None) -> dict[str, int]:
+    def commit(
+        self,
+        data: dep.DeputyData,
+        *,
+        source_file: str = "",
+        sha256: str = "",
+        who: str = "",
+        recorded_at: dt.datetime | None = None,
+    ) -> dict[str, int]:
         """Append the rows of ``data`` that differ from their latest revision, in one transaction.
 
         Returns the number of rows added per part (``roster, reports, assessments, outputs``).
         """
         if self.readonly:
-            raise StoreError("工作区以只读方式打开，不能写入", "the workspace is open read-only", file=source_file)
+            raise StoreError(
+                "工作区以只读方式打开，不能写入", "the workspace is open read-only", file=source_file
+            )
         eot = data.end_of_term.copy()
         if len(eot):
             eot["year"] = 0
             eot["assessor"] = END_OF_TERM
-        assessments = pd.concat([x for x in (data.assessments, eot) if len(x)], ignore_index=True) \
-            if (len(data.assessments) or len(eot)) else dep.empty(dep.ASSESSMENT_COLUMNS)
-        parts = {"roster": data.roster, "reports": data.reports, "assessments": assessments,
-                 "outputs": data.outputs}
-        now = recorded_at or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        assessments = (
+            pd.concat([x for x in (data.assessments, eot) if len(x)], ignore_index=True)
+            if (len(data.assessments) or len(eot))
+            else dep.empty(dep.ASSESSMENT_COLUMNS)
+        )
+        parts = {
+            "roster": data.roster,
+            "reports": data.reports,
+            "assessments": assessments,
+            "outputs": data.outputs,
+        }
+        now = recorded_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
         added: dict[str, int] = {}
         # kejifu_write: the workspace store's engine then emits BEGIN IMMEDIATE on SQLite (one writer at a time)
         with self.engine.connect().execution_options(kejifu_write=True) as conn, conn.begin():
             for what, frame in parts.items():
                 spec = SPECS[what]
                 latest = self._latest(what, conn)
-                index = {tuple(_clean(r[k], spec.table.c[k]) for k in spec.key): r
-                         for r in latest.to_dict("records")}
+                index = {
+                    tuple(_clean(r[k], spec.table.c[k]) for k in spec.key): r
+                    for r in latest.to_dict("records")
+                }
                 rows = []
                 for rec in frame.to_dict("records"):
                     if what == "assessments":
@@ -266,13 +301,22 @@ class DeputyStore:
                     key = tuple(_clean(rec.get(k), spec.table.c[k]) for k in spec.key)
                     values = {c: _clean(rec.get(c), spec.table.c[c]) for c in spec.values}
                     prev = index.get(key)
-                    if prev is not None and all(_same(values[c], _clean(prev[c], spec.table.c[c]))
-                                                for c in spec.values):
+                    if prev is not None and all(
+                        _same(values[c], _clean(prev[c], spec.table.c[c])) for c in spec.values
+                    ):
                         continue
                     rev = int(prev["revision"]) + 1 if prev is not None else 1
-                    row = dict(zip(spec.key, key)) | values | {
-                        "revision": rev, "recorded_at": now, "recorded_by": who or "",
-                        "source_file": source_file or "", "sha256": sha256 or ""}
+                    row = (
+                        dict(zip(spec.key, key))
+                        | values
+                        | {
+                            "revision": rev,
+                            "recorded_at": now,
+                            "recorded_by": who or "",
+                            "source_file": source_file or "",
+                            "sha256": sha256 or "",
+                        }
+                    )
                     index[key] = row
                     rows.append(row)
                 if rows:
@@ -282,6 +326,7 @@ class DeputyStore:
 
 
 # ----- the store and its register -------------------------------------------------------------
+
 
 def specialists(store: Any) -> pd.DataFrame:
     """The specialist roster from the store's register items of kind ``specialists``."""
@@ -294,21 +339,35 @@ def load(store: Any) -> dep.DeputyData:
     return DeputyStore.from_store(store).load(specialists=specialists(store))
 
 
-def commit(store: Any, data: dep.DeputyData, *, source_file: str = "", sha256: str = "",
-           who: str = "", recorded_at: dt.datetime | None = None) -> dict[str, int]:
+def commit(
+    store: Any,
+    data: dep.DeputyData,
+    *,
+    source_file: str = "",
+    sha256: str = "",
+    who: str = "",
+    recorded_at: dt.datetime | None = None,
+) -> dict[str, int]:
     """Write a validated ledger to a workspace store; returns rows added per part.
 
     The deputy tables are written in one transaction, then the specialists as
     register items (``store.commit_register_items``, its own transaction).
     """
-    added = DeputyStore.from_store(store).commit(data, source_file=source_file, sha256=sha256, who=who,
-                                                 recorded_at=recorded_at)
+    added = DeputyStore.from_store(store).commit(
+        data, source_file=source_file, sha256=sha256, who=who, recorded_at=recorded_at
+    )
     added["specialists"] = 0
     if len(data.specialists):
         items = dep.specialist_register_items(data.specialists)
         # the store refuses a second batch with the same (kind, sha256): without a file hash, hash the content
         digest = sha256 or sha256_text(items.to_json(orient="records", date_format="iso", force_ascii=False))
-        result = store.commit_register_items(items, kind=dep.SPECIALIST_KIND, source_file=source_file,
-                                             sha256=digest, who=who, imported_at=recorded_at)
+        result = store.commit_register_items(
+            items,
+            kind=dep.SPECIALIST_KIND,
+            source_file=source_file,
+            sha256=digest,
+            who=who,
+            imported_at=recorded_at,
+        )
         added["specialists"] = result.rows_added
     return added

@@ -45,15 +45,19 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import config
+from .. import config
 
 TEMPLATE = "kejifu"
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATE_SRC = STATIC / "voila" / "templates" / TEMPLATE
 #: JupyterLab extensions the dashboards do not need (plotly's mime renderer would load a
 #: second 4.8 MB plotly.js on every page; jupytext is an editor extension).
-EXTENSION_DENYLIST = ["jupyterlab-plotly", "jupyterlab-jupytext", "@voila-dashboards/jupyterlab-preview",
-                      "jupyterlab_pygments"]  # code highlighting: the dashboards show no code
+EXTENSION_DENYLIST = [
+    "jupyterlab-plotly",
+    "jupyterlab-jupytext",
+    "@voila-dashboards/jupyterlab-preview",
+    "jupyterlab_pygments",
+]  # code highlighting: the dashboards show no code
 
 
 #: What the browser may send to a dashboard's kernel, per channel (everything else is dropped):
@@ -91,6 +95,7 @@ def is_loopback(host: str) -> bool:
 
 def new_token() -> str:
     import secrets
+
     return secrets.token_urlsafe(24)
 
 
@@ -100,20 +105,21 @@ class ServeOptions:
 
     port: int = 8866
     host: str = "127.0.0.1"
-    pool_size: int = 2             # pre-heated kernels per dashboard
-    cull_idle_timeout: int = 600   # a kernel idle this long is shut down
-    cull_interval: int = 60        # how often to look for idle kernels
-    fill_delay: float = 5.0        # wait before refilling the pool after a kernel is used: refilling
-                                   # runs a dashboard, which on 2 cores slows the page being loaded
+    pool_size: int = 2  # pre-heated kernels per dashboard
+    cull_idle_timeout: int = 600  # a kernel idle this long is shut down
+    cull_interval: int = 60  # how often to look for idle kernels
+    fill_delay: float = 5.0  # wait before refilling the pool after a kernel is used: refilling
+    # runs a dashboard, which on 2 cores slows the page being loaded
     open_browser: bool = False
     log_level: str = "WARN"
-    token: str | None = None       # required by the server when set; always set off loopback
+    token: str | None = None  # required by the server when set; always set off loopback
 
-    def checked(self) -> "ServeOptions":
+    def checked(self) -> ServeOptions:
         """These options, with a fresh token when the host is not loopback and none was given."""
         if self.token or is_loopback(self.host):
             return self
         from dataclasses import replace
+
         return replace(self, token=new_token())
 
     def url(self, path: str = "/") -> str:
@@ -138,6 +144,7 @@ def plotly_js() -> Path:
     Pages load it only when a figure has a trace type the partial bundle lacks
     (e.g. ``scattergl``)."""
     import plotly
+
     return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 
 
@@ -185,9 +192,11 @@ def prepare_data_dir(dest: Path | None = None) -> Path:
         if not js_dest.exists() or js_dest.stat().st_size != src.stat().st_size:
             shutil.copyfile(src, js_dest)
     text = (TEMPLATE_SRC / "index.html.j2").read_text(encoding="utf-8")
-    text = (text.replace("__KEJIFU_VERSION__", _digest(*own))
-            .replace("__PLOTLY_VERSION__", _digest(partial_js))
-            .replace("__PLOTLY_FULL_VERSION__", _digest(full_js)))
+    text = (
+        text.replace("__KEJIFU_VERSION__", _digest(*own))
+        .replace("__PLOTLY_VERSION__", _digest(partial_js))
+        .replace("__PLOTLY_FULL_VERSION__", _digest(full_js))
+    )
     (tdir / "index.html.j2").write_text(text, encoding="utf-8")
     return dest
 
@@ -195,7 +204,10 @@ def prepare_data_dir(dest: Path | None = None) -> Path:
 def voila_command(root: Path, opts: ServeOptions) -> list[str]:
     """The ``voila`` command line serving the notebooks in ``root``."""
     return [
-        sys.executable, "-m", "kejifu.serve", str(root),
+        sys.executable,
+        "-m",
+        "kejifu.web.serve",
+        str(root),
         f"--port={opts.port}",
         f"--Voila.ip={opts.host}",
         "--no-browser" if not opts.open_browser else "--Voila.open_browser=True",
@@ -238,8 +250,14 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def start(workspace: Path, opts: ServeOptions = ServeOptions(), *, root: Path | None = None,
-          data_dir: Path | None = None, log=None) -> subprocess.Popen:
+def start(
+    workspace: Path,
+    opts: ServeOptions = ServeOptions(),
+    *,
+    root: Path | None = None,
+    data_dir: Path | None = None,
+    log=None,
+) -> subprocess.Popen:
     """Start Voila in the background; returns the process (stop it with ``terminate()``).
 
     Off loopback ``opts`` must carry a token (see :meth:`ServeOptions.checked`)."""
@@ -247,8 +265,12 @@ def start(workspace: Path, opts: ServeOptions = ServeOptions(), *, root: Path | 
         raise ValueError(f"serving on {opts.host} needs a token")
     data = prepare_data_dir(data_dir)
     cmd = voila_command(root or dashboards_dir(), opts)
-    return subprocess.Popen(cmd, env=voila_env(workspace, data, opts.token), stdout=log or subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
+    return subprocess.Popen(
+        cmd,
+        env=voila_env(workspace, data, opts.token),
+        stdout=log or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
+    )
 
 
 def wait_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
@@ -274,8 +296,11 @@ def serve(workspace: Path, opts: ServeOptions = ServeOptions(), *, root: Path | 
     cmd = voila_command(root or dashboards_dir(), opts)
     print(f"kejifu: {opts.url()}  (工作区 / workspace: {Path(workspace).resolve()})", flush=True)
     if opts.token:
-        print(f"kejifu: 监听 {opts.host}，需凭令牌访问 / listening on {opts.host}: the link above carries "
-              f"the access token; requests without it are refused", flush=True)
+        print(
+            f"kejifu: 监听 {opts.host}，需凭令牌访问 / listening on {opts.host}: the link above carries "
+            f"the access token; requests without it are refused",
+            flush=True,
+        )
     proc = subprocess.Popen(cmd, env=voila_env(workspace, data, opts.token))
 
     def _stop(signum, frame):  # SIGTERM to `kejifu serve` stops Voila (and its kernels) too
@@ -303,7 +328,7 @@ VOILA_STATIC_CACHE_S = 24 * 3600
 
 
 def _voila_main() -> None:  # pragma: no cover - runs in the server process
-    """``python -m kejifu.serve``: Voila with cacheable static files, then Voila's own main."""
+    """``python -m kejifu.web.serve``: Voila with cacheable static files, then Voila's own main."""
     from voila import static_file_handler as sfh
 
     def get_cache_time(self, path, modified, mime_type):
@@ -312,17 +337,19 @@ def _voila_main() -> None:  # pragma: no cover - runs in the server process
         return VOILA_STATIC_CACHE_S
 
     sfh.MultiStaticFileHandler.get_cache_time = get_cache_time
-    from kejifu import serve as this  # not __main__: the websocket class lives in kejifu.serve
+    from kejifu.web import serve as this  # not __main__: the websocket class lives in kejifu.web.serve
+
     this._patch_culler()
     token = os.environ.pop(TOKEN_ENV, None)  # kernels must not inherit it
     if token:
         sys.argv.append(f"--Voila.token={token}")
     from voila.app import main
+
     sys.exit(main())
 
 
-_CONNECTED: set[str] = set()          # kernels a page has connected to
-_FIRST_SEEN: dict[str, float] = {}     # when the culler first looked at a kernel (out of the pool)
+_CONNECTED: set[str] = set()  # kernels a page has connected to
+_FIRST_SEEN: dict[str, float] = {}  # when the culler first looked at a kernel (out of the pool)
 
 
 def _patch_culler(grace: float = CONNECT_GRACE_S) -> None:
@@ -353,7 +380,9 @@ def _patch_culler(grace: float = CONNECT_GRACE_S) -> None:
 
 def _read_only_connection_class():
     from jupyter_server.services.kernels.connection.base import (
-        deserialize_binary_message, deserialize_msg_from_ws_v1)
+        deserialize_binary_message,
+        deserialize_msg_from_ws_v1,
+    )
     from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
     class ReadOnlyKernelConnection(ZMQChannelsWebsocketConnection):
@@ -381,8 +410,11 @@ def _read_only_connection_class():
                 return
             msg_type = header.get("msg_type")
             if not message_allowed(channel, msg_type, content):
-                self.log.warning("kejifu: dropped %s on %s from the browser (dashboards are read-only)",
-                                 msg_type, channel or "shell")
+                self.log.warning(
+                    "kejifu: dropped %s on %s from the browser (dashboards are read-only)",
+                    msg_type,
+                    channel or "shell",
+                )
                 return
             super().handle_incoming_message(incoming_msg)
 

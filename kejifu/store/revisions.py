@@ -35,9 +35,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import config
-from .errors import KejifuError, StoreError
-from .plan import Plan, load_plan, parse_plan
+from .. import config
+from ..errors import KejifuError, StoreError
+from ..plan import Plan, load_plan, parse_plan
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 10_000
@@ -45,13 +45,15 @@ BUSY_TIMEOUT_MS = 10_000
 metadata = sa.MetaData()
 
 meta_t = sa.Table(
-    "meta", metadata,
+    "meta",
+    metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
 
 plan_versions_t = sa.Table(
-    "plan_versions", metadata,
+    "plan_versions",
+    metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("yaml", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
@@ -61,7 +63,8 @@ plan_versions_t = sa.Table(
 )
 
 orgs_t = sa.Table(
-    "orgs", metadata,
+    "orgs",
+    metadata,
     sa.Column("id", sa.String(100), primary_key=True),
     sa.Column("plan_version", sa.Integer, nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
@@ -72,7 +75,8 @@ orgs_t = sa.Table(
 )
 
 targets_t = sa.Table(
-    "targets", metadata,
+    "targets",
+    metadata,
     sa.Column("id", sa.String(100), primary_key=True),
     sa.Column("plan_version", sa.Integer, nullable=False),
     sa.Column("title", sa.String(400), nullable=False),
@@ -89,7 +93,8 @@ targets_t = sa.Table(
 )
 
 allocations_t = sa.Table(
-    "allocations", metadata,
+    "allocations",
+    metadata,
     sa.Column("target", sa.String(100), primary_key=True),
     sa.Column("org", sa.String(100), primary_key=True),
     sa.Column("plan_version", sa.Integer, nullable=False),
@@ -97,7 +102,8 @@ allocations_t = sa.Table(
 )
 
 batches_t = sa.Table(
-    "import_batches", metadata,
+    "import_batches",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("kind", sa.String(100), nullable=False),  # 'reports' or 'register:<kind>'
     sa.Column("source_file", sa.Text, nullable=False),
@@ -111,7 +117,8 @@ batches_t = sa.Table(
 )
 
 reports_t = sa.Table(
-    "reports", metadata,
+    "reports",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("org", sa.String(100), nullable=False),
     sa.Column("measure", sa.String(100), nullable=False),
@@ -130,7 +137,8 @@ reports_t = sa.Table(
 sa.Index("ix_reports_month", reports_t.c.month)
 
 register_items_t = sa.Table(
-    "register_items", metadata,
+    "register_items",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("kind", sa.String(100), nullable=False),
     sa.Column("item_key", sa.String(200), nullable=False),
@@ -149,20 +157,51 @@ register_items_t = sa.Table(
 )
 sa.Index("ix_register_items_kind", register_items_t.c.kind)
 
-_EXISTING_BATCH = (sa.select(batches_t.c.id).where(batches_t.c.kind == sa.bindparam("kind"))
-                   .where(batches_t.c.sha256 == sa.bindparam("sha256")))
-_REPORTS_OF_MONTHS = (sa.select(reports_t.c.org, reports_t.c.measure, reports_t.c.month, reports_t.c.revision,
-                                reports_t.c.value, reports_t.c.note)
-                      .where(reports_t.c.month.in_(sa.bindparam("months", expanding=True)))
-                      .order_by(reports_t.c.revision))
+_EXISTING_BATCH = (
+    sa.select(batches_t.c.id)
+    .where(batches_t.c.kind == sa.bindparam("kind"))
+    .where(batches_t.c.sha256 == sa.bindparam("sha256"))
+)
+_REPORTS_OF_MONTHS = (
+    sa.select(
+        reports_t.c.org,
+        reports_t.c.measure,
+        reports_t.c.month,
+        reports_t.c.revision,
+        reports_t.c.value,
+        reports_t.c.note,
+    )
+    .where(reports_t.c.month.in_(sa.bindparam("months", expanding=True)))
+    .order_by(reports_t.c.revision)
+)
 
-REPORT_COLUMNS = ["org", "measure", "month", "value", "unit", "note", "revision", "batch_id",
-                  "source_file", "imported_at", "imported_by"]
+REPORT_COLUMNS = [
+    "org",
+    "measure",
+    "month",
+    "value",
+    "unit",
+    "note",
+    "revision",
+    "batch_id",
+    "source_file",
+    "imported_at",
+    "imported_by",
+]
 HISTORY_COLUMNS = ["id"] + REPORT_COLUMNS + ["sha256"]
 ITEM_BASE_COLUMNS = ["kind", "item_key", "org", "date", "title", "withdrawn"]
 ITEM_META_COLUMNS = ["revision", "batch_id", "source_file", "imported_at", "imported_by"]
-BATCH_COLUMNS = ["id", "kind", "source_file", "sha256", "who", "imported_at", "rows_added",
-                 "rows_unchanged", "note"]
+BATCH_COLUMNS = [
+    "id",
+    "kind",
+    "source_file",
+    "sha256",
+    "who",
+    "imported_at",
+    "rows_added",
+    "rows_unchanged",
+    "note",
+]
 REPORTS_KIND = "reports"
 
 
@@ -258,15 +297,18 @@ class Store:
         if u.get_backend_name() == "sqlite":
             if readonly:
                 if path is None:
-                    raise StoreError("内存数据库不能只读打开", "an in-memory store cannot be opened read-only")
+                    raise StoreError(
+                        "内存数据库不能只读打开", "an in-memory store cannot be opened read-only"
+                    )
                 db = Path(path).resolve()
                 uri = f"file:{db.as_posix()}?mode=ro"
                 if not os.access(db.parent, os.W_OK) and not Path(f"{db}-shm").exists():
                     # a read-only folder (a deployed dashboard): SQLite cannot create the WAL
                     # index, so read the file as immutable
                     uri += "&immutable=1"
-                engine = sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True,
-                                                                                     check_same_thread=False))
+                engine = sa.create_engine(
+                    "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+                )
             else:
                 engine = sa.create_engine(u)
 
@@ -289,11 +331,15 @@ class Store:
             return engine
         engine = sa.create_engine(u)
         if u.get_backend_name() == "postgresql":
+
             @sa.event.listens_for(engine, "begin")
             def _one_writer(conn):  # revisions are numbered latest+1: writers take turns, as on SQLite
                 if conn.get_execution_options().get("kejifu_write", False):
                     # one lock per schema: the counties of a province database write in parallel
-                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('kejifu:' || current_schema()))")
+                    conn.exec_driver_sql(
+                        "SELECT pg_advisory_xact_lock(hashtext('kejifu:' || current_schema()))"
+                    )
+
             if readonly:
                 engine = engine.execution_options(postgresql_readonly=True)
         return engine
@@ -306,14 +352,19 @@ class Store:
             return False
 
     @classmethod
-    def open(cls, workspace: str | Path | None = None, *, readonly: bool = False, url: str | None = None) -> "Store":
+    def open(
+        cls, workspace: str | Path | None = None, *, readonly: bool = False, url: str | None = None
+    ) -> Store:
         """Open the store of ``workspace`` (default: ``kejifu.config.workspace_dir()``)."""
         ws = config.workspace_dir(workspace)
         url = url or config.db_url(ws)
         u = sa.make_url(url)
         path = _sqlite_path(u)
-        not_ws = StoreError(f"不是kejifu工作区：{ws}（请先运行 `kejifu init`）",
-                            f"not a kejifu workspace: {ws} (run `kejifu init`)", file=str(ws))
+        not_ws = StoreError(
+            f"不是kejifu工作区：{ws}（请先运行 `kejifu init`）",
+            f"not a kejifu workspace: {ws} (run `kejifu init`)",
+            file=str(ws),
+        )
         if path is not None and not Path(path).is_file():
             raise not_ws
         try:
@@ -327,13 +378,17 @@ class Store:
         version = store.meta().get("schema_version")
         if version is not None and int(version) > SCHEMA_VERSION:
             store.close()
-            raise StoreError(f"数据库版本{version}比本程序新，请升级kejifu",
-                             f"store schema {version} is newer than this kejifu; upgrade kejifu", file=str(ws))
+            raise StoreError(
+                f"数据库版本{version}比本程序新，请升级kejifu",
+                f"store schema {version} is newer than this kejifu; upgrade kejifu",
+                file=str(ws),
+            )
         return store
 
     @classmethod
-    def create(cls, workspace: str | Path, plan_file: str | Path, *, url: str | None = None,
-               who: str | None = None) -> "Store":
+    def create(
+        cls, workspace: str | Path, plan_file: str | Path, *, url: str | None = None, who: str | None = None
+    ) -> Store:
         """Create a workspace: the folder, ``plan.yaml`` (a copy of ``plan_file``), the tables and plan version 1.
 
         A plan that does not validate raises :class:`PlanError` and creates nothing;
@@ -351,9 +406,11 @@ class Store:
         target_plan = ws / config.PLAN_FILE
         same_file = target_plan.exists() and target_plan.resolve() == plan_file.resolve()
         if target_plan.exists() and not same_file and target_plan.read_text(encoding="utf-8") != text:
-            raise StoreError(f"工作区已有不同的计划文件：{target_plan}",
-                             f"the folder already holds a different plan file: {target_plan}",
-                             file=str(target_plan))
+            raise StoreError(
+                f"工作区已有不同的计划文件：{target_plan}",
+                f"the folder already holds a different plan file: {target_plan}",
+                file=str(target_plan),
+            )
         ws_existed = ws.exists()
         ws.mkdir(parents=True, exist_ok=True)
         engine = cls._engine(url, readonly=False)
@@ -365,12 +422,15 @@ class Store:
         try:
             metadata.create_all(engine)
             with store._write() as conn:
-                conn.execute(sa.insert(meta_t), [
-                    {"key": "schema_version", "value": str(SCHEMA_VERSION)},
-                    {"key": "created_at", "value": _now().isoformat()},
-                    {"key": "synthetic", "value": "1" if plan.plan.synthetic else "0"},
-                    {"key": "plan_id", "value": plan.plan.id},
-                ])
+                conn.execute(
+                    sa.insert(meta_t),
+                    [
+                        {"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                        {"key": "created_at", "value": _now().isoformat()},
+                        {"key": "synthetic", "value": "1" if plan.plan.synthetic else "0"},
+                        {"key": "plan_id", "value": plan.plan.id},
+                    ],
+                )
                 store._insert_plan_version(conn, 1, text, plan, source_file=str(plan_file), who=who)
             if not same_file:
                 shutil.copyfile(plan_file, target_plan)
@@ -390,7 +450,7 @@ class Store:
         """Release the database connections."""
         self.engine.dispose()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -402,8 +462,11 @@ class Store:
     # ----- transactions ------------------------------------------------------------------------
     def _refuse_if_readonly(self) -> None:
         if self.readonly:
-            raise StoreError("工作区以只读方式打开，不能写入", "the workspace is open read-only; writes are refused",
-                             file=str(self.workspace))
+            raise StoreError(
+                "工作区以只读方式打开，不能写入",
+                "the workspace is open read-only; writes are refused",
+                file=str(self.workspace),
+            )
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
@@ -417,8 +480,11 @@ class Store:
             raise
         except SQLAlchemyError as exc:
             reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-            raise StoreError(f"写入失败，已全部撤销：{reason}", f"write failed and was rolled back: {reason}",
-                             file=str(self.workspace)) from exc
+            raise StoreError(
+                f"写入失败，已全部撤销：{reason}",
+                f"write failed and was rolled back: {reason}",
+                file=str(self.workspace),
+            ) from exc
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:
@@ -426,8 +492,9 @@ class Store:
             with conn.begin():
                 yield conn
 
-    def _frame(self, stmt, columns: list[str], *, categorical: tuple[str, ...] = (),
-               chunk: int = 200_000) -> pd.DataFrame:
+    def _frame(
+        self, stmt, columns: list[str], *, categorical: tuple[str, ...] = (), chunk: int = 200_000
+    ) -> pd.DataFrame:
         """Run ``stmt`` into a frame, ``chunk`` rows at a time.
 
         The ``categorical`` columns (org, measure, month…) become categoricals chunk by
@@ -474,26 +541,70 @@ class Store:
         return self.meta().get("synthetic", "0") in ("1", "true", "True")
 
     # ----- plan versions -----------------------------------------------------------------------
-    def _insert_plan_version(self, conn: sa.Connection, version: int, text: str, plan: Plan, *,
-                             source_file: str | None, who: str | None) -> None:
-        conn.execute(sa.insert(plan_versions_t).values(
-            version=version, yaml=text, sha256=sha256_text(text), source_file=source_file,
-            created_at=_now(), who=who))
+    def _insert_plan_version(
+        self,
+        conn: sa.Connection,
+        version: int,
+        text: str,
+        plan: Plan,
+        *,
+        source_file: str | None,
+        who: str | None,
+    ) -> None:
+        conn.execute(
+            sa.insert(plan_versions_t).values(
+                version=version,
+                yaml=text,
+                sha256=sha256_text(text),
+                source_file=source_file,
+                created_at=_now(),
+                who=who,
+            )
+        )
         # Snapshot of the latest version (orgs, targets, allocations) for SQL readers.
         for table in (allocations_t, targets_t, orgs_t):
             conn.execute(sa.delete(table))
-        conn.execute(sa.insert(orgs_t), [
-            {"id": o.id, "plan_version": version, "name": o.name, "name_en": o.name_en, "kind": o.kind,
-             "parent": o.parent, "position": i} for i, o in enumerate(plan.orgs)])
-        conn.execute(sa.insert(targets_t), [
-            {"id": tg.id, "plan_version": version, "title": tg.title, "title_en": tg.title_en,
-             "group_id": tg.group, "unit": tg.unit, "kind": tg.kind, "target": tg.target,
-             "stretch": tg.stretch, "baseline": tg.baseline, "source": tg.source,
-             "register_kind": (tg.register_kind or tg.id) if tg.source == "register" else None,
-             "position": i} for i, tg in enumerate(plan.targets)])
-        allocs = [{"target": tg.id, "org": org, "plan_version": version,
-                   "allocation": None if math.isnan(v) else v}
-                  for tg in plan.targets for org, v in tg.allocation_values().items()]
+        conn.execute(
+            sa.insert(orgs_t),
+            [
+                {
+                    "id": o.id,
+                    "plan_version": version,
+                    "name": o.name,
+                    "name_en": o.name_en,
+                    "kind": o.kind,
+                    "parent": o.parent,
+                    "position": i,
+                }
+                for i, o in enumerate(plan.orgs)
+            ],
+        )
+        conn.execute(
+            sa.insert(targets_t),
+            [
+                {
+                    "id": tg.id,
+                    "plan_version": version,
+                    "title": tg.title,
+                    "title_en": tg.title_en,
+                    "group_id": tg.group,
+                    "unit": tg.unit,
+                    "kind": tg.kind,
+                    "target": tg.target,
+                    "stretch": tg.stretch,
+                    "baseline": tg.baseline,
+                    "source": tg.source,
+                    "register_kind": (tg.register_kind or tg.id) if tg.source == "register" else None,
+                    "position": i,
+                }
+                for i, tg in enumerate(plan.targets)
+            ],
+        )
+        allocs = [
+            {"target": tg.id, "org": org, "plan_version": version, "allocation": None if math.isnan(v) else v}
+            for tg in plan.targets
+            for org, v in tg.allocation_values().items()
+        ]
         if allocs:
             conn.execute(sa.insert(allocations_t), allocs)
 
@@ -505,8 +616,12 @@ class Store:
     def plan_versions(self) -> pd.DataFrame:
         """Every stored plan version: ``version, sha256, source_file, created_at, who``."""
         t = plan_versions_t
-        return self._frame(sa.select(t.c.version, t.c.sha256, t.c.source_file, t.c.created_at, t.c.who)
-                           .order_by(t.c.version), ["version", "sha256", "source_file", "created_at", "who"])
+        return self._frame(
+            sa.select(t.c.version, t.c.sha256, t.c.source_file, t.c.created_at, t.c.who).order_by(
+                t.c.version
+            ),
+            ["version", "sha256", "source_file", "created_at", "who"],
+        )
 
     def plan(self, version: int | None = None) -> Plan:
         """The plan of ``version`` (default: the latest), parsed from the stored YAML text."""
@@ -515,8 +630,9 @@ class Store:
                 version = conn.execute(sa.select(sa.func.max(plan_versions_t.c.version))).scalar_one()
             if self._plan_cache is not None and self._plan_cache[0] == version:
                 return self._plan_cache[1]
-            text = conn.execute(sa.select(plan_versions_t.c.yaml)
-                                .where(plan_versions_t.c.version == version)).scalar_one_or_none()
+            text = conn.execute(
+                sa.select(plan_versions_t.c.yaml).where(plan_versions_t.c.version == version)
+            ).scalar_one_or_none()
         if text is None:
             raise StoreError(f"没有第{version}版计划", f"no plan version {version}", file=str(self.workspace))
         plan = parse_plan(text, file=f"{self.workspace / config.PLAN_FILE}@v{version}")
@@ -535,8 +651,11 @@ class Store:
         text = plan_file.read_text(encoding="utf-8")
         sha = sha256_text(text)
         with self._write() as conn:
-            latest = conn.execute(sa.select(plan_versions_t.c.version, plan_versions_t.c.sha256)
-                                  .order_by(plan_versions_t.c.version.desc()).limit(1)).first()
+            latest = conn.execute(
+                sa.select(plan_versions_t.c.version, plan_versions_t.c.sha256)
+                .order_by(plan_versions_t.c.version.desc())
+                .limit(1)
+            ).first()
             if latest is not None and latest.sha256 == sha:
                 version = int(latest.version)
             else:
@@ -556,16 +675,44 @@ class Store:
     def _existing_batch(self, conn: sa.Connection, kind: str, sha256: str) -> int | None:
         return conn.execute(_EXISTING_BATCH, {"kind": kind, "sha256": sha256}).scalar_one_or_none()
 
-    def _new_batch(self, conn: sa.Connection, *, kind: str, source_file: str, sha256: str, who: str | None,
-                   at: dt.datetime, note: str | None, added: int, unchanged: int) -> int:
-        res = conn.execute(sa.insert(batches_t).values(
-            kind=kind, source_file=source_file, sha256=sha256, who=who, imported_at=at,
-            rows_added=added, rows_unchanged=unchanged, note=note))
+    def _new_batch(
+        self,
+        conn: sa.Connection,
+        *,
+        kind: str,
+        source_file: str,
+        sha256: str,
+        who: str | None,
+        at: dt.datetime,
+        note: str | None,
+        added: int,
+        unchanged: int,
+    ) -> int:
+        res = conn.execute(
+            sa.insert(batches_t).values(
+                kind=kind,
+                source_file=source_file,
+                sha256=sha256,
+                who=who,
+                imported_at=at,
+                rows_added=added,
+                rows_unchanged=unchanged,
+                note=note,
+            )
+        )
         return int(res.inserted_primary_key[0])
 
     # ----- reports -----------------------------------------------------------------------------
-    def commit_reports(self, frame: pd.DataFrame, *, source_file: str, sha256: str, who: str | None = None,
-                       note: str | None = None, imported_at: dt.datetime | None = None) -> ImportResult:
+    def commit_reports(
+        self,
+        frame: pd.DataFrame,
+        *,
+        source_file: str,
+        sha256: str,
+        who: str | None = None,
+        note: str | None = None,
+        imported_at: dt.datetime | None = None,
+    ) -> ImportResult:
         """Append the rows of a validated reports frame as one batch, in one transaction.
 
         ``frame`` has ``org, measure, month ('YYYY-MM'), value`` [the measure's unit,
@@ -578,8 +725,11 @@ class Store:
         self._refuse_if_readonly()
         missing = [c for c in ("org", "measure", "month", "value") if c not in frame.columns]
         if missing:
-            raise StoreError(f"报表数据缺少列：{', '.join(missing)}", f"reports frame lacks columns: {', '.join(missing)}",
-                             file=source_file)
+            raise StoreError(
+                f"报表数据缺少列：{', '.join(missing)}",
+                f"reports frame lacks columns: {', '.join(missing)}",
+                file=source_file,
+            )
         n = len(frame)
         orgs = [_clean_text(v) for v in frame["org"].tolist()]
         measures = [_clean_text(v) for v in frame["measure"].tolist()]
@@ -592,9 +742,12 @@ class Store:
         seen: dict[tuple, int] = {}
         for i, k in enumerate(keys):
             if k in seen:
-                raise StoreError(f"同一批数据中重复：{k[0]} {k[1]} {k[2]}（第{seen[k] + 1}和第{i + 1}行）",
-                                 f"duplicate row in one batch: {k[0]} {k[1]} {k[2]} (rows {seen[k] + 1} and {i + 1})",
-                                 file=source_file, row=i + 1)
+                raise StoreError(
+                    f"同一批数据中重复：{k[0]} {k[1]} {k[2]}（第{seen[k] + 1}和第{i + 1}行）",
+                    f"duplicate row in one batch: {k[0]} {k[1]} {k[2]} (rows {seen[k] + 1} and {i + 1})",
+                    file=source_file,
+                    row=i + 1,
+                )
             seen[k] = i
         at = imported_at or _now()
         with self._write() as conn:
@@ -607,20 +760,43 @@ class Store:
                 prev = latest.get(key)
                 if prev is not None:
                     rev, pval, pnote = prev
-                    if values[i] is not None and math.isclose(pval, values[i], rel_tol=1e-12, abs_tol=1e-12) \
-                            and (pnote or None) == notes[i]:
+                    if (
+                        values[i] is not None
+                        and math.isclose(pval, values[i], rel_tol=1e-12, abs_tol=1e-12)
+                        and (pnote or None) == notes[i]
+                    ):
                         unchanged += 1
                         continue
                     revision = rev + 1
                     revised += 1
                 else:
                     revision = 1
-                rows.append({"org": key[0], "measure": key[1], "month": key[2], "value": values[i],
-                             "unit": units[i], "note": notes[i], "revision": revision,
-                             "imported_at": at, "imported_by": who, "source_file": source_file,
-                             "sha256": sha256})
-            batch_id = self._new_batch(conn, kind=REPORTS_KIND, source_file=source_file, sha256=sha256, who=who,
-                                       at=at, note=note, added=len(rows), unchanged=unchanged)
+                rows.append(
+                    {
+                        "org": key[0],
+                        "measure": key[1],
+                        "month": key[2],
+                        "value": values[i],
+                        "unit": units[i],
+                        "note": notes[i],
+                        "revision": revision,
+                        "imported_at": at,
+                        "imported_by": who,
+                        "source_file": source_file,
+                        "sha256": sha256,
+                    }
+                )
+            batch_id = self._new_batch(
+                conn,
+                kind=REPORTS_KIND,
+                source_file=source_file,
+                sha256=sha256,
+                who=who,
+                at=at,
+                note=note,
+                added=len(rows),
+                unchanged=unchanged,
+            )
             if rows:
                 for r in rows:
                     r["batch_id"] = batch_id
@@ -632,7 +808,7 @@ class Store:
         """(org, measure, month) -> (revision, value, note) of the latest revision, for ``months``."""
         out: dict[tuple, tuple] = {}
         for i in range(0, len(months), 500):
-            res = conn.execute(_REPORTS_OF_MONTHS, {"months": months[i:i + 500]})
+            res = conn.execute(_REPORTS_OF_MONTHS, {"months": months[i : i + 500]})
             for org, measure, month, rev, value, note in res:
                 out[(org, measure, month)] = (int(rev), float(value), note)
         return out
@@ -643,9 +819,15 @@ class Store:
         if years is not None:  # 'YYYY-MM' texts sort by date, so a range is two comparisons
             latest = latest.where(t.c.month >= f"{years[0]:04d}-01", t.c.month <= f"{years[1]:04d}-12")
         latest = latest.group_by(t.c.org, t.c.measure, t.c.month).subquery("latest")
-        return (sa.select(*[t.c[c] for c in REPORT_COLUMNS])
-                .join(latest, sa.and_(t.c.org == latest.c.org, t.c.measure == latest.c.measure,
-                                      t.c.month == latest.c.month, t.c.revision == latest.c.revision)))
+        return sa.select(*[t.c[c] for c in REPORT_COLUMNS]).join(
+            latest,
+            sa.and_(
+                t.c.org == latest.c.org,
+                t.c.measure == latest.c.measure,
+                t.c.month == latest.c.month,
+                t.c.revision == latest.c.revision,
+            ),
+        )
 
     def reports(self, years: tuple[int, int] | None = None) -> pd.DataFrame:
         """The latest revision of every org × measure × month (of the ``years`` range, inclusive).
@@ -655,8 +837,11 @@ class Store:
         """
         t = reports_t
         stmt = self._latest_reports_stmt(years).order_by(t.c.measure, t.c.org, t.c.month)
-        df = self._frame(stmt, REPORT_COLUMNS,
-                         categorical=("org", "measure", "month", "unit", "source_file", "imported_by"))
+        df = self._frame(
+            stmt,
+            REPORT_COLUMNS,
+            categorical=("org", "measure", "month", "unit", "source_file", "imported_by"),
+        )
         df["value"] = df["value"].astype(float)
         return df
 
@@ -674,9 +859,17 @@ class Store:
         return df
 
     # ----- register items ----------------------------------------------------------------------
-    def commit_register_items(self, frame: pd.DataFrame, *, kind: str, source_file: str, sha256: str,
-                              who: str | None = None, note: str | None = None,
-                              imported_at: dt.datetime | None = None) -> ImportResult:
+    def commit_register_items(
+        self,
+        frame: pd.DataFrame,
+        *,
+        kind: str,
+        source_file: str,
+        sha256: str,
+        who: str | None = None,
+        note: str | None = None,
+        imported_at: dt.datetime | None = None,
+    ) -> ImportResult:
         """Append register items of ``kind`` as one batch, in one transaction.
 
         ``frame`` has ``org, date`` and ``item_key`` (else derived by
@@ -685,7 +878,7 @@ class Store:
         latest revision is not stored again; a changed one (or a ``withdrawn``
         one) becomes a new revision of the same ``item_key``.
         """
-        from . import registers  # registers is pure and never imports the store
+        from .. import registers  # registers is pure and never imports the store
 
         self._refuse_if_readonly()
         batch_kind = f"register:{kind}"
@@ -698,19 +891,28 @@ class Store:
             attrs = {c: _json_value(rec[c]) for c in attr_cols}
             attrs = {k: v for k, v in attrs.items() if v is not None}
             d = rec["date"]
-            records.append({
-                "item_key": _clean_text(rec["item_key"]), "org": _clean_text(rec["org"]),
-                "date": None if d is None or d is pd.NaT or (isinstance(d, float) and math.isnan(d))
-                else pd.Timestamp(d).date(),
-                "title": _clean_text(rec.get("title")),
-                "attrs": json.dumps(attrs, ensure_ascii=False, sort_keys=True),
-                "withdrawn": bool(rec.get("withdrawn") or False),
-            })
+            records.append(
+                {
+                    "item_key": _clean_text(rec["item_key"]),
+                    "org": _clean_text(rec["org"]),
+                    "date": None
+                    if d is None or d is pd.NaT or (isinstance(d, float) and math.isnan(d))
+                    else pd.Timestamp(d).date(),
+                    "title": _clean_text(rec.get("title")),
+                    "attrs": json.dumps(attrs, ensure_ascii=False, sort_keys=True),
+                    "withdrawn": bool(rec.get("withdrawn") or False),
+                }
+            )
         seen: dict[str, int] = {}
         for i, r in enumerate(records):
             if r["item_key"] in seen:
-                raise StoreError(f"同一批台帐中编号重复：{r['item_key']}", f"duplicate item key in one batch: {r['item_key']}",
-                                 file=source_file, row=i + 1, field="item_key")
+                raise StoreError(
+                    f"同一批台帐中编号重复：{r['item_key']}",
+                    f"duplicate item key in one batch: {r['item_key']}",
+                    file=source_file,
+                    row=i + 1,
+                    field="item_key",
+                )
             seen[r["item_key"]] = i
         with self._write() as conn:
             existing = self._existing_batch(conn, batch_kind, sha256)
@@ -718,9 +920,19 @@ class Store:
                 return ImportResult(int(existing), 0, n, True, 0, source_file, batch_kind)
             t = register_items_t
             latest: dict[str, tuple] = {}
-            for row in conn.execute(sa.select(t.c.item_key, t.c.revision, t.c.org, t.c.date, t.c.title, t.c.attrs,
-                                              t.c.withdrawn).where(t.c.kind == kind).order_by(t.c.revision)):
-                latest[row.item_key] = (int(row.revision), row.org, row.date, row.title, row.attrs, bool(row.withdrawn))
+            for row in conn.execute(
+                sa.select(t.c.item_key, t.c.revision, t.c.org, t.c.date, t.c.title, t.c.attrs, t.c.withdrawn)
+                .where(t.c.kind == kind)
+                .order_by(t.c.revision)
+            ):
+                latest[row.item_key] = (
+                    int(row.revision),
+                    row.org,
+                    row.date,
+                    row.title,
+                    row.attrs,
+                    bool(row.withdrawn),
+                )
             rows, unchanged, revised = [], 0, 0
             for r in records:
                 prev = latest.get(r["item_key"])
@@ -735,10 +947,28 @@ class Store:
                     continue
                 else:
                     revision = 1
-                rows.append({**r, "kind": kind, "revision": revision, "imported_at": at,
-                             "imported_by": who, "source_file": source_file, "sha256": sha256})
-            batch_id = self._new_batch(conn, kind=batch_kind, source_file=source_file, sha256=sha256, who=who,
-                                       at=at, note=note, added=len(rows), unchanged=unchanged)
+                rows.append(
+                    {
+                        **r,
+                        "kind": kind,
+                        "revision": revision,
+                        "imported_at": at,
+                        "imported_by": who,
+                        "source_file": source_file,
+                        "sha256": sha256,
+                    }
+                )
+            batch_id = self._new_batch(
+                conn,
+                kind=batch_kind,
+                source_file=source_file,
+                sha256=sha256,
+                who=who,
+                at=at,
+                note=note,
+                added=len(rows),
+                unchanged=unchanged,
+            )
             if rows:
                 for r in rows:
                     r["batch_id"] = batch_id
@@ -758,10 +988,18 @@ class Store:
             latest = latest.where(t.c.kind == kind)
         latest = latest.group_by(t.c.kind, t.c.item_key).subquery("latest")
         cols = ITEM_BASE_COLUMNS + ITEM_META_COLUMNS + ["attrs"]
-        stmt = (sa.select(*[t.c[c] for c in cols])
-                .join(latest, sa.and_(t.c.kind == latest.c.kind, t.c.item_key == latest.c.item_key,
-                                      t.c.revision == latest.c.revision))
-                .order_by(t.c.kind, t.c.date, t.c.item_key))
+        stmt = (
+            sa.select(*[t.c[c] for c in cols])
+            .join(
+                latest,
+                sa.and_(
+                    t.c.kind == latest.c.kind,
+                    t.c.item_key == latest.c.item_key,
+                    t.c.revision == latest.c.revision,
+                ),
+            )
+            .order_by(t.c.kind, t.c.date, t.c.item_key)
+        )
         if not include_withdrawn:
             stmt = stmt.where(t.c.withdrawn == sa.false())
         df = self._frame(stmt, cols)

@@ -24,9 +24,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from . import schedule as schedule_mod
-from .plan import Plan
-from .units import is_count
+from .. import schedule as schedule_mod
+from ..plan import Plan
+from ..units import is_count
 
 SCALES: dict[str, tuple[tuple[str, int], ...]] = {
     # (kind, children per parent) from the root down; the root itself is one org.
@@ -52,10 +52,14 @@ _CUMULATIVE = [
     ("次", 3, "科技下乡活动", "technology-to-countryside events"),
     ("户", 40, "科技示范户", "demonstration households"),
 ]
-_DENOMINATORS = [("万元", 20_000, "规模以上工业产值", "above-scale industrial output"),
-                 ("万元", 15_000, "企业销售收入", "enterprise sales")]
-_LEVEL_UNITS = [("%", 45.0, "科技进步贡献率", "S&T contribution rate"),
-                ("", 60.0, "科技示范村覆盖指数", "demonstration village index")]
+_DENOMINATORS = [
+    ("万元", 20_000, "规模以上工业产值", "above-scale industrial output"),
+    ("万元", 15_000, "企业销售收入", "enterprise sales"),
+]
+_LEVEL_UNITS = [
+    ("%", 45.0, "科技进步贡献率", "S&T contribution rate"),
+    ("", 60.0, "科技示范村覆盖指数", "demonstration village index"),
+]
 _SCHEDULES = list(schedule_mod.PROFILES)
 
 
@@ -76,8 +80,14 @@ def _tree(scale: str) -> list[dict]:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     levels = SCALES[scale]
     root_kind = levels[0][0]
-    orgs = [{"id": _PREFIX[root_kind], "name": f"示例{_ZH_KIND[root_kind]}",
-             "name_en": f"Sample {root_kind}", "kind": root_kind}]
+    orgs = [
+        {
+            "id": _PREFIX[root_kind],
+            "name": f"示例{_ZH_KIND[root_kind]}",
+            "name_en": f"Sample {root_kind}",
+            "kind": root_kind,
+        }
+    ]
     frontier = [orgs[0]]
     for kind, n in levels[1:]:
         nxt = []
@@ -85,8 +95,13 @@ def _tree(scale: str) -> list[dict]:
             for i in range(1, n + 1):
                 suffix = parent["id"][1:] if parent["id"] != _PREFIX[root_kind] else ""
                 oid = f"{_PREFIX[kind]}{suffix}{i:02d}"
-                o = {"id": oid, "name": f"示例{_ZH_KIND[kind]}{oid[1:]}", "name_en": f"Sample {kind} {oid[1:]}",
-                     "kind": kind, "parent": parent["id"]}
+                o = {
+                    "id": oid,
+                    "name": f"示例{_ZH_KIND[kind]}{oid[1:]}",
+                    "name_en": f"Sample {kind} {oid[1:]}",
+                    "kind": kind,
+                    "parent": parent["id"],
+                }
                 nxt.append(o)
         orgs.extend(nxt)
         frontier = nxt
@@ -102,8 +117,9 @@ def _kinds(n_targets: int) -> tuple[int, int, int]:
     return n_targets - n_share - n_level, n_level, n_share
 
 
-def synth_plan(scale: str = "county", *, seed: int = 0, years: int | Iterable[int] | None = None,
-               n_targets: int = 30) -> Plan:
+def synth_plan(
+    scale: str = "county", *, seed: int = 0, years: int | Iterable[int] | None = None, n_targets: int = 30
+) -> Plan:
     """A synthetic plan at ``scale`` (``county``, ``city`` or ``province``).
 
     ``years`` is one year or several (default 2006–2010); the plan's year is the last of
@@ -122,7 +138,9 @@ def synth_plan(scale: str = "county", *, seed: int = 0, years: int | Iterable[in
     measures, targets = [], []
     for j in range(n_den):
         unit, _, zh, en = _DENOMINATORS[j]
-        measures.append({"id": f"den{j}", "title": f"{zh}（示例）", "title_en": f"{en} (synthetic)", "unit": unit})
+        measures.append(
+            {"id": f"den{j}", "title": f"{zh}（示例）", "title_en": f"{en} (synthetic)", "unit": unit}
+        )
     for j in range(n_cum):
         if j < n_den:
             unit, size, zh, en = _DENOMINATORS[j]
@@ -130,10 +148,17 @@ def synth_plan(scale: str = "county", *, seed: int = 0, years: int | Iterable[in
             unit, size, zh, en = _CUMULATIVE[(j - n_den) % len(_CUMULATIVE)]
         alloc = np.maximum(1, np.round(size * rng.lognormal(0, 0.4, len(towns))))
         total = float(alloc.sum())
-        tg = {"id": f"cum{j:02d}", "title": f"{zh}{j}（示例）", "title_en": f"{en} {j} (synthetic)",
-              "group": "cumulative", "unit": unit, "kind": "cumulative", "target": total,
-              "schedule": _SCHEDULES[j % len(_SCHEDULES)],
-              "allocations": {town: float(a) for town, a in zip(towns, alloc)}}
+        tg = {
+            "id": f"cum{j:02d}",
+            "title": f"{zh}{j}（示例）",
+            "title_en": f"{en} {j} (synthetic)",
+            "group": "cumulative",
+            "unit": unit,
+            "kind": "cumulative",
+            "target": total,
+            "schedule": _SCHEDULES[j % len(_SCHEDULES)],
+            "allocations": {town: float(a) for town, a in zip(towns, alloc)},
+        }
         if j % 3 == 0:
             tg["stretch"] = float(np.ceil(total * 1.2))
         if j < n_den:
@@ -141,26 +166,59 @@ def synth_plan(scale: str = "county", *, seed: int = 0, years: int | Iterable[in
         targets.append(tg)
     for j in range(n_level):
         unit, base, zh, en = _LEVEL_UNITS[j % len(_LEVEL_UNITS)]
-        tg = {"id": f"lvl{j:02d}", "title": f"{zh}{j}（示例）", "title_en": f"{en} {j} (synthetic)",
-              "group": "level", "unit": unit, "kind": "level", "baseline": base, "target": base + 3.0,
-              "aggregate": "mean" if j % 2 == 0 else "max"}
+        tg = {
+            "id": f"lvl{j:02d}",
+            "title": f"{zh}{j}（示例）",
+            "title_en": f"{en} {j} (synthetic)",
+            "group": "level",
+            "unit": unit,
+            "kind": "level",
+            "baseline": base,
+            "target": base + 3.0,
+            "aggregate": "mean" if j % 2 == 0 else "max",
+        }
         if j % 2 == 0:
             tg["stretch"] = base + 5.0
         targets.append(tg)
     for j in range(n_share):
         base = float(np.round(rng.uniform(10, 40), 2))
-        measures.append({"id": f"num{j}", "title": f"分子指标{j}（示例）", "title_en": f"numerator {j} (synthetic)",
-                         "unit": "万元"})
-        targets.append({"id": f"shr{j:02d}", "title": f"比重指标{j}（示例）", "title_en": f"share {j} (synthetic)",
-                        "group": "share", "unit": "%", "kind": "share", "numerator": f"num{j}",
-                        "denominator": f"den{j % n_den}", "baseline": base, "target": base + 3.0})
+        measures.append(
+            {
+                "id": f"num{j}",
+                "title": f"分子指标{j}（示例）",
+                "title_en": f"numerator {j} (synthetic)",
+                "unit": "万元",
+            }
+        )
+        targets.append(
+            {
+                "id": f"shr{j:02d}",
+                "title": f"比重指标{j}（示例）",
+                "title_en": f"share {j} (synthetic)",
+                "group": "share",
+                "unit": "%",
+                "kind": "share",
+                "numerator": f"num{j}",
+                "denominator": f"den{j % n_den}",
+                "baseline": base,
+                "target": base + 3.0,
+            }
+        )
     data = {
-        "plan": {"id": f"synthetic-{scale}-{yrs[-1]}-s{seed}", "title": f"示例{_ZH_KIND[orgs[0]['kind']]}科技工作目标（合成数据）",
-                 "title_en": f"Synthetic {scale} technology plan (not real)", "region": orgs[0]["name"],
-                 "year": yrs[-1], "synthetic": True,
-                 "note": "合成示例数据，非真实统计 / synthetic data, not real statistics",
-                 "groups": {"cumulative": {"zh": "累计型", "en": "Cumulative"},
-                            "level": {"zh": "水平型", "en": "Level"}, "share": {"zh": "比重型", "en": "Share"}}},
+        "plan": {
+            "id": f"synthetic-{scale}-{yrs[-1]}-s{seed}",
+            "title": f"示例{_ZH_KIND[orgs[0]['kind']]}科技工作目标（合成数据）",
+            "title_en": f"Synthetic {scale} technology plan (not real)",
+            "region": orgs[0]["name"],
+            "year": yrs[-1],
+            "synthetic": True,
+            "note": "合成示例数据，非真实统计 / synthetic data, not real statistics",
+            "groups": {
+                "cumulative": {"zh": "累计型", "en": "Cumulative"},
+                "level": {"zh": "水平型", "en": "Level"},
+                "share": {"zh": "比重型", "en": "Share"},
+            },
+        },
         "orgs": orgs,
         "measures": measures,
         "targets": targets,
@@ -169,8 +227,14 @@ def synth_plan(scale: str = "county", *, seed: int = 0, years: int | Iterable[in
     return Plan.model_validate(data)
 
 
-def synth_reports(plan: Plan, *, seed: int = 0, years: int | Iterable[int] | None = None, months: int = 12,
-                  missing: float = 0.01) -> pd.DataFrame:
+def synth_reports(
+    plan: Plan,
+    *,
+    seed: int = 0,
+    years: int | Iterable[int] | None = None,
+    months: int = 12,
+    missing: float = 0.01,
+) -> pd.DataFrame:
     """Monthly year-to-date reports of every town for every reportable measure of ``plan``.
 
     Returns ``org, measure, month ('YYYY-MM'), value`` with categorical ``org``, ``measure`` and
@@ -213,7 +277,9 @@ def synth_reports(plan: Plan, *, seed: int = 0, years: int | Iterable[int] | Non
             step = (tg.target - base) / 12 if tg.target is not None else 0.0
             drift = base + np.arange(1, n_mo + 1)[None, None, :] * step * perf * 1.1
             values[:, :, i, :] = np.round(drift + rng.normal(0, 1.0, (n_y, n_t, n_mo)), 2)
-        elif m not in den_of:  # a measure no cumulative or level target reads (e.g. only a share's denominator)
+        elif (
+            m not in den_of
+        ):  # a measure no cumulative or level target reads (e.g. only a share's denominator)
             inc = rng.gamma(4.0, 1000.0 / 12 / 4.0, (n_y, n_t, n_mo)) * perf
             values[:, :, i, :] = np.round(np.cumsum(inc, axis=-1), 2)
     for num, tg in den_of.items():
@@ -234,12 +300,16 @@ def synth_reports(plan: Plan, *, seed: int = 0, years: int | Iterable[int] | Non
     org_codes = ti * np.ones(shape, dtype=np.int32)
     measure_codes = mi * np.ones(shape, dtype=np.int32)
     month_labels = [f"{y:04d}-{m:02d}" for y in yrs for m in range(1, n_mo + 1)]
-    frame = pd.DataFrame({
-        "org": pd.Categorical.from_codes(org_codes.ravel()[flat_keep], categories=towns),
-        "measure": pd.Categorical.from_codes(measure_codes.ravel()[flat_keep], categories=reportable),
-        "month": pd.Categorical.from_codes(month_codes.ravel()[flat_keep], categories=month_labels, ordered=True),
-        "value": values.ravel()[flat_keep],
-    })
+    frame = pd.DataFrame(
+        {
+            "org": pd.Categorical.from_codes(org_codes.ravel()[flat_keep], categories=towns),
+            "measure": pd.Categorical.from_codes(measure_codes.ravel()[flat_keep], categories=reportable),
+            "month": pd.Categorical.from_codes(
+                month_codes.ravel()[flat_keep], categories=month_labels, ordered=True
+            ),
+            "value": values.ravel()[flat_keep],
+        }
+    )
     frame.attrs["synthetic"] = True
     frame.attrs["note"] = "合成示例数据，非真实统计 / synthetic data, not real statistics"
     return frame

@@ -30,17 +30,34 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import config
-from .errors import KejifuError
-from .i18n import t
-from .store import (REPORTS_KIND, Store, batches_t, meta_t, plan_versions_t, register_items_t, reports_t,
-                    sha256_text)
+from .. import config
+from ..errors import KejifuError
+from ..i18n import t
+from .revisions import (
+    REPORTS_KIND,
+    Store,
+    batches_t,
+    meta_t,
+    plan_versions_t,
+    register_items_t,
+    reports_t,
+    sha256_text,
+)
 
 #: Detailed findings listed per check before the rest is summed up in one line.
 MAX_PER_CHECK = 20
 
-CHECKS = ("sqlite_integrity", "tables", "orphans", "revisions", "batch_rows", "batch_match", "plan_refs",
-          "plan_versions", "items")
+CHECKS = (
+    "sqlite_integrity",
+    "tables",
+    "orphans",
+    "revisions",
+    "batch_rows",
+    "batch_match",
+    "plan_refs",
+    "plan_versions",
+    "items",
+)
 REQUIRED_TABLES = ("meta", "plan_versions", "import_batches", "reports", "register_items")
 
 
@@ -60,8 +77,10 @@ class Finding:
 
     def __str__(self) -> str:
         where = f"{self.table}: " if self.table else ""
-        return f"[{t('rel.level.' + self.level, 'zh')}/{t('rel.level.' + self.level, 'en')}] " \
-               f"{self.check}: {where}{self.zh} / {self.en}"
+        return (
+            f"[{t('rel.level.' + self.level, 'zh')}/{t('rel.level.' + self.level, 'en')}] "
+            f"{self.check}: {where}{self.zh} / {self.en}"
+        )
 
 
 @dataclass
@@ -95,14 +114,21 @@ class IntegrityReport:
         return [f for f in self.findings if f.check == check]
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "backend": self.backend, "checks": self.checks, "counts": self.counts,
-                "findings": [asdict(f) for f in self.findings]}
+        return {
+            "ok": self.ok,
+            "backend": self.backend,
+            "checks": self.checks,
+            "counts": self.counts,
+            "findings": [asdict(f) for f in self.findings],
+        }
 
     def lines(self) -> list[str]:
         """The report as text lines: one per finding, then the counts and a bilingual summary."""
         out = [str(f) for f in self.findings]
         counts = ", ".join(f"{k} {v}" for k, v in self.counts.items())
-        out.append(f"{t('rel.summary.counts', 'zh', counts=counts)} / {t('rel.summary.counts', 'en', counts=counts)}")
+        out.append(
+            f"{t('rel.summary.counts', 'zh', counts=counts)} / {t('rel.summary.counts', 'en', counts=counts)}"
+        )
         if self.findings:
             n = {"errors": len(self.errors), "warnings": len(self.warnings)}
             out.append(f"{t('rel.summary.problems', 'zh', **n)} / {t('rel.summary.problems', 'en', **n)}")
@@ -119,23 +145,27 @@ class _Collector:
         self.report, self.check, self.n = report, check, 0
         report.checks.append(check)
 
-    def add(self, label: str, *, level: str = "error", table: str | None = None, loc: str | None = None,
-            **fmt) -> None:
+    def add(
+        self, label: str, *, level: str = "error", table: str | None = None, loc: str | None = None, **fmt
+    ) -> None:
         self.n += 1
         if self.n <= MAX_PER_CHECK:
             fmt["table"] = table
-            self.report.findings.append(Finding(self.check, t(label, "zh", **fmt), t(label, "en", **fmt), level,
-                                                table, loc))
+            self.report.findings.append(
+                Finding(self.check, t(label, "zh", **fmt), t(label, "en", **fmt), level, table, loc)
+            )
 
     def close(self, level: str = "error") -> None:
         if self.n > MAX_PER_CHECK:
             more = self.n - MAX_PER_CHECK
-            self.report.findings.append(Finding(self.check, t("rel.more", "zh", n=more), t("rel.more", "en", n=more),
-                                                level))
+            self.report.findings.append(
+                Finding(self.check, t("rel.more", "zh", n=more), t("rel.more", "en", n=more), level)
+            )
 
 
-def check_workspace(workspace: str | Path | None = None, *, url: str | None = None,
-                    strict_plan_file: bool = True) -> IntegrityReport:
+def check_workspace(
+    workspace: str | Path | None = None, *, url: str | None = None, strict_plan_file: bool = True
+) -> IntegrityReport:
     """Open the workspace read-only and run :func:`check_store` on it."""
     store = Store.open(workspace, readonly=True, url=url)
     try:
@@ -156,7 +186,9 @@ def check_store(store: Store, *, plan_file: bool = True) -> IntegrityReport:
             if not _tables(conn, report, present):
                 return report
             for tb in (reports_t, register_items_t, batches_t, plan_versions_t):
-                report.counts[tb.name] = int(conn.execute(sa.select(sa.func.count()).select_from(tb)).scalar_one())
+                report.counts[tb.name] = int(
+                    conn.execute(sa.select(sa.func.count()).select_from(tb)).scalar_one()
+                )
             _orphans(conn, report)
             _revisions(conn, report)
             _batch_rows(conn, report)
@@ -168,6 +200,7 @@ def check_store(store: Store, *, plan_file: bool = True) -> IntegrityReport:
 
 
 # ----- the checks ------------------------------------------------------------------------------
+
 
 def _sqlite_integrity(conn: sa.Connection, report: IntegrityReport) -> None:
     c = _Collector(report, "sqlite_integrity")
@@ -193,8 +226,11 @@ def _orphans(conn: sa.Connection, report: IntegrityReport) -> None:
     c = _Collector(report, "orphans")
     b = batches_t
     for tb in (reports_t, register_items_t):
-        stmt = (sa.select(tb.c.id, tb.c.batch_id).where(~sa.exists().where(b.c.id == tb.c.batch_id))
-                .order_by(tb.c.id))
+        stmt = (
+            sa.select(tb.c.id, tb.c.batch_id)
+            .where(~sa.exists().where(b.c.id == tb.c.batch_id))
+            .order_by(tb.c.id)
+        )
         for row_id, batch in conn.execute(stmt):
             c.add("rel.f.orphan", table=tb.name, loc=str(row_id), id=row_id, batch=batch)
     c.close()
@@ -205,15 +241,30 @@ def _revisions(conn: sa.Connection, report: IntegrityReport) -> None:
     for tb, keys in ((reports_t, ("org", "measure", "month")), (register_items_t, ("kind", "item_key"))):
         cols = [tb.c[k] for k in keys]
         n = sa.func.count()
-        bad = (sa.select(*cols).group_by(*cols)
-               .having(sa.or_(sa.func.min(tb.c.revision) != 1, sa.func.max(tb.c.revision) != n,
-                              sa.func.count(sa.distinct(tb.c.revision)) != n))
-               .order_by(*cols))
+        bad = (
+            sa.select(*cols)
+            .group_by(*cols)
+            .having(
+                sa.or_(
+                    sa.func.min(tb.c.revision) != 1,
+                    sa.func.max(tb.c.revision) != n,
+                    sa.func.count(sa.distinct(tb.c.revision)) != n,
+                )
+            )
+            .order_by(*cols)
+        )
         for row in conn.execute(bad):
             where = sa.and_(*[col == v for col, v in zip(cols, row)])
             revs = conn.execute(sa.select(tb.c.revision).where(where).order_by(tb.c.revision)).scalars().all()
             key = " ".join(str(v) for v in row)
-            c.add("rel.f.revisions", table=tb.name, loc=key, what=key, revs=",".join(map(str, revs)), n=len(revs))
+            c.add(
+                "rel.f.revisions",
+                table=tb.name,
+                loc=key,
+                what=key,
+                revs=",".join(map(str, revs)),
+                n=len(revs),
+            )
     c.close()
 
 
@@ -224,11 +275,20 @@ def _batch_rows(conn: sa.Connection, report: IntegrityReport) -> None:
     for tb in (reports_t, register_items_t):
         for batch, n in conn.execute(sa.select(tb.c.batch_id, sa.func.count()).group_by(tb.c.batch_id)):
             carried[batch] = carried.get(batch, 0) + int(n)
-    for batch, source, added in conn.execute(sa.select(b.c.id, b.c.source_file, b.c.rows_added).order_by(b.c.id)):
+    for batch, source, added in conn.execute(
+        sa.select(b.c.id, b.c.source_file, b.c.rows_added).order_by(b.c.id)
+    ):
         actual = carried.get(batch, 0)
         if actual != int(added):
-            c.add("rel.f.batch_rows", table=b.name, loc=str(batch), batch=batch, source=source, expected=added,
-                  actual=actual)
+            c.add(
+                "rel.f.batch_rows",
+                table=b.name,
+                loc=str(batch),
+                batch=batch,
+                source=source,
+                expected=added,
+                actual=actual,
+            )
     c.close()
 
 
@@ -237,29 +297,41 @@ def _batch_match(conn: sa.Connection, report: IntegrityReport) -> None:
     b = batches_t
     for tb in (reports_t, register_items_t):
         kind = sa.literal(REPORTS_KIND) if tb is reports_t else sa.literal("register:") + tb.c.kind
-        stmt = (sa.select(tb.c.id, tb.c.batch_id, b.c.kind, tb.c.source_file != b.c.source_file,
-                          tb.c.sha256 != b.c.sha256, b.c.kind != kind)
-                .join(b, b.c.id == tb.c.batch_id)
-                .where(sa.or_(tb.c.source_file != b.c.source_file, tb.c.sha256 != b.c.sha256, b.c.kind != kind))
-                .order_by(tb.c.id))
+        stmt = (
+            sa.select(
+                tb.c.id,
+                tb.c.batch_id,
+                b.c.kind,
+                tb.c.source_file != b.c.source_file,
+                tb.c.sha256 != b.c.sha256,
+                b.c.kind != kind,
+            )
+            .join(b, b.c.id == tb.c.batch_id)
+            .where(sa.or_(tb.c.source_file != b.c.source_file, tb.c.sha256 != b.c.sha256, b.c.kind != kind))
+            .order_by(tb.c.id)
+        )
         for row_id, batch, bkind, bad_file, bad_sha, bad_kind in conn.execute(stmt):
             if bad_kind:
                 c.add("rel.f.batch_kind", table=tb.name, loc=str(row_id), id=row_id, batch=batch, kind=bkind)
             for bad, fld in ((bad_file, "source_file"), (bad_sha, "sha256")):
                 if bad:
-                    c.add("rel.f.batch_field", table=tb.name, loc=str(row_id), id=row_id, batch=batch, field=fld)
+                    c.add(
+                        "rel.f.batch_field", table=tb.name, loc=str(row_id), id=row_id, batch=batch, field=fld
+                    )
     c.close()
 
 
 def _plan_versions(conn: sa.Connection, report: IntegrityReport, workspace: Path | None):
-    from .plan import parse_plan
+    from ..plan import parse_plan
 
     c = _Collector(report, "plan_versions")
     pv = plan_versions_t
     rows = conn.execute(sa.select(pv.c.version, pv.c.yaml, pv.c.sha256).order_by(pv.c.version)).all()
     versions = [int(r.version) for r in rows]
     if versions != list(range(1, len(versions) + 1)) or not versions:
-        c.add("rel.f.plan_numbers", table=pv.name, versions=",".join(map(str, versions)) or "-", n=len(versions))
+        c.add(
+            "rel.f.plan_numbers", table=pv.name, versions=",".join(map(str, versions)) or "-", n=len(versions)
+        )
     for r in rows:
         if sha256_text(r.yaml) != r.sha256:
             c.add("rel.f.plan_sha256", table=pv.name, loc=str(r.version), version=r.version)
@@ -269,8 +341,13 @@ def _plan_versions(conn: sa.Connection, report: IntegrityReport, workspace: Path
         try:
             plan = parse_plan(latest.yaml, file=f"plan_versions@v{latest.version}")
         except KejifuError as exc:
-            c.add("rel.f.plan_invalid", table=pv.name, loc=str(latest.version), version=latest.version,
-                  msg=str(exc).splitlines()[0])
+            c.add(
+                "rel.f.plan_invalid",
+                table=pv.name,
+                loc=str(latest.version),
+                version=latest.version,
+                msg=str(exc).splitlines()[0],
+            )
         if workspace is not None:
             path = Path(workspace) / config.PLAN_FILE
             if path.is_file() and path.read_text(encoding="utf-8") != latest.yaml:
@@ -287,12 +364,15 @@ def _plan_refs(conn: sa.Connection, report: IntegrityReport, plan) -> None:
     orgs = set(plan.org_index) if hasattr(plan, "org_index") else {o.id for o in plan.orgs}
     measures = set(plan.reportable())
     for tb in (reports_t, register_items_t):
-        for org, n in conn.execute(sa.select(tb.c.org, sa.func.count()).group_by(tb.c.org).order_by(tb.c.org)):
+        for org, n in conn.execute(
+            sa.select(tb.c.org, sa.func.count()).group_by(tb.c.org).order_by(tb.c.org)
+        ):
             if org not in orgs:
                 c.add("rel.f.unknown_org", level="warning", table=tb.name, loc=org, org=org, n=n)
     t_ = reports_t
-    for measure, n in conn.execute(sa.select(t_.c.measure, sa.func.count()).group_by(t_.c.measure)
-                                   .order_by(t_.c.measure)):
+    for measure, n in conn.execute(
+        sa.select(t_.c.measure, sa.func.count()).group_by(t_.c.measure).order_by(t_.c.measure)
+    ):
         if measure not in measures:
             c.add("rel.f.unknown_measure", level="warning", table=t_.name, loc=measure, measure=measure, n=n)
     c.close("warning")

@@ -1,10 +1,10 @@
 """Benchmarks of scale and speed: synthetic data, loading, status, roll-up, projection, imports.
 
-:func:`run` measures, on the synthetic data of :mod:`kejifu.synth` at one scale, and
+:func:`run` measures, on the synthetic data of :mod:`kejifu.scale.synth` at one scale, and
 :func:`format_table` prints the measurements next to the goals (on a 2-core machine):
 
 * status + roll-up for 1 M report rows ≤ 0.5 s and for 4.3 M rows ≤ 2 s;
-* ≥ 20× faster than the naive loop (:func:`kejifu.reference.reference_status`);
+* ≥ 20× faster than the naive loop (:func:`kejifu.scale.reference.reference_status`);
 * importing 100 town xlsx files ≤ 10 s;
 * peak memory for 4.3 M rows ≤ 2 GB.
 
@@ -36,9 +36,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..status import status
 from . import synth
 from .reference import reference_status
-from .status import status
 
 GOALS = {
     "status_rollup_1m_s": 0.5,
@@ -81,6 +81,7 @@ class Result:
 def machine() -> dict:
     """Cores, versions, date and load: what a reader needs to judge the figures."""
     import numpy
+
     return {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "cores": os.cpu_count(),
@@ -108,7 +109,7 @@ def timed(fn: Callable[[], object], repeat: int = 3) -> tuple[float, float, obje
 def peak_rss_gb() -> float:
     """Peak resident memory of this process so far [GB] (``ru_maxrss``, KiB on Linux)."""
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return kb * (1 if sys.platform != "darwin" else 1 / 1024) / 1024 ** 2
+    return kb * (1 if sys.platform != "darwin" else 1 / 1024) / 1024**2
 
 
 def _has(module: str) -> bool:
@@ -121,6 +122,7 @@ def _has(module: str) -> bool:
 def write_plan(plan, path: Path) -> Path:
     """The plan as a YAML plan file (for :meth:`Store.create`)."""
     import yaml
+
     data = plan.model_dump(mode="json", by_alias=True, exclude_defaults=True)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -133,23 +135,37 @@ def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
 def bench_load(result: Result, plan, reports: pd.DataFrame, tmp: Path, repeat: int) -> pd.DataFrame:
     """Write the reports into a real workspace store (one batch a month) and time reading them back."""
     if _has("kejifu.store"):
-        from .store import Store
+        from ..store import Store
+
         ws = tmp / "ws"
         store = Store.create(ws, write_plan(plan, tmp / "plan.yaml"))
         w, c = time.perf_counter(), time.process_time()
         for month, part in reports.groupby("month", observed=True, sort=True):
-            store.commit_reports(_as_text(part), source_file=f"synthetic-{month}.csv",
-                                 sha256=f"synthetic-{plan.plan.id}-{month}", who="bench")
+            store.commit_reports(
+                _as_text(part),
+                source_file=f"synthetic-{month}.csv",
+                sha256=f"synthetic-{plan.plan.id}-{month}",
+                who="bench",
+            )
         store.close()
-        result.add("write reports into the store (one batch a month)", time.perf_counter() - w,
-                   cpu=time.process_time() - c, note="not a goal")
+        result.add(
+            "write reports into the store (one batch a month)",
+            time.perf_counter() - w,
+            cpu=time.process_time() - c,
+            note="not a goal",
+        )
 
         def load():
             with contextlib.closing(Store.open(ws, readonly=True)) as s:
                 return s.reports()
+
         wall, cpu, loaded = timed(load, repeat)
-        result.add("load the workspace: Store.open(...).reports()", wall, cpu=cpu,
-                   note=f"{len(loaded):,} rows, SQLite")
+        result.add(
+            "load the workspace: Store.open(...).reports()",
+            wall,
+            cpu=cpu,
+            note=f"{len(loaded):,} rows, SQLite",
+        )
         return loaded
     path = tmp / "reports.parquet"
     try:
@@ -170,13 +186,14 @@ def million_rows(reports: pd.DataFrame, year: int) -> pd.DataFrame:
     in_year = reports["month"].astype(str).str.startswith(str(year)).to_numpy()
     idx = np.flatnonzero(in_year)
     if len(idx) < ONE_MILLION:
-        extra = np.flatnonzero(~in_year)[-(ONE_MILLION - len(idx)):]
+        extra = np.flatnonzero(~in_year)[-(ONE_MILLION - len(idx)) :]
         idx = np.sort(np.concatenate([extra, idx]))
     return reports.iloc[idx[-ONE_MILLION:]].reset_index(drop=True)
 
 
-def bench_naive(result: Result, plan, reports: pd.DataFrame, as_of: str, fast_s: float, fast_cpu: float,
-                max_towns: int) -> None:
+def bench_naive(
+    result: Result, plan, reports: pd.DataFrame, as_of: str, fast_s: float, fast_cpu: float, max_towns: int
+) -> None:
     """Time the loop reference on the same data (on a sample of towns, extrapolated linearly, if large)."""
     towns = [o.id for o in plan.towns()]
     if len(towns) <= max_towns:
@@ -192,15 +209,20 @@ def bench_naive(result: Result, plan, reports: pd.DataFrame, as_of: str, fast_s:
     result.add("naive loop reference: status + roll-up", wall, cpu=cpu, note=note)
     ratio = cpu / fast_cpu if fast_cpu > 0 else None
     big = len(reports) >= 900_000  # the goal is about data at scale; small sets are all overhead
-    result.add("speed-up of status + roll-up over the naive loop", ratio, unit="×",
-               goal=f"≥ {GOALS['speedup_vs_naive']:g}×" if big else "",
-               ok=None if ratio is None or not big else ratio >= GOALS["speedup_vs_naive"],
-               note=f"CPU time ratio; wall ratio {wall / fast_s:.0f}×" if fast_s > 0 else "")
+    result.add(
+        "speed-up of status + roll-up over the naive loop",
+        ratio,
+        unit="×",
+        goal=f"≥ {GOALS['speedup_vs_naive']:g}×" if big else "",
+        ok=None if ratio is None or not big else ratio >= GOALS["speedup_vs_naive"],
+        note=f"CPU time ratio; wall ratio {wall / fast_s:.0f}×" if fast_s > 0 else "",
+    )
 
 
 def town_files(plan, reports: pd.DataFrame, folder: Path, n: int, month: str) -> list[Path]:
     """``n`` small town report files (xlsx, Chinese headers) for ``month``, written with openpyxl."""
     from openpyxl import Workbook
+
     folder.mkdir(parents=True, exist_ok=True)
     part = reports[reports["month"].astype(str) == month]
     paths = []
@@ -227,11 +249,16 @@ def _import_goal(n_files: int) -> str:
 def bench_import(result: Result, tmp: Path, n_files: int = 100) -> None:
     """Import ``n_files`` town xlsx files into a fresh workspace with :func:`kejifu.io.importer.import_files`."""
     if not (_has("kejifu.io.importer") and _has("kejifu.store")):
-        result.add(f"import {n_files} town xlsx files", None, goal=_import_goal(n_files),
-                   note="not measured: kejifu.io.importer or kejifu.store missing")
+        result.add(
+            f"import {n_files} town xlsx files",
+            None,
+            goal=_import_goal(n_files),
+            note="not measured: kejifu.io.importer or kejifu.store missing",
+        )
         return
-    from .io.importer import import_files
-    from .store import Store
+    from ..io.importer import import_files
+    from ..store import Store
+
     plan = synth.synth_plan("city", years=2010, seed=1)
     reports = synth.synth_reports(plan, seed=1, missing=0.0)
     paths = town_files(plan, reports, tmp / "files", n_files, "2010-06")
@@ -244,10 +271,14 @@ def bench_import(result: Result, tmp: Path, n_files: int = 100) -> None:
         n_rows = len(store.reports())
     finally:
         store.close()
-    result.add(f"import {len(paths)} town xlsx files (kejifu.io.importer)", wall, cpu=cpu,
-               goal=_import_goal(n_files),
-               ok=(cpu <= GOALS["import_100_files_s"] * n_files / 100) and n_ok == len(paths),
-               note=f"{n_ok}/{len(paths)} files committed, {n_rows:,} rows stored")
+    result.add(
+        f"import {len(paths)} town xlsx files (kejifu.io.importer)",
+        wall,
+        cpu=cpu,
+        goal=_import_goal(n_files),
+        ok=(cpu <= GOALS["import_100_files_s"] * n_files / 100) and n_ok == len(paths),
+        note=f"{n_ok}/{len(paths)} files committed, {n_rows:,} rows stored",
+    )
 
 
 def plan_year_store(plan, reports: pd.DataFrame, folder: Path) -> Path | None:
@@ -256,12 +287,17 @@ def plan_year_store(plan, reports: pd.DataFrame, folder: Path) -> Path | None:
     stored row (0.86 M rows at province scale instead of 4.3 M). None without kejifu.store."""
     if not _has("kejifu.store"):
         return None
-    from .store import Store
+    from ..store import Store
+
     year = reports[reports["month"].astype(str).str.startswith(str(plan.year))]
     store = Store.create(folder, write_plan(plan, folder.parent / "plan-year.yaml"))
     for month, part in year.groupby("month", observed=True, sort=True):
-        store.commit_reports(_as_text(part), source_file=f"synthetic-{month}.csv",
-                             sha256=f"synthetic-{plan.plan.id}-{month}", who="bench")
+        store.commit_reports(
+            _as_text(part),
+            source_file=f"synthetic-{month}.csv",
+            sha256=f"synthetic-{plan.plan.id}-{month}",
+            who="bench",
+        )
     store.close()
     return folder
 
@@ -273,10 +309,10 @@ def bench_dashboard(result: Result, tmp: Path, workspace: Path | None = None, sc
     The harness writes ``warm_median_shown_s`` (the metric: every chart on screen) and the
     cold load's ``shown``; an older version of this function read ``warm_median_charts_s``,
     a key the harness never wrote, so the table showed '—'."""
-    from .config import repo_root
+    from ..config import repo_root
+
     script = Path(repo_root()) / "bench" / "bench_dashboard.py"
-    where = (f"{scale} workspace (plan year's reports)" if workspace is not None
-             else "demo workspace (county)")
+    where = f"{scale} workspace (plan year's reports)" if workspace is not None else "demo workspace (county)"
     name = f"overview dashboard on the {where}: warm load until every chart is shown"
     if not script.exists():
         result.add(name, None, note="not measured (bench/bench_dashboard.py absent)")
@@ -290,24 +326,50 @@ def bench_dashboard(result: Result, tmp: Path, workspace: Path | None = None, sc
         if workspace is not None:
             # each kernel reads the whole store when it starts (~16 s for 0.86 M rows on 2 cores):
             # one pre-heated kernel per dashboard, time for the pool to fill and to refill between loads
-            args = ["--runs", "3", "--pause", "30", "--settle", "120", "--pool-size", "1",
-                    "--json", str(out), "--workspace", str(workspace)]
+            args = [
+                "--runs",
+                "3",
+                "--pause",
+                "30",
+                "--settle",
+                "120",
+                "--pool-size",
+                "1",
+                "--json",
+                str(out),
+                "--workspace",
+                str(workspace),
+            ]
         with contextlib.redirect_stdout(io.StringIO()):
             mod.main(args)
         import json
+
         data = json.loads(out.read_text(encoding="utf-8"))
         cold = data["cold"]
-        result.add(name, data.get("warm_median_shown_s"), goal="≤ 2 s",
-                   ok=(data["warm_median_shown_s"] <= 2.0) if data.get("warm_median_shown_s") is not None else None,
-                   note=f"bench/bench_dashboard.py; wall clock (browser); cold {cold.get('shown') or float('nan'):.2f} s; "
-                        f"warm live {data.get('warm_median_live_s') or float('nan'):.2f} s; "
-                        f"largest figure JSON {data.get('max_figure_bytes', 0) / 1e3:,.0f} kB")
+        result.add(
+            name,
+            data.get("warm_median_shown_s"),
+            goal="≤ 2 s",
+            ok=(data["warm_median_shown_s"] <= 2.0) if data.get("warm_median_shown_s") is not None else None,
+            note=f"bench/bench_dashboard.py; wall clock (browser); cold {cold.get('shown') or float('nan'):.2f} s; "
+            f"warm live {data.get('warm_median_live_s') or float('nan'):.2f} s; "
+            f"largest figure JSON {data.get('max_figure_bytes', 0) / 1e3:,.0f} kB",
+        )
     except Exception as exc:  # noqa: BLE001 - a browser harness may be missing; the table says so
         result.add(name, None, note=f"not measured ({type(exc).__name__}: {str(exc)[:80]})")
 
 
-def run(scale: str = "province", *, repeat: int = 3, seed: int = 0, dashboard: bool = True,
-        naive_towns: int = 150, store: bool = True, n_files: int = 100, progress: Callable[[str], None] | None = None) -> Result:
+def run(
+    scale: str = "province",
+    *,
+    repeat: int = 3,
+    seed: int = 0,
+    dashboard: bool = True,
+    naive_towns: int = 150,
+    store: bool = True,
+    n_files: int = 100,
+    progress: Callable[[str], None] | None = None,
+) -> Result:
     """Run every benchmark at ``scale`` and return the measurements."""
     say = progress or (lambda msg: None)
     result = Result(scale, machine=machine())
@@ -317,9 +379,13 @@ def run(scale: str = "province", *, repeat: int = 3, seed: int = 0, dashboard: b
         w, c = time.perf_counter(), time.process_time()
         plan = synth.synth_plan(scale, seed=seed)
         reports = synth.synth_reports(plan, seed=seed)
-        result.add("generate synthetic plan + reports", time.perf_counter() - w, cpu=time.process_time() - c,
-                   note=f"{len(plan.towns()):,} towns, {len(plan.targets)} targets, {len(reports):,} rows "
-                        f"({reports.memory_usage(deep=True).sum() / 1e6:.0f} MB); not a goal")
+        result.add(
+            "generate synthetic plan + reports",
+            time.perf_counter() - w,
+            cpu=time.process_time() - c,
+            note=f"{len(plan.towns()):,} towns, {len(plan.targets)} targets, {len(reports):,} rows "
+            f"({reports.memory_usage(deep=True).sum() / 1e6:.0f} MB); not a goal",
+        )
         as_of = f"{plan.year}-06-30"
 
         n = len(reports)
@@ -329,17 +395,28 @@ def run(scale: str = "province", *, repeat: int = 3, seed: int = 0, dashboard: b
         result.add(f"status, all orgs, as of {as_of} ({n:,} rows)", wall, cpu=cpu)
         wall, cpu, rolled = timed(lambda: status(plan, reports, as_of, rollup=True), repeat)
         goal = GOALS["status_rollup_4m_s"] if big else GOALS["status_rollup_1m_s"]
-        result.add(f"status + roll-up town→{plan.root().kind} ({n:,} rows)", wall, cpu=cpu,
-                   goal=f"≤ {goal:g} s" if n >= 900_000 else "", ok=(cpu <= goal) if n >= 900_000 else None,
-                   note=f"{len(rolled):,} status rows")
+        result.add(
+            f"status + roll-up town→{plan.root().kind} ({n:,} rows)",
+            wall,
+            cpu=cpu,
+            goal=f"≤ {goal:g} s" if n >= 900_000 else "",
+            ok=(cpu <= goal) if n >= 900_000 else None,
+            note=f"{len(rolled):,} status rows",
+        )
         fast_wall, fast_cpu = wall, cpu
         if big:
             m = million_rows(reports, plan.year)
             wall1, cpu1, _ = timed(lambda: status(plan, m, as_of, rollup=True), repeat)
-            result.add(f"status + roll-up ({len(m):,} rows: plan year + end of the previous)", wall1, cpu=cpu1,
-                       goal=f"≤ {GOALS['status_rollup_1m_s']:g} s", ok=cpu1 <= GOALS["status_rollup_1m_s"])
+            result.add(
+                f"status + roll-up ({len(m):,} rows: plan year + end of the previous)",
+                wall1,
+                cpu=cpu1,
+                goal=f"≤ {GOALS['status_rollup_1m_s']:g} s",
+                ok=cpu1 <= GOALS["status_rollup_1m_s"],
+            )
         if _has("kejifu.projection"):
-            from .projection import project
+            from ..projection import project
+
             say("projection")
             wall, cpu, _ = timed(lambda: project(plan, reports, as_of), repeat)
             result.add("projections (kejifu.projection.project)", wall, cpu=cpu)
@@ -359,10 +436,14 @@ def run(scale: str = "province", *, repeat: int = 3, seed: int = 0, dashboard: b
         del rolled
         # the goal: data + status + roll-up + projection + the naive loop, before the store is involved
         peak_gb = peak_rss_gb()
-        result.add("peak memory: synthetic data, status, roll-up, projection (ru_maxrss)", peak_gb, unit="GB",
-                   goal=f"≤ {GOALS['peak_memory_4m_gb']:g} GB" if big else "",
-                   ok=(peak_gb <= GOALS["peak_memory_4m_gb"]) if big else None,
-                   note=f"data set {n:,} rows; measured before the store step")
+        result.add(
+            "peak memory: synthetic data, status, roll-up, projection (ru_maxrss)",
+            peak_gb,
+            unit="GB",
+            goal=f"≤ {GOALS['peak_memory_4m_gb']:g} GB" if big else "",
+            ok=(peak_gb <= GOALS["peak_memory_4m_gb"]) if big else None,
+            note=f"data set {n:,} rows; measured before the store step",
+        )
         ws_path = None  # a store of the plan year's reports: the dashboard is measured on it
         if store:
             say("workspace store")
@@ -371,16 +452,23 @@ def run(scale: str = "province", *, repeat: int = 3, seed: int = 0, dashboard: b
             if dashboard:
                 say("workspace store of the plan year, for the dashboard")
                 ws_path = plan_year_store(plan, reports, tmp / "ws-year")
-            result.add("peak memory after loading the workspace store (ru_maxrss)", peak_rss_gb(), unit="GB",
-                       note="Store.reports() materialises every column of every row")
+            result.add(
+                "peak memory after loading the workspace store (ru_maxrss)",
+                peak_rss_gb(),
+                unit="GB",
+                note="Store.reports() materialises every column of every row",
+            )
         say("imports")
         bench_import(result, tmp, n_files)
         if dashboard:
             say("dashboard")
             bench_dashboard(result, tmp, ws_path, scale)
         else:
-            result.add("overview dashboard: warm load until every chart is shown", None,
-                       note="not measured (--no-dashboard)")
+            result.add(
+                "overview dashboard: warm load until every chart is shown",
+                None,
+                note="not measured (--no-dashboard)",
+            )
         result.add("peak memory of the whole run (ru_maxrss)", peak_rss_gb(), unit="GB")
         result.machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     return result

@@ -23,14 +23,26 @@ from typing import Any
 
 import pandas as pd
 
-from . import deputies as dep
+from . import ledger as dep
 
 #: City-wide batches [batch year -> deputies dispatched]; 6 batches since 1996 (354 in all) and 2005's 51.
 CITY_BATCHES = {1996: 56, 1998: 60, 1999: 58, 2001: 61, 2002: 59, 2003: 60, 2005: 51}
 #: The county's share of each batch [people].
 COUNTY_SHARE = {1996: 3, 1998: 3, 1999: 3, 2001: 4, 2002: 4, 2003: 5, 2005: 6}
-SENDING_ORGS = ("市农业局", "市科技局", "市林业局", "市畜牧局", "市农科院", "市委党校", "市水利局",
-                "市经贸委", "市供销社", "市农机局", "市卫生局", "市教育局")
+SENDING_ORGS = (
+    "市农业局",
+    "市科技局",
+    "市林业局",
+    "市畜牧局",
+    "市农科院",
+    "市委党校",
+    "市水利局",
+    "市经贸委",
+    "市供销社",
+    "市农机局",
+    "市卫生局",
+    "市教育局",
+)
 POSTS = ("科技副镇长", "科技副乡长")
 SPECIALITIES = ("食用菌", "果树", "蔬菜", "畜牧", "水产", "农机", "林业", "植保", "土肥", "信息化")
 #: The date the demo ledger is "as of" (reports after it are not yet written).
@@ -40,8 +52,13 @@ SPECIALISTS_2005 = 9  # dispatched by the demo date (target 20)
 
 def city_batches() -> pd.DataFrame:
     """``batch, dispatched_citywide, posted_here`` [people] per batch (synthetic except the 51)."""
-    return pd.DataFrame({"batch": list(CITY_BATCHES), "dispatched_citywide": list(CITY_BATCHES.values()),
-                         "posted_here": [COUNTY_SHARE[b] for b in CITY_BATCHES]})
+    return pd.DataFrame(
+        {
+            "batch": list(CITY_BATCHES),
+            "dispatched_citywide": list(CITY_BATCHES.values()),
+            "posted_here": [COUNTY_SHARE[b] for b in CITY_BATCHES],
+        }
+    )
 
 
 def demo_roster(plan: Any, seed: int = 2005) -> pd.DataFrame:
@@ -56,11 +73,23 @@ def demo_roster(plan: Any, seed: int = 2005) -> pd.DataFrame:
             end = dep.default_term_end(start)
             kind = rng.choices(dep.KINDS, weights=(6, 3, 1))[0]
             state, sdate = ("completed", end) if end < DEMO_AS_OF else ("serving", None)
-            rows.append({"person_id": f"KF{batch}{i + 1:02d}", "name": f"示例科技副职{n:02d}",
-                         "sending_org": "（外聘）" if kind == "outside" else rng.choice(SENDING_ORGS),
-                         "org": towns[(n * 7) % len(towns)], "post": rng.choice(POSTS), "batch": batch,
-                         "kind": kind, "term_start": start, "term_end": end, "state": state,
-                         "state_date": sdate, "note": "示例数据", "synthetic": True})
+            rows.append(
+                {
+                    "person_id": f"KF{batch}{i + 1:02d}",
+                    "name": f"示例科技副职{n:02d}",
+                    "sending_org": "（外聘）" if kind == "outside" else rng.choice(SENDING_ORGS),
+                    "org": towns[(n * 7) % len(towns)],
+                    "post": rng.choice(POSTS),
+                    "batch": batch,
+                    "kind": kind,
+                    "term_start": start,
+                    "term_end": end,
+                    "state": state,
+                    "state_date": sdate,
+                    "note": "示例数据",
+                    "synthetic": True,
+                }
+            )
     # one of the 2002 batch sent back early for absence (不在岗)
     for r in rows:
         if r["batch"] == 2002:
@@ -81,11 +110,25 @@ def demo_reports(roster: pd.DataFrame, seed: int = 2005) -> pd.DataFrame:
         if roll < 0.08:
             continue  # never written
         late = roll > 0.93
-        submitted = o.due + dt.timedelta(days=rng.randint(5, 40)) if late else o.due - dt.timedelta(days=rng.randint(0, 20))
+        submitted = (
+            o.due + dt.timedelta(days=rng.randint(5, 40))
+            if late
+            else o.due - dt.timedelta(days=rng.randint(0, 20))
+        )
         incomplete = 0.08 <= roll < 0.12
-        rows.append({"person_id": o.person_id, "year": o.year, "seq": o.seq, "submitted": submitted,
-                     "to_orgdept": True, "to_town": True, "to_sender": not incomplete,
-                     "title": f"{o.year}年第{o.seq}次工作报告（示例）", "note": "示例数据"})
+        rows.append(
+            {
+                "person_id": o.person_id,
+                "year": o.year,
+                "seq": o.seq,
+                "submitted": submitted,
+                "to_orgdept": True,
+                "to_town": True,
+                "to_sender": not incomplete,
+                "title": f"{o.year}年第{o.seq}次工作报告（示例）",
+                "note": "示例数据",
+            }
+        )
     return pd.DataFrame(rows, columns=dep.REPORT_COLUMNS)
 
 
@@ -96,42 +139,78 @@ def demo_assessments(roster: pd.DataFrame, seed: int = 2005) -> pd.DataFrame:
     for r in roster.itertuples(index=False):
         base = rng.uniform(68, 95)
         for year in range(r.term_start.year, min(r.term_end.year, DEMO_AS_OF.year - 1) + 1):
-            served = dep.months_served(r.term_start, r.term_end, dt.date(year, 1, 1), dt.date(year, 12, 31),
-                                       state=r.state, state_date=r.state_date)
+            served = dep.months_served(
+                r.term_start,
+                r.term_end,
+                dt.date(year, 1, 1),
+                dt.date(year, 12, 31),
+                state=r.state,
+                state_date=r.state_date,
+            )
             if served < 6:
                 continue
             for assessor in dep.ASSESSORS:
-                scores = {d: round(min(100.0, max(40.0, base + rng.uniform(-6, 6))), 0) for d in dep.DIMENSIONS}
-                rows.append({"person_id": r.person_id, "year": year, "assessor": assessor, **scores,
-                             "note": "示例数据"})
+                scores = {
+                    d: round(min(100.0, max(40.0, base + rng.uniform(-6, 6))), 0) for d in dep.DIMENSIONS
+                }
+                rows.append(
+                    {
+                        "person_id": r.person_id,
+                        "year": year,
+                        "assessor": assessor,
+                        **scores,
+                        "note": "示例数据",
+                    }
+                )
     return pd.DataFrame(rows, columns=dep.ASSESSMENT_COLUMNS)
 
 
 def demo_end_of_term(roster: pd.DataFrame, seed: int = 2005) -> pd.DataFrame:
     """Democratic evaluation and inspection scores for deputies whose term has ended."""
     rng = random.Random(seed + 3)
-    rows = [{"person_id": r.person_id, "democratic": round(rng.uniform(70, 97), 1),
-             "inspection": round(rng.uniform(70, 97), 1), "note": "示例数据"}
-            for r in roster.itertuples(index=False) if r.state == "completed"]
+    rows = [
+        {
+            "person_id": r.person_id,
+            "democratic": round(rng.uniform(70, 97), 1),
+            "inspection": round(rng.uniform(70, 97), 1),
+            "note": "示例数据",
+        }
+        for r in roster.itertuples(index=False)
+        if r.state == "completed"
+    ]
     return pd.DataFrame(rows, columns=dep.END_OF_TERM_COLUMNS)
 
 
 def demo_outputs(roster: pd.DataFrame, seed: int = 2005) -> pd.DataFrame:
-    """"Five ones" outputs per deputy and year served (the current year up to the demo date)."""
+    """ "Five ones" outputs per deputy and year served (the current year up to the demo date)."""
     rng = random.Random(seed + 4)
     rows = []
     for r in roster.itertuples(index=False):
         last = dep.last_day_served(r.term_end, r.state, r.state_date)
         for year in range(r.term_start.year, min(last.year, DEMO_AS_OF.year) + 1):
-            months = dep.months_served(r.term_start, r.term_end, dt.date(year, 1, 1),
-                                       min(dt.date(year, 12, 31), DEMO_AS_OF), state=r.state, state_date=r.state_date)
+            months = dep.months_served(
+                r.term_start,
+                r.term_end,
+                dt.date(year, 1, 1),
+                min(dt.date(year, 12, 31), DEMO_AS_OF),
+                state=r.state,
+                state_date=r.state_date,
+            )
             if months == 0:
                 continue
             f = months / 12
-            rows.append({"person_id": r.person_id, "year": year,
-                         "technologies": round(rng.randint(2, 8) * f), "courses": round(rng.randint(1, 4) * f),
-                         "trainees": round(rng.randint(120, 420) * f), "enterprises": round(rng.randint(0, 3) * f),
-                         "output_added": round(rng.uniform(8, 60) * f, 1), "note": "示例数据"})
+            rows.append(
+                {
+                    "person_id": r.person_id,
+                    "year": year,
+                    "technologies": round(rng.randint(2, 8) * f),
+                    "courses": round(rng.randint(1, 4) * f),
+                    "trainees": round(rng.randint(120, 420) * f),
+                    "enterprises": round(rng.randint(0, 3) * f),
+                    "output_added": round(rng.uniform(8, 60) * f, 1),
+                    "note": "示例数据",
+                }
+            )
     return pd.DataFrame(rows, columns=dep.OUTPUT_COLUMNS)
 
 
@@ -144,18 +223,36 @@ def demo_specialists(plan: Any, seed: int = 2005) -> pd.DataFrame:
 
     def add(year: int, level: str, outside: bool, when: dt.date, org: str) -> None:
         k = len(rows) + 1
-        rows.append({"specialist_id": f"TP{year}{k:03d}", "name": f"示例特派员{year}-{k:02d}", "level": level,
-                     "outside": outside, "org": org, "speciality": rng.choice(SPECIALITIES),
-                     "communities": rng.randint(0, 3), "dispatch_date": when, "note": "示例数据",
-                     "synthetic": True})
+        rows.append(
+            {
+                "specialist_id": f"TP{year}{k:03d}",
+                "name": f"示例特派员{year}-{k:02d}",
+                "level": level,
+                "outside": outside,
+                "org": org,
+                "speciality": rng.choice(SPECIALITIES),
+                "communities": rng.randint(0, 3),
+                "dispatch_date": when,
+                "note": "示例数据",
+                "synthetic": True,
+            }
+        )
 
     for i in range(11):
         add(2004, "county", i == 0, dt.date(2004, 3, 1) + dt.timedelta(days=rng.randint(0, 200)), county_org)
     for i in range(26):
-        add(2004, "town", False, dt.date(2004, 3, 1) + dt.timedelta(days=rng.randint(0, 230)), towns[i % len(towns)])
+        add(
+            2004,
+            "town",
+            False,
+            dt.date(2004, 3, 1) + dt.timedelta(days=rng.randint(0, 230)),
+            towns[i % len(towns)],
+        )
     for i in range(SPECIALISTS_2005):
         level = "county" if i % 3 == 0 else "town"
-        when = dt.date(2005, 2, 15) + dt.timedelta(days=int(i * (DEMO_AS_OF - dt.date(2005, 2, 15)).days / SPECIALISTS_2005))
+        when = dt.date(2005, 2, 15) + dt.timedelta(
+            days=int(i * (DEMO_AS_OF - dt.date(2005, 2, 15)).days / SPECIALISTS_2005)
+        )
         add(2005, level, i == 4, when, county_org if level == "county" else towns[(i * 4 + 1) % len(towns)])
     return pd.DataFrame(rows, columns=dep.SPECIALIST_COLUMNS)
 
@@ -163,27 +260,38 @@ def demo_specialists(plan: Any, seed: int = 2005) -> pd.DataFrame:
 def demo_data(plan: Any, seed: int = 2005) -> dep.DeputyData:
     """The whole synthetic deputy ledger for ``plan``'s county."""
     roster = demo_roster(plan, seed)
-    return dep.DeputyData(roster=roster, reports=demo_reports(roster, seed),
-                          assessments=demo_assessments(roster, seed), end_of_term=demo_end_of_term(roster, seed),
-                          outputs=demo_outputs(roster, seed), specialists=demo_specialists(plan, seed))
+    return dep.DeputyData(
+        roster=roster,
+        reports=demo_reports(roster, seed),
+        assessments=demo_assessments(roster, seed),
+        end_of_term=demo_end_of_term(roster, seed),
+        outputs=demo_outputs(roster, seed),
+        specialists=demo_specialists(plan, seed),
+    )
 
 
-def load_demo(store: Any, seed: int = 2005, who: str = "demo",
-              recorded_at: dt.datetime | None = None) -> dict[str, int]:
+def load_demo(
+    store: Any, seed: int = 2005, who: str = "demo", recorded_at: dt.datetime | None = None
+) -> dict[str, int]:
     """Write the synthetic ledger into a workspace store; returns rows added per part.
 
     When the store already holds specialists dispatched in the plan year (the
     demo workspace of :func:`kejifu.demo.build_demo` registers its own), only the
     earlier years' specialists are added, so no one is counted twice.
     """
-    from . import deputies_store
+    from . import store as deputies_store
 
     plan = store.plan()
     data = demo_data(plan, seed)
     existing = store.register_items(dep.SPECIALIST_KIND)
     if len(existing) and (pd.to_datetime(existing["date"]).dt.year == plan.year).any():
         keep = [dep.to_date(d).year != plan.year for d in data.specialists["dispatch_date"]]
-        data = dep.DeputyData(**{**{k: getattr(data, k) for k in data.counts()},
-                                 "specialists": data.specialists[keep].reset_index(drop=True)})
-    return deputies_store.commit(store, data, source_file="deputies_demo (synthetic)", sha256="", who=who,
-                                 recorded_at=recorded_at)
+        data = dep.DeputyData(
+            **{
+                **{k: getattr(data, k) for k in data.counts()},
+                "specialists": data.specialists[keep].reset_index(drop=True),
+            }
+        )
+    return deputies_store.commit(
+        store, data, source_file="deputies_demo (synthetic)", sha256="", who=who, recorded_at=recorded_at
+    )

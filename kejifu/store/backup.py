@@ -41,10 +41,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from . import __version__, config
-from .errors import StoreError
-from .i18n import t
-from .store import Store
+from .. import __version__, config
+from ..errors import StoreError
+from ..i18n import t
+from .revisions import Store
 
 FORMAT = "kejifu-dump"
 FORMAT_VERSION = 1
@@ -52,14 +52,27 @@ MANIFEST = "manifest.json"
 PLAN_MEMBER = "plan.yaml"
 CHUNK = 1000
 #: Modules whose ``metadata`` defines tables a restore should create from the package's own definitions.
-METADATA_MODULES = ("kejifu.store", "kejifu.deputies_store")
+METADATA_MODULES = ("kejifu.store", "kejifu.deputies.store")
 
 _TYPES = {
-    "Integer": sa.Integer, "SmallInteger": sa.SmallInteger, "BigInteger": sa.BigInteger,
-    "Boolean": sa.Boolean, "Date": sa.Date, "DateTime": sa.DateTime, "Time": sa.Time,
-    "Double": sa.Double, "Float": sa.Float, "Numeric": sa.Numeric, "String": sa.String,
-    "Text": sa.Text, "Unicode": sa.Unicode, "UnicodeText": sa.UnicodeText, "LargeBinary": sa.LargeBinary,
-    "JSON": sa.JSON, "Uuid": sa.Uuid, "Interval": sa.Interval,
+    "Integer": sa.Integer,
+    "SmallInteger": sa.SmallInteger,
+    "BigInteger": sa.BigInteger,
+    "Boolean": sa.Boolean,
+    "Date": sa.Date,
+    "DateTime": sa.DateTime,
+    "Time": sa.Time,
+    "Double": sa.Double,
+    "Float": sa.Float,
+    "Numeric": sa.Numeric,
+    "String": sa.String,
+    "Text": sa.Text,
+    "Unicode": sa.Unicode,
+    "UnicodeText": sa.UnicodeText,
+    "LargeBinary": sa.LargeBinary,
+    "JSON": sa.JSON,
+    "Uuid": sa.Uuid,
+    "Interval": sa.Interval,
 }
 
 
@@ -83,7 +96,7 @@ class RestoreResult:
     workspace: Path
     url: str
     tables: dict[str, int]
-    report: object = None  # kejifu.integrity.IntegrityReport
+    report: object = None  # kejifu.store.integrity.IntegrityReport
     manifest: dict = field(default_factory=dict)
 
     @property
@@ -92,6 +105,7 @@ class RestoreResult:
 
 
 # ----- values ----------------------------------------------------------------------------------
+
 
 def encode_value(v):
     """A database value as a JSON value (tagged when JSON has no such type)."""
@@ -120,11 +134,15 @@ def decode_value(v):
     """The inverse of :func:`encode_value`."""
     if not isinstance(v, dict):
         return v
-    (tag, x), = v.items()
+    ((tag, x),) = v.items()
     return {
-        "$float": float, "$datetime": dt.datetime.fromisoformat, "$date": dt.date.fromisoformat,
-        "$time": dt.time.fromisoformat, "$decimal": decimal.Decimal,
-        "$bytes": lambda s: base64.b64decode(s), "$seconds": lambda s: dt.timedelta(seconds=s),
+        "$float": float,
+        "$datetime": dt.datetime.fromisoformat,
+        "$date": dt.date.fromisoformat,
+        "$time": dt.time.fromisoformat,
+        "$decimal": decimal.Decimal,
+        "$bytes": lambda s: base64.b64decode(s),
+        "$seconds": lambda s: dt.timedelta(seconds=s),
         "$json": lambda j: j,
     }[tag](x)
 
@@ -146,11 +164,17 @@ def _portable_type(typ: sa.types.TypeEngine) -> dict:
 def _column_from(desc: dict) -> sa.Column:
     cls = _TYPES.get(desc["type"], sa.Text)
     typ = cls(desc["length"]) if desc.get("length") and cls in (sa.String, sa.Unicode) else cls()
-    return sa.Column(desc["name"], typ, primary_key=desc.get("primary_key", False),
-                     nullable=desc.get("nullable", True), autoincrement=False)
+    return sa.Column(
+        desc["name"],
+        typ,
+        primary_key=desc.get("primary_key", False),
+        nullable=desc.get("nullable", True),
+        autoincrement=False,
+    )
 
 
 # ----- reading tables ----------------------------------------------------------------------------
+
 
 def reflect(conn: sa.Connection) -> list[sa.Table]:
     """Every table of the database's default schema, parents before children (foreign keys)."""
@@ -178,11 +202,14 @@ def read_tables(engine: sa.Engine) -> dict[str, list[dict]]:
     """
     with engine.connect() as conn:
         with conn.begin():
-            return {tb.name: [{k: encode_value(v) for k, v in r.items()} for r in table_rows(conn, tb)]
-                    for tb in reflect(conn)}
+            return {
+                tb.name: [{k: encode_value(v) for k, v in r.items()} for r in table_rows(conn, tb)]
+                for tb in reflect(conn)
+            }
 
 
 # ----- dump --------------------------------------------------------------------------------------
+
 
 def _snapshot(engine: sa.Engine) -> sa.Connection:
     conn = engine.connect()
@@ -191,8 +218,9 @@ def _snapshot(engine: sa.Engine) -> sa.Connection:
     return conn
 
 
-def dump(workspace: str | Path | None, file: str | Path, *, url: str | None = None,
-         overwrite: bool = False) -> DumpResult:
+def dump(
+    workspace: str | Path | None, file: str | Path, *, url: str | None = None, overwrite: bool = False
+) -> DumpResult:
     """Write a portable dump of the workspace's store (every table) and plan file to ``file`` (zip).
 
     The zip is written next to ``file`` and renamed into place, so ``file`` is either the
@@ -200,7 +228,9 @@ def dump(workspace: str | Path | None, file: str | Path, *, url: str | None = No
     """
     file = Path(file).expanduser().resolve()
     if file.exists() and not overwrite:
-        raise StoreError(t("rel.dump.exists", "zh", file=file), t("rel.dump.exists", "en", file=file), file=str(file))
+        raise StoreError(
+            t("rel.dump.exists", "zh", file=file), t("rel.dump.exists", "en", file=file), file=str(file)
+        )
     store = Store.open(workspace, readonly=True, url=url)
     tables: dict[str, int] = {}
     entries = []
@@ -216,30 +246,58 @@ def dump(workspace: str | Path | None, file: str | Path, *, url: str | None = No
                     info.compress_type = zipfile.ZIP_DEFLATED
                     with zf.open(info, "w", force_zip64=True) as out:
                         for row in table_rows(conn, tb):
-                            line = (json.dumps({k: encode_value(v) for k, v in row.items()}, ensure_ascii=False,
-                                               separators=(",", ":")) + "\n").encode("utf-8")
+                            line = (
+                                json.dumps(
+                                    {k: encode_value(v) for k, v in row.items()},
+                                    ensure_ascii=False,
+                                    separators=(",", ":"),
+                                )
+                                + "\n"
+                            ).encode("utf-8")
                             h.update(line)
                             out.write(line)
                             n += 1
                     tables[tb.name] = n
                     pk = [c.name for c in tb.primary_key.columns]
-                    entries.append({
-                        "name": tb.name, "file": member, "rows": n, "sha256": h.hexdigest(), "primary_key": pk,
-                        "columns": [{"name": c.name, **_portable_type(c.type), "nullable": bool(c.nullable),
-                                     "primary_key": c.name in pk} for c in tb.columns],
-                    })
-                plan_text = conn.execute(sa.text(
-                    "SELECT yaml FROM plan_versions ORDER BY version DESC")).scalars().first()
+                    entries.append(
+                        {
+                            "name": tb.name,
+                            "file": member,
+                            "rows": n,
+                            "sha256": h.hexdigest(),
+                            "primary_key": pk,
+                            "columns": [
+                                {
+                                    "name": c.name,
+                                    **_portable_type(c.type),
+                                    "nullable": bool(c.nullable),
+                                    "primary_key": c.name in pk,
+                                }
+                                for c in tb.columns
+                            ],
+                        }
+                    )
+                plan_text = (
+                    conn.execute(sa.text("SELECT yaml FROM plan_versions ORDER BY version DESC"))
+                    .scalars()
+                    .first()
+                )
                 meta = dict(conn.execute(sa.text("SELECT key, value FROM meta")).all())
             plan_path = store.workspace / config.PLAN_FILE
             plan_bytes = plan_path.read_bytes() if plan_path.is_file() else (plan_text or "").encode("utf-8")
             zf.writestr(PLAN_MEMBER, plan_bytes)
             manifest = {
-                "format": FORMAT, "format_version": FORMAT_VERSION, "kejifu_version": __version__,
-                "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-                "source": {"backend": store.engine.dialect.name, "workspace": str(store.workspace),
-                           "url": store.engine.url.render_as_string(hide_password=True)},
-                "schema_version": meta.get("schema_version"), "plan_id": meta.get("plan_id"),
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "kejifu_version": __version__,
+                "created_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+                "source": {
+                    "backend": store.engine.dialect.name,
+                    "workspace": str(store.workspace),
+                    "url": store.engine.url.render_as_string(hide_password=True),
+                },
+                "schema_version": meta.get("schema_version"),
+                "plan_id": meta.get("plan_id"),
                 "plan": {"file": PLAN_MEMBER, "sha256": hashlib.sha256(plan_bytes).hexdigest()},
                 "tables": entries,
             }
@@ -255,11 +313,13 @@ def dump(workspace: str | Path | None, file: str | Path, *, url: str | None = No
 
 # ----- restore -----------------------------------------------------------------------------------
 
+
 def read_manifest(file: str | Path) -> dict:
     """The manifest of a dump; :class:`StoreError` when ``file`` is not a kejifu dump."""
     file = Path(file)
-    not_dump = StoreError(t("rel.restore.not_dump", "zh", file=file), t("rel.restore.not_dump", "en", file=file),
-                          file=str(file))
+    not_dump = StoreError(
+        t("rel.restore.not_dump", "zh", file=file), t("rel.restore.not_dump", "en", file=file), file=str(file)
+    )
     try:
         with zipfile.ZipFile(file) as zf:
             manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
@@ -269,8 +329,9 @@ def read_manifest(file: str | Path) -> dict:
         raise not_dump
     if int(manifest.get("format_version", 0)) > FORMAT_VERSION:
         v = manifest["format_version"]
-        raise StoreError(t("rel.restore.newer", "zh", version=v), t("rel.restore.newer", "en", version=v),
-                         file=str(file))
+        raise StoreError(
+            t("rel.restore.newer", "zh", version=v), t("rel.restore.newer", "en", version=v), file=str(file)
+        )
     return manifest
 
 
@@ -289,8 +350,11 @@ def verify_dump(file: str | Path) -> dict:
             except (KeyError, zipfile.BadZipFile, OSError):
                 h = None
             if h is None or h.hexdigest() != expected:
-                raise StoreError(t("rel.restore.bad_member", "zh", member=member),
-                                 t("rel.restore.bad_member", "en", member=member), file=str(file))
+                raise StoreError(
+                    t("rel.restore.bad_member", "zh", member=member),
+                    t("rel.restore.bad_member", "en", member=member),
+                    file=str(file),
+                )
     return manifest
 
 
@@ -326,16 +390,23 @@ def _target_metadata(manifest: dict) -> sa.MetaData:
 
 def _refuse_existing(ws: Path, url: str, engine: sa.Engine, manifest: dict) -> None:
     u = sa.make_url(url)
-    sqlite_file = u.database if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:") else None
+    sqlite_file = (
+        u.database if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:") else None
+    )
     if (ws / config.PLAN_FILE).exists() or (sqlite_file and Path(sqlite_file).exists()):
-        raise StoreError(t("rel.restore.exists", "zh", dir=ws), t("rel.restore.exists", "en", dir=ws), file=str(ws))
+        raise StoreError(
+            t("rel.restore.exists", "zh", dir=ws), t("rel.restore.exists", "en", dir=ws), file=str(ws)
+        )
     if sqlite_file is None:
         present = set(sa.inspect(engine).get_table_names())
         clash = sorted(present & {e["name"] for e in manifest["tables"]})
         if clash:
             names = ", ".join(clash)
-            raise StoreError(t("rel.restore.db_not_empty", "zh", tables=names),
-                             t("rel.restore.db_not_empty", "en", tables=names), file=str(ws))
+            raise StoreError(
+                t("rel.restore.db_not_empty", "zh", tables=names),
+                t("rel.restore.db_not_empty", "en", tables=names),
+                file=str(ws),
+            )
 
 
 def _rows_of(zf: zipfile.ZipFile, member: str) -> Iterator[dict]:
@@ -351,9 +422,13 @@ def _reset_sequences(conn: sa.Connection, md: sa.MetaData) -> None:
     for tb in md.sorted_tables:
         for col in tb.primary_key.columns:
             if isinstance(col.type, sa.Integer):
-                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence(:t, :c), "
-                                     f"COALESCE(MAX({quote(col.name)}), 0) + 1, false) FROM {quote(tb.name)}"),
-                             {"t": quote(tb.name), "c": col.name})
+                conn.execute(
+                    sa.text(
+                        f"SELECT setval(pg_get_serial_sequence(:t, :c), "
+                        f"COALESCE(MAX({quote(col.name)}), 0) + 1, false) FROM {quote(tb.name)}"
+                    ),
+                    {"t": quote(tb.name), "c": col.name},
+                )
 
 
 def restore(file: str | Path, workspace: str | Path, *, url: str | None = None) -> RestoreResult:
@@ -366,9 +441,13 @@ def restore(file: str | Path, workspace: str | Path, *, url: str | None = None) 
     ws = config.workspace_dir(workspace)
     url = url or config.db_url(ws)
     u = sa.make_url(url)
-    sqlite_file = u.database if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:") else None
+    sqlite_file = (
+        u.database if u.get_backend_name() == "sqlite" and u.database not in (None, "", ":memory:") else None
+    )
     if (ws / config.PLAN_FILE).exists() or (sqlite_file and Path(sqlite_file).exists()):
-        raise StoreError(t("rel.restore.exists", "zh", dir=ws), t("rel.restore.exists", "en", dir=ws), file=str(ws))
+        raise StoreError(
+            t("rel.restore.exists", "zh", dir=ws), t("rel.restore.exists", "en", dir=ws), file=str(ws)
+        )
     ws_existed = ws.exists()
     ws.mkdir(parents=True, exist_ok=True)
     engine = Store._engine(url, readonly=False)
@@ -393,10 +472,23 @@ def restore(file: str | Path, workspace: str | Path, *, url: str | None = None) 
                         n += len(chunk)
                     actual = conn.execute(sa.select(sa.func.count()).select_from(tb)).scalar_one()
                     if actual != entry["rows"] or n != entry["rows"]:
-                        raise StoreError(t("rel.restore.bad_count", "zh", table=tb.name, actual=actual,
-                                           expected=entry["rows"]),
-                                         t("rel.restore.bad_count", "en", table=tb.name, actual=actual,
-                                           expected=entry["rows"]), file=str(file))
+                        raise StoreError(
+                            t(
+                                "rel.restore.bad_count",
+                                "zh",
+                                table=tb.name,
+                                actual=actual,
+                                expected=entry["rows"],
+                            ),
+                            t(
+                                "rel.restore.bad_count",
+                                "en",
+                                table=tb.name,
+                                actual=actual,
+                                expected=entry["rows"],
+                            ),
+                            file=str(file),
+                        )
                     counts[tb.name] = int(actual)
                 if engine.dialect.name == "postgresql":
                     _reset_sequences(conn, md)
@@ -410,8 +502,11 @@ def restore(file: str | Path, workspace: str | Path, *, url: str | None = None) 
             shutil.rmtree(ws, ignore_errors=True)
         if isinstance(exc, sa.exc.SQLAlchemyError):
             reason = str(getattr(exc, "orig", exc)).splitlines()[0]
-            raise StoreError(f"恢复失败，已全部撤销：{reason}", f"restore failed and was rolled back: {reason}",
-                             file=str(ws)) from exc
+            raise StoreError(
+                f"恢复失败，已全部撤销：{reason}",
+                f"restore failed and was rolled back: {reason}",
+                file=str(ws),
+            ) from exc
         raise
     engine.dispose()
     report = check_workspace(ws, url=url)

@@ -5,7 +5,7 @@ the last expression ``board.layout``. Everything it shows is built here, from th
 workspace opened **read-only** (``$KEJIFU_WORKSPACE``, see :mod:`kejifu.config`).
 
 Charts are drawn in the browser by the ``kejifu`` Voila template, which loads
-plotly.js once from a local static path (see :mod:`kejifu.serve`): a
+plotly.js once from a local static path (see :mod:`kejifu.web.serve`): a
 figure is shipped as ``<div class="kejifu-plot"><script type="application/json">…``
 inside an ``ipywidgets.HTML``; a small script in the template draws every such div
 that appears (also when a filter change replaces it). No script runs inside a
@@ -22,20 +22,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from . import charts, config
-from . import status as status_mod
-from . import units
-from .i18n import t
-from .palette import status_color, status_text_color
+from .. import charts, config, units
+from .. import status as status_mod
+from ..i18n import t
+from ..palette import status_color, status_text_color
 
 LANG_OPTIONS = (("中文", "zh"), ("English", "en"))
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -50,6 +48,7 @@ MAX_NAMES = 30
 
 # ----- the workspace -----------------------------------------------------------------------------
 
+
 class _FileWorkspace:
     """Fallback read-only workspace: ``plan.yaml`` and ``reports.csv`` in a folder.
 
@@ -58,12 +57,16 @@ class _FileWorkspace:
     """
 
     def __init__(self, path: Path):
-        from .plan import load_plan
+        from ..plan import load_plan
+
         self.path = Path(path)
         self.plan = load_plan(self.path / config.PLAN_FILE)
         csv = self.path / "reports.csv"
-        self.reports = (pd.read_csv(csv, dtype={"org": str, "measure": str, "month": str})
-                        if csv.exists() else pd.DataFrame(columns=["org", "measure", "month", "value"]))
+        self.reports = (
+            pd.read_csv(csv, dtype={"org": str, "measure": str, "month": str})
+            if csv.exists()
+            else pd.DataFrame(columns=["org", "measure", "month", "value"])
+        )
         self.synthetic = bool(self.plan.plan.synthetic or (self.path / "SYNTHETIC").exists())
 
     def status(self, as_of, rollup: bool = False, lang: str = "zh") -> pd.DataFrame:
@@ -88,13 +91,14 @@ def open_workspace(path=None):
     """The workspace at ``path`` (default ``$KEJIFU_WORKSPACE``), opened read-only."""
     folder = config.workspace_dir(path)
     try:
-        from .workspace import open_workspace as _open
+        from ..workspace import open_workspace as _open
     except ImportError:  # pragma: no cover - until kejifu.workspace lands
         return _FileWorkspace(folder)
     return _open(folder, readonly=True)
 
 
 # ----- small pure helpers ------------------------------------------------------------------------
+
 
 def month_end(month: str) -> dt.date:
     """The last day of ``YYYY-MM``."""
@@ -156,6 +160,7 @@ def pct(x) -> str:
 
 # ----- figures -----------------------------------------------------------------------------------
 
+
 def figure_html(fig, height: int | None = None) -> str:
     """A figure as a ``kejifu-plot`` div carrying its JSON; the template's script draws it.
 
@@ -165,17 +170,21 @@ def figure_html(fig, height: int | None = None) -> str:
     if fig is None:
         return ""
     import plotly.io as pio
+
     spec = pio.to_json(fig, validate=False, remove_uids=True)
     spec = spec.replace("</", "<\\/")  # never close the script element early
     h = height or (fig.layout.height if fig.layout.height else 420)
-    return (f'<div class="kejifu-plot" style="height:{int(h)}px">'
-            f'<script type="application/json">{spec}</script></div>')
+    return (
+        f'<div class="kejifu-plot" style="height:{int(h)}px">'
+        f'<script type="application/json">{spec}</script></div>'
+    )
 
 
 FONT_FAMILY = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
 
 
 # ----- HTML blocks -------------------------------------------------------------------------------
+
 
 def banner_html(ws, lang: str) -> str:
     """The synthetic-data banner 示例数据 (empty for real data)."""
@@ -193,7 +202,9 @@ def freshness_html(ws, month: str, lang: str) -> str:
         names = sep.join(plan.org_name(o, lang) for o in missing[:MAX_NAMES])
         if len(missing) > MAX_NAMES:
             names += sep + "…"
-        parts.append(t("dash.not_reported", lang, month=month_label(month, lang), n=len(missing), towns=names))
+        parts.append(
+            t("dash.not_reported", lang, month=month_label(month, lang), n=len(missing), towns=names)
+        )
     else:
         parts.append(t("dash.all_reported", lang, month=month_label(month, lang)))
     return f'<div class="kejifu-fresh">{" · ".join(esc(p) for p in parts)}</div>'
@@ -205,8 +216,11 @@ def card_html(row, plan, lang: str, title: str | None = None) -> str:
     code = row["status"]
     colour, text_colour = status_color(code), status_text_color(code)
     value = fmt(row["actual"], row["unit"], lang)
-    goal = fmt(row["target_value"], row["unit"], lang) if tg.kind != "milestone" else (
-        t("dash.due", lang, date=str(tg.due)))
+    goal = (
+        fmt(row["target_value"], row["unit"], lang)
+        if tg.kind != "milestone"
+        else (t("dash.due", lang, date=str(tg.due)))
+    )
     label = title or tg.label(lang)
     return (
         f'<div class="kejifu-card" data-status="{esc(code)}" style="border-top-color:{colour}">'
@@ -214,9 +228,9 @@ def card_html(row, plan, lang: str, title: str | None = None) -> str:
         f'<div class="kejifu-card-value">{esc(value)}</div>'
         f'<div class="kejifu-card-goal">{esc(t("dash.target", lang))} {esc(goal)}</div>'
         f'<div class="kejifu-card-pct">{esc(t("dash.completion", lang))} {esc(pct(row["completion"]))}'
-        f' · {esc(t("dash.time_progress", lang))} {esc(pct(row["expected"]))}</div>'
+        f" · {esc(t('dash.time_progress', lang))} {esc(pct(row['expected']))}</div>"
         f'<div class="kejifu-card-status" style="background:{colour};color:{text_colour}">'
-        f'{esc(t(f"status.{code}", lang))}</div></div>'
+        f"{esc(t(f'status.{code}', lang))}</div></div>"
     )
 
 
@@ -231,8 +245,10 @@ def counts_html(frame: pd.DataFrame, lang: str) -> str:
     for code, n in counts.items():
         if n == 0 and code == "not_allocated":
             continue
-        chips.append(f'<span class="kejifu-chip" data-status="{esc(code)}" style="background:{status_color(code)};'
-                     f'color:{status_text_color(code)}">{esc(t(f"status.{code}", lang))} {int(n)}</span>')
+        chips.append(
+            f'<span class="kejifu-chip" data-status="{esc(code)}" style="background:{status_color(code)};'
+            f'color:{status_text_color(code)}">{esc(t(f"status.{code}", lang))} {int(n)}</span>'
+        )
     return f'<div class="kejifu-counts">{"".join(chips)}</div>'
 
 
@@ -247,6 +263,7 @@ def table_html(frame: pd.DataFrame, columns: dict[str, str]) -> str:
 
 # ----- the board: controls + sections ------------------------------------------------------------
 
+
 @dataclass
 class Board:
     """A dashboard: controls on top, HTML sections below, re-rendered on every change.
@@ -258,8 +275,8 @@ class Board:
 
     ws: object
     title_key: str
-    render: Callable[["Board"], list[str]]
-    pick_options: Callable[["Board"], list[tuple[str, str]]] | None = None
+    render: Callable[[Board], list[str]]
+    pick_options: Callable[[Board], list[tuple[str, str]]] | None = None
     pick_key: str = ""
     with_group: bool = True
     lang: str = "zh"
@@ -270,13 +287,15 @@ class Board:
 
     def __post_init__(self):
         import ipywidgets as w
+
         self.months = report_months(self.ws)
         self.month = self.months[-1]
         self.title = w.HTML()
         self.banner = w.HTML()
         self.fresh = w.HTML()
-        self.lang_w = w.ToggleButtons(options=list(LANG_OPTIONS), value=self.lang,
-                                      style={"button_width": "72px"})
+        self.lang_w = w.ToggleButtons(
+            options=list(LANG_OPTIONS), value=self.lang, style={"button_width": "72px"}
+        )
         self.lang_w.add_class("kejifu-lang")
         self.month_w = w.Dropdown(value=None)
         self.month_w.add_class("kejifu-month")
@@ -313,7 +332,9 @@ class Board:
             self.month_w.value = self.month
             groups = [g for g in dict.fromkeys(tg.group for tg in plan.targets) if g]
             self.group_w.description = t("dash.group", lang)
-            self.group_w.options = [(t("dash.all_groups", lang), "")] + [(plan.group_label(g, lang), g) for g in groups]
+            self.group_w.options = [(t("dash.all_groups", lang), "")] + [
+                (plan.group_label(g, lang), g) for g in groups
+            ]
             self.group_w.value = self.group
             if self.pick_options is not None:
                 opts = self.pick_options(self)
@@ -383,9 +404,12 @@ class Board:
     # rendering -----------------------------------------------------------------------------
     def refresh(self) -> None:
         import ipywidgets as w
+
         lang = self.lang
-        self.title.value = (f'<h1 class="kejifu-title">{esc(t(self.title_key, lang))}</h1>'
-                            f'<div class="kejifu-subtitle">{esc(self.ws.plan.plan.title_en if lang == "en" and self.ws.plan.plan.title_en else self.ws.plan.plan.title)}</div>')
+        self.title.value = (
+            f'<h1 class="kejifu-title">{esc(t(self.title_key, lang))}</h1>'
+            f'<div class="kejifu-subtitle">{esc(self.ws.plan.plan.title_en if lang == "en" and self.ws.plan.plan.title_en else self.ws.plan.plan.title)}</div>'
+        )
         self.banner.value = banner_html(self.ws, lang)
         self.fresh.value = freshness_html(self.ws, self.month, lang)
         parts = self._parts = self.render(self)
@@ -399,26 +423,33 @@ class Board:
         if len(self.body.children) != len(parts):
             self.body.children = tuple(self.sections[: len(parts)])
 
-
     def static_html(self) -> str:
         """The current view as plain HTML (no widgets): the same title, banner, freshness line
         and sections as the live board, and the controls drawn as inert labels. The template
         shows it while the page's widget front end starts (see ``kejifu-plots.js``)."""
+
         def pick(widget) -> str:
-            return (f'<label>{esc(widget.description)}</label>'
-                    f'<span>{esc(widget.label if widget.label is not None else "")}</span>')
-        toggle = "".join(f'<span class="{"on" if code == self.lang else ""}">{esc(label)}</span>'
-                         for label, code in LANG_OPTIONS)
+            return (
+                f"<label>{esc(widget.description)}</label>"
+                f"<span>{esc(widget.label if widget.label is not None else '')}</span>"
+            )
+
+        toggle = "".join(
+            f'<span class="{"on" if code == self.lang else ""}">{esc(label)}</span>'
+            for label, code in LANG_OPTIONS
+        )
         controls = [toggle, pick(self.month_w)]
         if self.with_group:
             controls.append(pick(self.group_w))
         if self.pick_options is not None:
             controls.append(pick(self.pick_w))
         sections = "".join(f'<div class="kejifu-section">{part}</div>' for part in self._parts)
-        return (f'<div class="kejifu-pre" data-sections="{len(self._parts)}" aria-busy="true">'
-                f'{self.title.value}{self.banner.value}'
-                f'<div class="kejifu-pre-controls">{"".join(controls)}</div>'
-                f'{self.fresh.value}{sections}</div>')
+        return (
+            f'<div class="kejifu-pre" data-sections="{len(self._parts)}" aria-busy="true">'
+            f"{self.title.value}{self.banner.value}"
+            f'<div class="kejifu-pre-controls">{"".join(controls)}</div>'
+            f"{self.fresh.value}{sections}</div>"
+        )
 
 
 _BOARD_BOX = None
@@ -437,8 +468,11 @@ def _board_box():
             def _repr_mimebundle_(self, **kwargs):
                 bundle = super()._repr_mimebundle_(**kwargs)
                 if bundle is not None and self.kejifu_board is not None:
-                    bundle = {**bundle, "text/plain": f"<kejifu board {self.kejifu_board.title_key}>",
-                              PRERENDER_MIME: self.kejifu_board.static_html()}
+                    bundle = {
+                        **bundle,
+                        "text/plain": f"<kejifu board {self.kejifu_board.title_key}>",
+                        PRERENDER_MIME: self.kejifu_board.static_html(),
+                    }
                 return bundle
 
         _BOARD_BOX = BoardBox
@@ -446,7 +480,7 @@ def _board_box():
 
 
 def _section(title: str, inner: str) -> str:
-    return f'<section><h2>{esc(title)}</h2>{inner}</section>'
+    return f"<section><h2>{esc(title)}</h2>{inner}</section>"
 
 
 def _cap(rows: pd.DataFrame, lang: str, score: pd.Series | None = None) -> tuple[pd.DataFrame, str]:
@@ -463,6 +497,7 @@ def _cap(rows: pd.DataFrame, lang: str, score: pd.Series | None = None) -> tuple
 
 
 # ----- the four dashboards -----------------------------------------------------------------------
+
 
 def _render_overview(b: Board) -> list[str]:
     lang, plan = b.lang, b.ws.plan
@@ -481,7 +516,8 @@ def overview(ws=None) -> Board:
 
 
 def _series(b: Board, target: str) -> pd.DataFrame:
-    from .series import monthly
+    from ..series import monthly
+
     key = ("series", target, b.month)
     if key not in b._cache:
         b._cache[key] = monthly(b.ws.plan, b.ws.reports, targets=[target], through=int(b.month[5:7]))
@@ -489,7 +525,8 @@ def _series(b: Board, target: str) -> pd.DataFrame:
 
 
 def _projection(b: Board) -> pd.DataFrame | None:
-    from .projection import project
+    from ..projection import project
+
     key = ("projection", b.month)
     if key not in b._cache:
         b._cache[key] = project(b.ws.plan, b.ws.reports, b.as_of)
@@ -519,24 +556,41 @@ def _render_detail(b: Board) -> list[str]:
         alloc_f=[fmt(v, u, lang) for v, u in zip(per_org["allocation"], per_org["unit"])],
         comp_f=[pct(v) for v in per_org["completion"]],
     )
-    cols = {"name": t("dash.org", lang), "actual_f": t("dash.actual", lang), "alloc_f": t("dash.allocation", lang),
-            "comp_f": t("dash.completion", lang), "status_label": t("dash.status", lang)}
-    out = [_section(tg.label(lang), cards_html(total, plan, lang) if not total.empty else ""),
-           _section(t("dash.trajectory", lang), figure_html(traj))]
+    cols = {
+        "name": t("dash.org", lang),
+        "actual_f": t("dash.actual", lang),
+        "alloc_f": t("dash.allocation", lang),
+        "comp_f": t("dash.completion", lang),
+        "status_label": t("dash.status", lang),
+    }
+    out = [
+        _section(tg.label(lang), cards_html(total, plan, lang) if not total.empty else ""),
+        _section(t("dash.trajectory", lang), figure_html(traj)),
+    ]
     if towns_fig is not None:
         out.append(_section(t("dash.by_org", lang), note + figure_html(towns_fig)))
-    out.append(_section(t("dash.table", lang), table_html(table, cols) if not table.empty else
-                        esc(t("dash.no_rows", lang))))
+    out.append(
+        _section(
+            t("dash.table", lang),
+            table_html(table, cols) if not table.empty else esc(t("dash.no_rows", lang)),
+        )
+    )
     return out
 
 
 def detail(ws=None) -> Board:
     """02 指标详情: target picker, trajectory, per-town breakdown vs allocation, table."""
-    return Board(ws or open_workspace(), "dash.detail.title", _render_detail,
-                 pick_options=_target_options, pick_key="dash.pick_target")
+    return Board(
+        ws or open_workspace(),
+        "dash.detail.title",
+        _render_detail,
+        pick_options=_target_options,
+        pick_key="dash.pick_target",
+    )
 
 
 # towns -----------------------------------------------------------------------------------------
+
 
 def _group_targets(b: Board) -> list[str] | None:
     if not b.group:
@@ -560,7 +614,9 @@ def _render_towns(b: Board) -> list[str]:
         alloc = alloc[alloc["target"].isin(targets)]
     note = ""
     if not alloc.empty:
-        alloc, note = _cap(alloc, lang, charts.town_relative(alloc, plan, orgs=units).set_index("org")["relative"])
+        alloc, note = _cap(
+            alloc, lang, charts.town_relative(alloc, plan, orgs=units).set_index("org")["relative"]
+        )
     heat = charts.heatmap(alloc, plan, lang, orgs=units) if not alloc.empty else None
     rank = charts.ranking(alloc, plan, lang, orgs=units) if not alloc.empty else None
     town = b.pick or (_town_options(b)[0][1] if _town_options(b) else "")
@@ -568,20 +624,34 @@ def _render_towns(b: Board) -> list[str]:
     if b.group:
         mine = mine[mine["group"] == b.group]
     return [
-        _section(t("dash.heatmap", lang), note + figure_html(heat) if heat is not None else esc(t("dash.no_rows", lang))),
-        _section(t("dash.ranking", lang), note + figure_html(rank) if rank is not None else esc(t("dash.no_rows", lang))),
-        _section(t("dash.scorecard", lang, town=plan.org_name(town, lang)),
-                 cards_html(mine, plan, lang) if not mine.empty else esc(t("dash.no_rows", lang))),
+        _section(
+            t("dash.heatmap", lang),
+            note + figure_html(heat) if heat is not None else esc(t("dash.no_rows", lang)),
+        ),
+        _section(
+            t("dash.ranking", lang),
+            note + figure_html(rank) if rank is not None else esc(t("dash.no_rows", lang)),
+        ),
+        _section(
+            t("dash.scorecard", lang, town=plan.org_name(town, lang)),
+            cards_html(mine, plan, lang) if not mine.empty else esc(t("dash.no_rows", lang)),
+        ),
     ]
 
 
 def towns(ws=None) -> Board:
     """03 乡镇排名: heatmap of towns × targets, ranking, one town's scorecard."""
-    return Board(ws or open_workspace(), "dash.towns.title", _render_towns,
-                 pick_options=_town_options, pick_key="dash.pick_town")
+    return Board(
+        ws or open_workspace(),
+        "dash.towns.title",
+        _render_towns,
+        pick_options=_town_options,
+        pick_key="dash.pick_town",
+    )
 
 
 # high-tech share -------------------------------------------------------------------------------
+
 
 def _share_targets(b: Board) -> list[tuple[str, str]]:
     return [(tg.label(b.lang), tg.id) for tg in b.ws.plan.targets if tg.kind == "share"]
@@ -600,15 +670,26 @@ def _render_hightech(b: Board) -> list[str]:
     summary = ""
     if not total.empty:
         r = total.iloc[0]
-        summary = esc(t("dash.share_summary", lang, num_name=_measure_title(plan, tg.numerator, lang),
-                        den_name=_measure_title(plan, tg.denominator, lang),
-                        num=fmt(r["numerator"], num_unit, lang), den=fmt(r["denominator"], den_unit, lang),
-                        share=fmt(r["actual"], "%", lang), target=fmt(r["target_value"], "%", lang),
-                        baseline=fmt(r["baseline"], "%", lang)))
+        summary = esc(
+            t(
+                "dash.share_summary",
+                lang,
+                num_name=_measure_title(plan, tg.numerator, lang),
+                den_name=_measure_title(plan, tg.denominator, lang),
+                num=fmt(r["numerator"], num_unit, lang),
+                den=fmt(r["denominator"], den_unit, lang),
+                share=fmt(r["actual"], "%", lang),
+                target=fmt(r["target_value"], "%", lang),
+                baseline=fmt(r["baseline"], "%", lang),
+            )
+        )
     series = _series(b, target)
     out = [
-        _section(tg.label(lang), (cards_html(total, plan, lang) if not total.empty else "")
-                 + f'<p class="kejifu-note">{summary}</p>'),
+        _section(
+            tg.label(lang),
+            (cards_html(total, plan, lang) if not total.empty else "")
+            + f'<p class="kejifu-note">{summary}</p>',
+        ),
         _section(t("dash.share_chart", lang), figure_html(charts.share_chart(series, plan, target, lang))),
     ]
     # Who makes up the numerator: the target tracking the numerator measure, per org (e.g. enterprises).
@@ -626,11 +707,20 @@ def _render_hightech(b: Board) -> list[str]:
             part_f=[pct(v / whole) if whole and math.isfinite(whole) else "—" for v in rows["actual"]],
             comp_f=[pct(v) for v in rows["completion"]],
         )
-        cols = {"name": t("dash.org", lang), "actual_f": t("dash.actual", lang),
-                "alloc_f": t("dash.allocation", lang), "comp_f": t("dash.completion", lang),
-                "part_f": t("dash.part_of_numerator", lang), "status_label": t("dash.status", lang)}
-        out.append(_section(t("dash.by_enterprise", lang, name=_measure_title(plan, tg.numerator, lang)),
-                            note + figure_html(charts.bullet(rows, plan, lang)) + table_html(table, cols)))
+        cols = {
+            "name": t("dash.org", lang),
+            "actual_f": t("dash.actual", lang),
+            "alloc_f": t("dash.allocation", lang),
+            "comp_f": t("dash.completion", lang),
+            "part_f": t("dash.part_of_numerator", lang),
+            "status_label": t("dash.status", lang),
+        }
+        out.append(
+            _section(
+                t("dash.by_enterprise", lang, name=_measure_title(plan, tg.numerator, lang)),
+                note + figure_html(charts.bullet(rows, plan, lang)) + table_html(table, cols),
+            )
+        )
     return out
 
 
@@ -643,6 +733,12 @@ def _measure_title(plan, measure_id: str, lang: str) -> str:
 
 def hightech(ws=None) -> Board:
     """04 高新技术产业: the high-tech share from its numerator and denominator."""
-    board = Board(ws or open_workspace(), "dash.hightech.title", _render_hightech,
-                  pick_options=_share_targets, pick_key="dash.pick_share", with_group=False)
+    board = Board(
+        ws or open_workspace(),
+        "dash.hightech.title",
+        _render_hightech,
+        pick_options=_share_targets,
+        pick_key="dash.pick_share",
+        with_group=False,
+    )
     return board

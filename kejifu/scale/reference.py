@@ -30,10 +30,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import schedule as schedule_mod
-from .i18n import t
-from .plan import Plan
-from .status import ALL, COLUMNS, EPS, month_label, reporting_month
+from .. import schedule as schedule_mod
+from ..i18n import t
+from ..plan import Plan
+from ..status import ALL, COLUMNS, EPS, month_label, reporting_month
 
 NAN = math.nan
 
@@ -93,7 +93,12 @@ def _contributions(target, latest, orgs_reporting) -> dict[str, dict]:
             if n is None and d is None:
                 continue
             months = [x[0] for x in (n, d) if x is not None]
-            out[org] = {"value": NAN, "num": n[1] if n else NAN, "den": d[1] if d else NAN, "mnum": min(months)}
+            out[org] = {
+                "value": NAN,
+                "num": n[1] if n else NAN,
+                "den": d[1] if d else NAN,
+                "mnum": min(months),
+            }
     else:
         measure = target.measures[0]
         for org in orgs_reporting:
@@ -127,8 +132,16 @@ def _allocations(plan: Plan, target, rollup: bool) -> dict[str, float]:
     return out
 
 
-def _row(plan: Plan, target, org: str, members: list[dict], allocation: float, total_alloc: float,
-         month: int, lang: str) -> dict:
+def _row(
+    plan: Plan,
+    target,
+    org: str,
+    members: list[dict],
+    allocation: float,
+    total_alloc: float,
+    month: int,
+    lang: str,
+) -> dict:
     """One status row from the contributions of the orgs counted in it."""
     is_all = org == ALL
     kind = target.kind
@@ -183,8 +196,9 @@ def _row(plan: Plan, target, org: str, members: list[dict], allocation: float, t
         code = "no_data"
     elif math.isnan(target_value):
         code = "not_allocated"
-    elif not math.isnan(stretch) and (actual <= stretch + EPS if target.direction == "decrease"
-                                      else actual >= stretch - EPS):
+    elif not math.isnan(stretch) and (
+        actual <= stretch + EPS if target.direction == "decrease" else actual >= stretch - EPS
+    ):
         code = "stretch_achieved"
     elif completion >= 1 - EPS:
         code = "achieved"
@@ -202,7 +216,11 @@ def _row(plan: Plan, target, org: str, members: list[dict], allocation: float, t
     else:  # a cumulative target's baseline (last year's county figure) describes the total only
         baseline_out = target.baseline if (is_all and target.baseline is not None) else NAN
     return {
-        "target": target.id, "org": org, "kind": kind, "group": target.group, "unit": target.unit,
+        "target": target.id,
+        "org": org,
+        "kind": kind,
+        "group": target.group,
+        "unit": target.unit,
         "month": month_label(plan.year, month),
         "actual": actual,
         "numerator": num_sum if kind == "share" else NAN,
@@ -223,8 +241,9 @@ def _row(plan: Plan, target, org: str, members: list[dict], allocation: float, t
     }
 
 
-def reference_status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: bool = False,
-                     lang: str = "zh") -> pd.DataFrame:
+def reference_status(
+    plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *, rollup: bool = False, lang: str = "zh"
+) -> pd.DataFrame:
     """Status of every target for every reporting or allocated org and the total — by plain loops.
 
     Same arguments, columns (:data:`kejifu.status.COLUMNS`) and row order as
@@ -245,22 +264,34 @@ def reference_status(plan: Plan, reports: pd.DataFrame, as_of: dt.date | str, *,
                 members.setdefault(unit, []).append(c)
         allocations = _allocations(plan, target, rollup)
         own = target.allocation_values()
-        total_alloc = sum(v for v in own.values() if not math.isnan(v)) if any(
-            not math.isnan(v) for v in own.values()) else NAN
+        total_alloc = (
+            sum(v for v in own.values() if not math.isnan(v))
+            if any(not math.isnan(v) for v in own.values())
+            else NAN
+        )
 
         row_orgs = [ALL] + [o for o in members if o != ALL] + [o for o in allocations if o not in members]
         for org in row_orgs:
             ms = members.get(org, [])
             allocation = allocations.get(org, NAN) if org != ALL else NAN
-            if org != ALL and target.kind == "share" and math.isnan(allocation) and \
-                    not any(not math.isnan(c["den"]) for c in ms):
+            if (
+                org != ALL
+                and target.kind == "share"
+                and math.isnan(allocation)
+                and not any(not math.isnan(c["den"]) for c in ms)
+            ):
                 continue  # an org with no denominator reported and no share of its own
             rows.append(_row(plan, target, org, ms, allocation, total_alloc, month, lang))
 
         # total first, then orgs in plan order, then orgs the plan doesn't know (by id)
     target_order = {tg.id: i for i, tg in enumerate(plan.targets)}
-    rows.sort(key=lambda r: (target_order[r["target"]],
-                             -1 if r["org"] == ALL else plan_order.get(r["org"], len(plan_order)), r["org"]))
+    rows.sort(
+        key=lambda r: (
+            target_order[r["target"]],
+            -1 if r["org"] == ALL else plan_order.get(r["org"], len(plan_order)),
+            r["org"],
+        )
+    )
     if not rows:
         return pd.DataFrame({c: [] for c in COLUMNS})
     return pd.DataFrame(rows, columns=COLUMNS)

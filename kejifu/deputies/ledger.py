@@ -2,8 +2,8 @@
 
 The organisation department's ledger of the technology-deputy programme, as pure
 functions over pandas frames (the frames are described by the ``*_COLUMNS``
-constants below; :mod:`kejifu.deputies_io` reads them from xlsx and
-:mod:`kejifu.deputies_store` keeps them in the workspace store).
+constants below; :mod:`kejifu.deputies.workbook` reads them from xlsx and
+:mod:`kejifu.deputies.store` keeps them in the workspace store).
 
 Definitions (the rules the functions implement):
 
@@ -53,23 +53,45 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import PlanError, Problem
-from .i18n import t
+from ..errors import PlanError, Problem
+from ..i18n import t
 
 # ----- frame contracts ------------------------------------------------------------------------
 
 ROSTER_COLUMNS = [
-    "person_id", "name", "sending_org", "org", "post", "batch", "kind",
-    "term_start", "term_end", "state", "state_date", "note", "synthetic",
+    "person_id",
+    "name",
+    "sending_org",
+    "org",
+    "post",
+    "batch",
+    "kind",
+    "term_start",
+    "term_end",
+    "state",
+    "state_date",
+    "note",
+    "synthetic",
 ]
-REPORT_COLUMNS = ["person_id", "year", "seq", "submitted", "to_orgdept", "to_town", "to_sender", "title", "note"]
+REPORT_COLUMNS = [
+    "person_id",
+    "year",
+    "seq",
+    "submitted",
+    "to_orgdept",
+    "to_town",
+    "to_sender",
+    "title",
+    "note",
+]
 DIMENSIONS = ("de", "neng", "qin", "ji", "lian")  # 德 能 勤 绩 廉
 ASSESSORS = ("town", "orgdept")
 ASSESSMENT_COLUMNS = ["person_id", "year", "assessor", *DIMENSIONS, "note"]
@@ -77,8 +99,16 @@ END_OF_TERM_COLUMNS = ["person_id", "democratic", "inspection", "note"]
 FIVE_ONES = ("technologies", "courses", "trainees", "enterprises", "output_added")
 OUTPUT_COLUMNS = ["person_id", "year", *FIVE_ONES, "note"]
 SPECIALIST_COLUMNS = [
-    "specialist_id", "name", "level", "outside", "org", "speciality", "communities",
-    "dispatch_date", "note", "synthetic",
+    "specialist_id",
+    "name",
+    "level",
+    "outside",
+    "org",
+    "speciality",
+    "communities",
+    "dispatch_date",
+    "note",
+    "synthetic",
 ]
 KINDS = ("seconded", "outside", "local")  # 选派 / 外聘 / 本地
 STATES = ("serving", "completed", "recalled")
@@ -88,11 +118,15 @@ RECIPIENTS = ("to_orgdept", "to_town", "to_sender")
 SPECIALIST_KIND = "specialists"
 COUNTY_SPECIALIST_ORG = "yinan_kjj"
 
-DATE_COLUMNS = {"roster": ("term_start", "term_end", "state_date"), "reports": ("submitted",),
-                "specialists": ("dispatch_date",)}
+DATE_COLUMNS = {
+    "roster": ("term_start", "term_end", "state_date"),
+    "reports": ("submitted",),
+    "specialists": ("dispatch_date",),
+}
 
 
 # ----- settings -------------------------------------------------------------------------------
+
 
 class DeputySettings(BaseModel):
     """``plan.settings['deputies']``: the programme's rules, all optional.
@@ -112,13 +146,19 @@ class DeputySettings(BaseModel):
     dimension_weights: dict[str, float] = Field(default_factory=lambda: {d: 0.2 for d in DIMENSIONS})
     assessor_weights: dict[str, float] = Field(default_factory=lambda: {"town": 0.4, "orgdept": 0.6})
     end_of_term_weights: dict[str, float] = Field(
-        default_factory=lambda: {"democratic": 0.3, "inspection": 0.3, "annual": 0.4})
-    grade_bands: dict[str, float] = Field(default_factory=lambda: {"excellent": 90, "competent": 75, "basic": 60})
+        default_factory=lambda: {"democratic": 0.3, "inspection": 0.3, "annual": 0.4}
+    )
+    grade_bands: dict[str, float] = Field(
+        default_factory=lambda: {"excellent": 90, "competent": 75, "basic": 60}
+    )
 
     @model_validator(mode="after")
-    def _check(self) -> "DeputySettings":
-        for name, keys in (("dimension_weights", DIMENSIONS), ("assessor_weights", ASSESSORS),
-                           ("end_of_term_weights", ("democratic", "inspection", "annual"))):
+    def _check(self) -> DeputySettings:
+        for name, keys in (
+            ("dimension_weights", DIMENSIONS),
+            ("assessor_weights", ASSESSORS),
+            ("end_of_term_weights", ("democratic", "inspection", "annual")),
+        ):
             w = getattr(self, name)
             if set(w) != set(keys):
                 raise ValueError(f"{name} needs exactly the keys {', '.join(keys)}")
@@ -179,12 +219,18 @@ def settings_from(source: Any = None) -> DeputySettings:
         for err in exc.errors():
             path = ".".join(str(p) for p in err["loc"])
             msg = err["msg"].removeprefix("Value error, ")
-            problems.append(Problem(f"科技副职设置无效：{msg}", f"invalid deputy setting: {msg}",
-                                    field="settings.deputies" + (f".{path}" if path else "")))
+            problems.append(
+                Problem(
+                    f"科技副职设置无效：{msg}",
+                    f"invalid deputy setting: {msg}",
+                    field="settings.deputies" + (f".{path}" if path else ""),
+                )
+            )
         raise PlanError(problems=problems) from None
 
 
 # ----- dates and months ----------------------------------------------------------------------
+
 
 def to_date(value: Any) -> dt.date | None:
     """A date from a date, Timestamp or ``YYYY-MM-DD`` text; ``None`` for blanks."""
@@ -228,8 +274,15 @@ def last_day_served(term_end: Any, state: str | None = None, state_date: Any = N
     return end
 
 
-def months_served(term_start: Any, term_end: Any, period_start: Any, period_end: Any, *,
-                  state: str | None = None, state_date: Any = None) -> int:
+def months_served(
+    term_start: Any,
+    term_end: Any,
+    period_start: Any,
+    period_end: Any,
+    *,
+    state: str | None = None,
+    state_date: Any = None,
+) -> int:
     """Whole calendar months in post within ``period_start`` .. ``period_end`` [months]."""
     s = to_date(term_start)
     e = last_day_served(term_end, state, state_date)
@@ -240,6 +293,7 @@ def months_served(term_start: Any, term_end: Any, period_start: Any, period_end:
 
 
 # ----- roster ----------------------------------------------------------------------------------
+
 
 def empty(columns: list[str]) -> pd.DataFrame:
     """An empty frame with ``columns``."""
@@ -259,12 +313,16 @@ def normalise_roster(roster: pd.DataFrame, settings: DeputySettings | None = Non
             out[c] = None
     for c in DATE_COLUMNS["roster"]:
         out[c] = out[c].map(to_date).astype(object)
-    out["term_end"] = [e if e is not None else (default_term_end(s, settings.term_years) if s else None)
-                       for s, e in zip(out["term_start"], out["term_end"])]
+    out["term_end"] = [
+        e if e is not None else (default_term_end(s, settings.term_years) if s else None)
+        for s, e in zip(out["term_start"], out["term_end"])
+    ]
     out["state"] = out["state"].where(out["state"].notna() & (out["state"] != ""), "serving")
     out["kind"] = out["kind"].where(out["kind"].notna() & (out["kind"] != ""), "seconded")
-    out["batch"] = [int(b) if b is not None and not (isinstance(b, float) and math.isnan(b))
-                    else (s.year if s else None) for b, s in zip(out["batch"], out["term_start"])]
+    out["batch"] = [
+        int(b) if b is not None and not (isinstance(b, float) and math.isnan(b)) else (s.year if s else None)
+        for b, s in zip(out["batch"], out["term_start"])
+    ]
     out["synthetic"] = out["synthetic"].fillna(False).astype(bool)
     for c in ("name", "sending_org", "org", "post", "note"):
         out[c] = out[c].fillna("").astype(str)
@@ -295,8 +353,7 @@ def serving(roster: pd.DataFrame, as_of: Any) -> pd.DataFrame:
     return roster[state_as_of(roster, as_of) == "serving"]
 
 
-def allowance(roster: pd.DataFrame, period_start: Any, period_end: Any,
-              settings: Any = None) -> pd.DataFrame:
+def allowance(roster: pd.DataFrame, period_start: Any, period_end: Any, settings: Any = None) -> pd.DataFrame:
     """Living allowance per deputy for ``period_start`` .. ``period_end`` (inclusive).
 
     Returns ``person_id, name, org, batch, months`` [months], ``rate`` [元/month],
@@ -305,8 +362,12 @@ def allowance(roster: pd.DataFrame, period_start: Any, period_end: Any,
     """
     s = settings_from(settings)
     rate = float(s.allowance_yuan_per_month)
-    months = [months_served(r.term_start, r.term_end, period_start, period_end, state=r.state,
-                            state_date=r.state_date) for r in roster.itertuples(index=False)]
+    months = [
+        months_served(
+            r.term_start, r.term_end, period_start, period_end, state=r.state, state_date=r.state_date
+        )
+        for r in roster.itertuples(index=False)
+    ]
     out = roster[["person_id", "name", "org", "batch"]].copy()
     out["months"] = np.array(months, dtype=int)
     out["rate"] = rate
@@ -370,6 +431,7 @@ def roster_by(roster: pd.DataFrame, as_of: Any, by: str = "org") -> pd.DataFrame
 
 # ----- written reports ------------------------------------------------------------------------
 
+
 def reports_owed(roster: pd.DataFrame, years: int | list[int], settings: Any = None) -> pd.DataFrame:
     """Every report owed in ``years``: ``person_id, year, seq, window_start, due``.
 
@@ -384,9 +446,13 @@ def reports_owed(roster: pd.DataFrame, years: int | list[int], settings: Any = N
         starts = [dt.date(int(y), 1, 1)] + [d + dt.timedelta(days=1) for d in dues[:-1]]
         for r in roster.itertuples(index=False):
             for k, (ws, due) in enumerate(zip(starts, dues), start=1):
-                if months_served(r.term_start, r.term_end, ws, due, state=r.state, state_date=r.state_date) > 0:
-                    rows.append({"person_id": r.person_id, "year": int(y), "seq": k,
-                                 "window_start": ws, "due": due})
+                if (
+                    months_served(r.term_start, r.term_end, ws, due, state=r.state, state_date=r.state_date)
+                    > 0
+                ):
+                    rows.append(
+                        {"person_id": r.person_id, "year": int(y), "seq": k, "window_start": ws, "due": due}
+                    )
     if not rows:
         return pd.DataFrame(columns=["person_id", "year", "seq", "window_start", "due"])
     return pd.DataFrame(rows)
@@ -399,8 +465,13 @@ def _years_between(roster: pd.DataFrame, as_of: dt.date) -> list[int]:
     return list(range(min(starts).year, as_of.year + 1))
 
 
-def report_compliance(roster: pd.DataFrame, reports: pd.DataFrame, as_of: Any,
-                      settings: Any = None, years: list[int] | None = None) -> pd.DataFrame:
+def report_compliance(
+    roster: pd.DataFrame,
+    reports: pd.DataFrame,
+    as_of: Any,
+    settings: Any = None,
+    years: list[int] | None = None,
+) -> pd.DataFrame:
     """Each owed report's standing as of ``as_of``.
 
     Returns ``person_id, name, org, year, seq, due, submitted, missing`` (the
@@ -439,8 +510,19 @@ def report_compliance(roster: pd.DataFrame, reports: pd.DataFrame, as_of: Any,
             miss = [c.removeprefix("to_") for c in RECIPIENTS if not _truthy(getattr(r, c))]
             missing = ";".join(miss)
             status = "incomplete" if miss else ("late" if submitted > o.due else "ok")
-        rows.append({"person_id": o.person_id, "name": info["name"], "org": info["org"], "year": o.year,
-                     "seq": o.seq, "due": o.due, "submitted": submitted, "missing": missing, "status": status})
+        rows.append(
+            {
+                "person_id": o.person_id,
+                "name": info["name"],
+                "org": info["org"],
+                "year": o.year,
+                "seq": o.seq,
+                "due": o.due,
+                "submitted": submitted,
+                "missing": missing,
+                "status": status,
+            }
+        )
     cols = ["person_id", "name", "org", "year", "seq", "due", "submitted", "missing", "status"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -453,8 +535,14 @@ def _truthy(v: Any) -> bool:
     return bool(v)
 
 
-def overdue(roster: pd.DataFrame, reports: pd.DataFrame, as_of: Any, settings: Any = None, *,
-            current_only: bool = False) -> pd.DataFrame:
+def overdue(
+    roster: pd.DataFrame,
+    reports: pd.DataFrame,
+    as_of: Any,
+    settings: Any = None,
+    *,
+    current_only: bool = False,
+) -> pd.DataFrame:
     """Owed reports that are ``overdue`` or ``incomplete`` as of ``as_of`` (see :func:`report_compliance`).
 
     With ``current_only``, only deputies still in post on 1 January of the as-of
@@ -463,14 +551,17 @@ def overdue(roster: pd.DataFrame, reports: pd.DataFrame, as_of: Any, settings: A
     r = roster
     if current_only:
         jan1 = dt.date(to_date(as_of).year, 1, 1)
-        keep = [(last_day_served(x.term_end, x.state, x.state_date) or jan1) >= jan1
-                for x in roster.itertuples(index=False)]
+        keep = [
+            (last_day_served(x.term_end, x.state, x.state_date) or jan1) >= jan1
+            for x in roster.itertuples(index=False)
+        ]
         r = roster.loc[pd.Series(keep, index=roster.index, dtype=bool)]
     c = report_compliance(r, reports, as_of, settings)
     return c[c["status"].isin(["overdue", "incomplete"])].reset_index(drop=True)
 
 
 # ----- assessments ---------------------------------------------------------------------------
+
 
 def grade(score: float, settings: Any = None) -> str:
     """The grade code of a score [points]: ``excellent`` (优秀), ``competent`` (称职),
@@ -528,14 +619,16 @@ def latest_grades(roster: pd.DataFrame, assessments: pd.DataFrame, settings: Any
     """Each deputy's latest graded year: ``person_id, name, org, year, score, grade`` (blank if none)."""
     y = yearly_grades(assessments, settings)
     y = y[y["grade"] != "pending"].sort_values(["person_id", "year"]).groupby("person_id").tail(1)
-    out = roster[["person_id", "name", "org"]].merge(y[["person_id", "year", "score", "grade"]],
-                                                      on="person_id", how="left")
+    out = roster[["person_id", "name", "org"]].merge(
+        y[["person_id", "year", "score", "grade"]], on="person_id", how="left"
+    )
     out["year"] = out["year"].astype("Int64")
     return out
 
 
-def end_of_term(roster: pd.DataFrame, assessments: pd.DataFrame, end_of_term_scores: pd.DataFrame,
-                settings: Any = None) -> pd.DataFrame:
+def end_of_term(
+    roster: pd.DataFrame, assessments: pd.DataFrame, end_of_term_scores: pd.DataFrame, settings: Any = None
+) -> pd.DataFrame:
     """The end-of-term assessment per deputy.
 
     Returns ``person_id, name, org, democratic, inspection, annual`` (mean of the
@@ -558,24 +651,42 @@ def end_of_term(roster: pd.DataFrame, assessments: pd.DataFrame, end_of_term_sco
         ins = float(eot.loc[r.person_id, "inspection"]) if r.person_id in eot.index else math.nan
         score = dem * w["democratic"] + ins * w["inspection"] + annual * w["annual"]
         g = "recalled" if r.state == "recalled" else grade(score, s)
-        rows.append({"person_id": r.person_id, "name": r.name, "org": r.org, "democratic": dem,
-                     "inspection": ins, "annual": annual, "score": score, "grade": g})
-    return pd.DataFrame(rows, columns=["person_id", "name", "org", "democratic", "inspection", "annual",
-                                       "score", "grade"])
+        rows.append(
+            {
+                "person_id": r.person_id,
+                "name": r.name,
+                "org": r.org,
+                "democratic": dem,
+                "inspection": ins,
+                "annual": annual,
+                "score": score,
+                "grade": g,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["person_id", "name", "org", "democratic", "inspection", "annual", "score", "grade"]
+    )
 
 
 def grade_distribution(grades: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
     """Count of deputies per grade: ``grade, label, count`` in grade order."""
     order = [*GRADES, "pending"]
     counts = grades["grade"].value_counts() if len(grades) else pd.Series(dtype=int)
-    return pd.DataFrame({"grade": order, "label": [grade_label(g, lang) for g in order],
-                         "count": [int(counts.get(g, 0)) for g in order]})
+    return pd.DataFrame(
+        {
+            "grade": order,
+            "label": [grade_label(g, lang) for g in order],
+            "count": [int(counts.get(g, 0)) for g in order],
+        }
+    )
 
 
 # ----- five ones ------------------------------------------------------------------------------
 
-def five_ones_totals(roster: pd.DataFrame, outputs: pd.DataFrame, *, by: str = "org",
-                     year: int | None = None, plan: Any = None) -> pd.DataFrame:
+
+def five_ones_totals(
+    roster: pd.DataFrame, outputs: pd.DataFrame, *, by: str = "org", year: int | None = None, plan: Any = None
+) -> pd.DataFrame:
     """Totals of the "five ones" by ``org`` (town), ``batch``, ``county`` or ``person_id``.
 
     Columns: ``by``, ``deputies`` [people reporting], ``technologies`` [项],
@@ -591,12 +702,16 @@ def five_ones_totals(roster: pd.DataFrame, outputs: pd.DataFrame, *, by: str = "
         m["county"] = [county_of(plan, x) for x in m["org"]]
     for c in FIVE_ONES:
         m[c] = m[c].astype(float)
-    g = m.groupby(by, sort=True).agg(deputies=("person_id", "nunique"),
-                                     **{c: (c, "sum") for c in FIVE_ONES}).reset_index()
+    g = (
+        m.groupby(by, sort=True)
+        .agg(deputies=("person_id", "nunique"), **{c: (c, "sum") for c in FIVE_ONES})
+        .reset_index()
+    )
     return g[cols]
 
 
 # ----- specialists --------------------------------------------------------------------------
+
 
 def specialist_register_items(specialists: pd.DataFrame) -> pd.DataFrame:
     """Specialists as register items of kind ``specialists`` for ``store.commit_register_items``.
@@ -607,15 +722,39 @@ def specialist_register_items(specialists: pd.DataFrame) -> pd.DataFrame:
     ``outside``, ``speciality``, ``communities`` [benefit communities], ``note``,
     ``synthetic``.
     """
-    cols = ["item_key", "org", "date", "title", "level", "outside", "speciality", "communities", "note",
-            "synthetic"]
+    cols = [
+        "item_key",
+        "org",
+        "date",
+        "title",
+        "level",
+        "outside",
+        "speciality",
+        "communities",
+        "note",
+        "synthetic",
+    ]
     rows = []
     for r in specialists.itertuples(index=False):
-        org = r.org if isinstance(r.org, str) and r.org else (COUNTY_SPECIALIST_ORG if r.level == "county" else "")
-        rows.append({"item_key": str(r.specialist_id), "org": org, "date": to_date(r.dispatch_date),
-                     "title": r.name, "level": r.level, "outside": bool(r.outside),
-                     "speciality": r.speciality or None, "communities": int(r.communities or 0),
-                     "note": r.note or None, "synthetic": bool(r.synthetic)})
+        org = (
+            r.org
+            if isinstance(r.org, str) and r.org
+            else (COUNTY_SPECIALIST_ORG if r.level == "county" else "")
+        )
+        rows.append(
+            {
+                "item_key": str(r.specialist_id),
+                "org": org,
+                "date": to_date(r.dispatch_date),
+                "title": r.name,
+                "level": r.level,
+                "outside": bool(r.outside),
+                "speciality": r.speciality or None,
+                "communities": int(r.communities or 0),
+                "note": r.note or None,
+                "synthetic": bool(r.synthetic),
+            }
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -631,14 +770,20 @@ def specialists_from_items(items: pd.DataFrame) -> pd.DataFrame:
             return [default] * len(items)
         return [default if v is None or (isinstance(v, float) and math.isnan(v)) else v for v in items[name]]
 
-    frame = pd.DataFrame({
-        "specialist_id": items["item_key"].astype(str).to_numpy(), "name": col("title", ""),
-        "level": col("level", "town"), "outside": [_truthy(v) for v in col("outside", False)],
-        "org": items["org"].to_numpy(), "speciality": col("speciality", ""),
-        "communities": [int(v) for v in col("communities", 0)],
-        "dispatch_date": [to_date(v) for v in items["date"]], "note": col("note", ""),
-        "synthetic": [_truthy(v) for v in col("synthetic", False)],
-    })
+    frame = pd.DataFrame(
+        {
+            "specialist_id": items["item_key"].astype(str).to_numpy(),
+            "name": col("title", ""),
+            "level": col("level", "town"),
+            "outside": [_truthy(v) for v in col("outside", False)],
+            "org": items["org"].to_numpy(),
+            "speciality": col("speciality", ""),
+            "communities": [int(v) for v in col("communities", 0)],
+            "dispatch_date": [to_date(v) for v in items["date"]],
+            "note": col("note", ""),
+            "synthetic": [_truthy(v) for v in col("synthetic", False)],
+        }
+    )
     return frame[SPECIALIST_COLUMNS].reset_index(drop=True)
 
 
@@ -652,13 +797,20 @@ def specialists_summary(specialists: pd.DataFrame, year: int | None = None) -> p
     if year is not None:
         s = s[s["year"] == int(year)]
     s["outside"] = s["outside"].astype(bool).astype(int)
-    g = s.groupby(["year", "level"], sort=True).agg(dispatched=("specialist_id", "count"),
-                                                    outside=("outside", "sum"),
-                                                    communities=("communities", "sum")).reset_index()
+    g = (
+        s.groupby(["year", "level"], sort=True)
+        .agg(
+            dispatched=("specialist_id", "count"),
+            outside=("outside", "sum"),
+            communities=("communities", "sum"),
+        )
+        .reset_index()
+    )
     return g[cols]
 
 
 # ----- everything as of a date -------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DeputyData:
@@ -672,8 +824,10 @@ class DeputyData:
     specialists: pd.DataFrame = field(default_factory=lambda: empty(SPECIALIST_COLUMNS))
 
     def counts(self) -> dict[str, int]:
-        return {k: len(getattr(self, k)) for k in
-                ("roster", "reports", "assessments", "end_of_term", "outputs", "specialists")}
+        return {
+            k: len(getattr(self, k))
+            for k in ("roster", "reports", "assessments", "end_of_term", "outputs", "specialists")
+        }
 
 
 def summary(data: DeputyData, as_of: Any, *, plan: Any = None, settings: Any = None) -> dict[str, Any]:
@@ -702,9 +856,9 @@ def summary(data: DeputyData, as_of: Any, *, plan: Any = None, settings: Any = N
     }
 
 
-
 # ----- views: figures and the dashboard board ------------------------------------------------------
-# (chart builders return plotly Figures and never call .show(); the board reuses kejifu.dashboard)
+# (chart builders return plotly Figures and never call .show(); the board reuses kejifu.web.board)
+
 
 def roster_figure(roster: pd.DataFrame, as_of: Any, plan: Any = None, lang: str = "zh"):
     """Stacked bars: deputies per town by state on ``as_of`` [people]."""
@@ -716,8 +870,13 @@ def roster_figure(roster: pd.DataFrame, as_of: Any, plan: Any = None, lang: str 
     for state in ("serving", "appointed", "completed", "recalled"):
         if len(table) and table[state].sum():
             fig.add_bar(x=names, y=table[state], name=t(f"deputies.state.{state}", lang))
-    fig.update_layout(barmode="stack", height=360, margin=dict(l=40, r=10, t=30, b=60),
-                      yaxis_title=t("deputies.col.deputies", lang), legend_orientation="h")
+    fig.update_layout(
+        barmode="stack",
+        height=360,
+        margin=dict(l=40, r=10, t=30, b=60),
+        yaxis_title=t("deputies.col.deputies", lang),
+        legend_orientation="h",
+    )
     return fig
 
 
@@ -726,9 +885,16 @@ def grade_figure(grades: pd.DataFrame, lang: str = "zh"):
     import plotly.graph_objects as go
 
     dist = grade_distribution(grades.dropna(subset=["grade"]) if len(grades) else grades, lang)
-    fig = go.Figure(go.Bar(x=dist["label"], y=dist["count"], marker_color=[
-        "#1a7f37", "#2f6fb5", "#d4a017", "#c0392b", "#9e9e9e"]))
-    fig.update_layout(height=300, margin=dict(l=40, r=10, t=30, b=40), yaxis_title=t("deputies.col.deputies", lang))
+    fig = go.Figure(
+        go.Bar(
+            x=dist["label"],
+            y=dist["count"],
+            marker_color=["#1a7f37", "#2f6fb5", "#d4a017", "#c0392b", "#9e9e9e"],
+        )
+    )
+    fig.update_layout(
+        height=300, margin=dict(l=40, r=10, t=30, b=40), yaxis_title=t("deputies.col.deputies", lang)
+    )
     return fig
 
 
@@ -738,15 +904,19 @@ def compliance_figure(compliance: pd.DataFrame, lang: str = "zh"):
 
     order = ["ok", "late", "incomplete", "overdue", "not_due"]
     counts = compliance["status"].value_counts() if len(compliance) else pd.Series(dtype=int)
-    fig = go.Figure(go.Bar(x=[t(f"deputies.report.{s}", lang) for s in order],
-                           y=[int(counts.get(s, 0)) for s in order],
-                           marker_color=["#1a7f37", "#d4a017", "#e67e22", "#c0392b", "#9e9e9e"]))
+    fig = go.Figure(
+        go.Bar(
+            x=[t(f"deputies.report.{s}", lang) for s in order],
+            y=[int(counts.get(s, 0)) for s in order],
+            marker_color=["#1a7f37", "#d4a017", "#e67e22", "#c0392b", "#9e9e9e"],
+        )
+    )
     fig.update_layout(height=300, margin=dict(l=40, r=10, t=30, b=40))
     return fig
 
 
 def _labelled_table(frame: pd.DataFrame, columns: list[str], plan: Any, lang: str) -> str:
-    from .dashboard import table_html
+    from ..web.board import table_html
 
     f = frame.copy()
     for c in columns:
@@ -761,9 +931,18 @@ def _labelled_table(frame: pd.DataFrame, columns: list[str], plan: Any, lang: st
         elif c == "share":
             f[c] = [f"{x:.0%}" for x in f[c]]
         elif f[c].dtype.kind == "f":
-            f[c] = [("" if math.isnan(x) else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}")) for x in f[c]]
-    heads = {c: (t(f"deputies.col.{c}", lang) if c not in ("appointed", "serving", "completed", "recalled")
-                 else t(f"deputies.state.{c}", lang)) for c in columns}
+            f[c] = [
+                ("" if math.isnan(x) else (f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"))
+                for x in f[c]
+            ]
+    heads = {
+        c: (
+            t(f"deputies.col.{c}", lang)
+            if c not in ("appointed", "serving", "completed", "recalled")
+            else t(f"deputies.state.{c}", lang)
+        )
+        for c in columns
+    }
     if f.empty:
         return f"<p>{t('deputies.none', lang)}</p>"
     return table_html(f, heads)
@@ -772,8 +951,8 @@ def _labelled_table(frame: pd.DataFrame, columns: list[str], plan: Any, lang: st
 def _render_board(b) -> list[str]:
     import html
 
-    from . import deputies_store
-    from .dashboard import figure_html
+    from ..web.board import figure_html
+    from . import store as deputies_store
 
     def _section(title: str, inner: str) -> str:
         return f"<section><h2>{html.escape(title)}</h2>{inner}</section>"
@@ -786,28 +965,50 @@ def _render_board(b) -> list[str]:
     s = summary(data, as_of, plan=plan)
     comp = report_compliance(data.roster, data.reports, as_of, plan, years=[as_of.year])
     states = ["appointed", "serving", "completed", "recalled", "total"]
-    banner = f'<div class="kejifu-banner">{html.escape(t("deputies.synthetic", lang))}</div>' \
-        if len(data.roster) and data.roster["synthetic"].any() else ""
+    banner = (
+        f'<div class="kejifu-banner">{html.escape(t("deputies.synthetic", lang))}</div>'
+        if len(data.roster) and data.roster["synthetic"].any()
+        else ""
+    )
     return [
-        banner + _section(t("deputies.heading.roster", lang), figure_html(roster_figure(data.roster, as_of, plan, lang))),
-        _section(t("deputies.heading.batch", lang), _labelled_table(s["by_batch"], ["batch", *states], plan, lang)
-                 + _labelled_table(s["outside_share"], ["county", "deputies", "outside", "share"], plan, lang)),
-        _section(t("deputies.heading.compliance", lang), figure_html(compliance_figure(comp, lang))
-                 + _labelled_table(s["overdue"], ["person_id", "name", "org", "year", "seq", "due", "status"], plan, lang)),
+        banner
+        + _section(
+            t("deputies.heading.roster", lang), figure_html(roster_figure(data.roster, as_of, plan, lang))
+        ),
+        _section(
+            t("deputies.heading.batch", lang),
+            _labelled_table(s["by_batch"], ["batch", *states], plan, lang)
+            + _labelled_table(s["outside_share"], ["county", "deputies", "outside", "share"], plan, lang),
+        ),
+        _section(
+            t("deputies.heading.compliance", lang),
+            figure_html(compliance_figure(comp, lang))
+            + _labelled_table(
+                s["overdue"], ["person_id", "name", "org", "year", "seq", "due", "status"], plan, lang
+            ),
+        ),
         _section(t("deputies.heading.distribution", lang), figure_html(grade_figure(s["grades"], lang))),
-        _section(t("deputies.heading.five_ones", lang),
-                 _labelled_table(s["five_ones"], ["org", "deputies", *FIVE_ONES], plan, lang)),
-        _section(t("deputies.heading.specialists", lang),
-                 _labelled_table(s["specialists"], ["year", "level", "dispatched", "outside", "communities"], plan, lang)),
+        _section(
+            t("deputies.heading.five_ones", lang),
+            _labelled_table(s["five_ones"], ["org", "deputies", *FIVE_ONES], plan, lang),
+        ),
+        _section(
+            t("deputies.heading.specialists", lang),
+            _labelled_table(
+                s["specialists"], ["year", "level", "dispatched", "outside", "communities"], plan, lang
+            ),
+        ),
     ]
 
 
 def board(ws: Any = None):
-    """The 科技副职 dashboard (``dashboards/05_科技副职``): a :class:`kejifu.dashboard.Board`.
+    """The 科技副职 dashboard (``dashboards/05_科技副职``): a :class:`kejifu.web.board.Board`.
 
     Opens ``$KEJIFU_WORKSPACE`` read-only unless ``ws`` is given; the as-of
     month selector and the language switch come from the shared board.
     """
-    from . import dashboard
+    from ..web import board as dashboard
 
-    return dashboard.Board(ws or dashboard.open_workspace(), "deputies.title", _render_board, with_group=False)
+    return dashboard.Board(
+        ws or dashboard.open_workspace(), "deputies.title", _render_board, with_group=False
+    )
