@@ -49,7 +49,8 @@ _counter = itertools.count(1)
 
 
 def postgres_required() -> bool:
-    """True on CI (``CI=true``) or when asked (``KEJIFU_TEST_POSTGRES=1``): missing PostgreSQL is a failure."""
+    """True on CI (``CI=true``) or when asked (``KEJIFU_TEST_POSTGRES=1``): missing PostgreSQL is a
+    failure."""
     return (
         os.environ.get("CI", "").lower() in ("1", "true", "yes")
         or os.environ.get("KEJIFU_TEST_POSTGRES", "") == "1"
@@ -57,7 +58,8 @@ def postgres_required() -> bool:
 
 
 def pg_binaries() -> Path | None:
-    """The folder with ``initdb`` and ``pg_ctl`` (``$PG_BIN``, Debian's ``/usr/lib/postgresql/*/bin``, PATH)."""
+    """The folder with ``initdb`` and ``pg_ctl`` (``$PG_BIN``, Debian's ``/usr/lib/postgresql/*/bin``,
+    PATH)."""
     if os.environ.get("PG_BIN"):
         given = Path(os.environ["PG_BIN"])
         return given if (given / "pg_ctl").exists() else None
@@ -75,7 +77,8 @@ def unavailable(reason: str):
     """Skip (developer machine) or fail (CI) a postgresql run that cannot get a server."""
     if postgres_required():
         pytest.fail(
-            f"PostgreSQL测试必须运行 / the PostgreSQL tests must run here (CI=true or KEJIFU_TEST_POSTGRES=1): "
+            "PostgreSQL测试必须运行 / the PostgreSQL tests must run here "
+            f"(CI=true or KEJIFU_TEST_POSTGRES=1): "
             f"{reason}",
             pytrace=False,
         )

@@ -1,4 +1,5 @@
-"""Several importers at once: every batch lands whole, revisions stay gap-free, nobody sees 'database is locked'."""
+"""Several importers at once: every batch lands whole, revisions stay gap-free, nobody sees
+'database is locked'."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 
 from kejifu.store import Store
 from kejifu.store.integrity import check_workspace
+from tests.helpers import make_workspace
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures)
 
 N_TOWNS = 6
@@ -35,10 +37,7 @@ PLAN = (
 
 @pytest.fixture
 def ws(tmp_path, db_url):
-    pf = tmp_path / "plan.yaml"
-    pf.write_text(PLAN, encoding="utf-8")
-    Store.create(tmp_path / "ws", pf, url=db_url).close()
-    return tmp_path / "ws"
+    return make_workspace(tmp_path, PLAN, url=db_url)
 
 
 def town_file(tmp_path, k: int, months: int = 6):

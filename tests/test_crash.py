@@ -1,4 +1,5 @@
-"""An import killed with SIGKILL at any moment leaves a consistent store, and re-running it lands it exactly once."""
+"""An import killed with SIGKILL at any moment leaves a consistent store, and re-running it lands it
+exactly once."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 
 from kejifu.store import Store
 from kejifu.store.integrity import check_workspace
+from tests.helpers import make_workspace
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow  # ~1 min: ten killed imports on SQLite, five on PostgreSQL
@@ -85,10 +87,7 @@ def rows_of(store: Store, i: int) -> int:
 
 @pytest.fixture
 def ws(tmp_path, db_url):
-    pf = tmp_path / "plan.yaml"
-    pf.write_text(PLAN, encoding="utf-8")
-    Store.create(tmp_path / "ws", pf, url=db_url).close()
-    return tmp_path / "ws"
+    return make_workspace(tmp_path, PLAN, url=db_url)
 
 
 def test_imports_killed_at_random_moments_leave_whole_batches_or_none_and_rerun_exactly_once(

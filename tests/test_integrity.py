@@ -12,12 +12,9 @@ from kejifu import config
 from kejifu.cli import main
 from kejifu.store import Store
 from kejifu.store.integrity import MAX_PER_CHECK, check_store, check_workspace
-from tests.conftest import STORE_PLAN as TINY
+from tests.helpers import TWO_TOWN_PLAN as TINY
+from tests.helpers import reports
 from tests.pg import backend, db_url, pg_server, raw_sql  # noqa: F401  (fixtures)
-
-
-def rep(rows):
-    return pd.DataFrame(rows, columns=["org", "measure", "month", "value"])
 
 
 @pytest.fixture
@@ -27,13 +24,13 @@ def ws(tmp_path, db_url):
     pf.write_text(TINY, encoding="utf-8")
     store = Store.create(tmp_path / "ws", pf, url=db_url)
     store.commit_reports(
-        rep([("hutou", "mushroom_area", "2005-01", 10.0), ("jiehu", "mushroom_area", "2005-01", 5.0)]),
+        reports([("hutou", "mushroom_area", "2005-01", 10.0), ("jiehu", "mushroom_area", "2005-01", 5.0)]),
         source_file="jan.csv",
         sha256="s1",
         who="clerk",
     )
     store.commit_reports(
-        rep([("hutou", "mushroom_area", "2005-01", 12.0)]), source_file="jan-fix.csv", sha256="s2"
+        reports([("hutou", "mushroom_area", "2005-01", 12.0)]), source_file="jan-fix.csv", sha256="s2"
     )
     store.commit_register_items(
         pd.DataFrame(
@@ -67,6 +64,7 @@ def test_a_freshly_filled_store_passes_every_check(ws, backend):
         "batch_match",
         "plan_versions",
         "plan_refs",
+        "values",
         "items",
     ]
     assert report.checks == (["sqlite_integrity"] if backend == "sqlite" else []) + expected
@@ -233,3 +231,16 @@ def test_check_store_reads_only(ws):
         assert check_store(store).ok
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("value", [1e30, float("inf"), -5.0])
+def test_an_implausible_stored_value_is_found_even_when_it_bypassed_the_import(ws, value):
+    with Store.open(ws) as store:  # written straight into the store, as an old version or a hand edit could
+        store.commit_reports(
+            reports([("jiehu", "mushroom_area", "2005-02", value)]), source_file="odd.csv", sha256="odd"
+        )
+    report = check_workspace(ws)
+    found = report.of("values")
+    assert not report.ok and len(found) == 1
+    assert found[0].key == "jiehu mushroom_area 2005-02" and "不合理" in found[0].zh
+    assert "implausible value" in found[0].en and "1e+12" in found[0].en

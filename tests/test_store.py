@@ -12,7 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 from kejifu.errors import PlanError, StoreError
 from kejifu.store import ImportResult, Store, sha256_file
-from tests.conftest import STORE_PLAN as TINY
+from tests.helpers import TWO_TOWN_PLAN as TINY
+from tests.helpers import reports
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
 
 
@@ -36,11 +37,7 @@ def store(tmp_path, plan_file):
     s.close()
 
 
-def frame(rows):
-    return pd.DataFrame(rows, columns=["org", "measure", "month", "value"])
-
-
-JAN = frame([("hutou", "mushroom_area", "2005-01", 10.0), ("jiehu", "mushroom_area", "2005-01", 5.0)])
+JAN = reports([("hutou", "mushroom_area", "2005-01", 10.0), ("jiehu", "mushroom_area", "2005-01", 5.0)])
 
 
 def test_create_copies_the_plan_and_stores_version_one(store, tmp_path, plan_file, backend):
@@ -154,7 +151,7 @@ def test_the_same_values_in_a_new_file_add_no_rows_but_record_the_batch(store):
 def test_a_commit_that_fails_midway_leaves_the_store_unchanged(store):
     store.commit_reports(JAN, source_file="jan.csv", sha256="s1")
     before_hist, before_batches = store.history(), store.batches()
-    bad = frame(
+    bad = reports(
         [
             ("hutou", "mushroom_area", "2005-02", 20.0),
             ("jiehu", "mushroom_area", "2005-02", 8.0),
@@ -311,7 +308,7 @@ def test_concurrent_writers_each_land_whole_batches(store, tmp_path):
         s = Store.open(tmp_path / "ws")
         try:
             for i in range(5):
-                f = frame(
+                f = reports(
                     [
                         ("hutou", "mushroom_area", "2005-01", float(10 * k + i)),
                         ("jiehu", f"w{k}", "2005-01", float(i)),

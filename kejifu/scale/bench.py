@@ -6,7 +6,10 @@
 * status + roll-up for 1 M report rows ≤ 0.5 s and for 4.3 M rows ≤ 2 s;
 * ≥ 20× faster than the naive loop (:func:`kejifu.scale.reference.reference_status`);
 * importing 100 town xlsx files ≤ 10 s;
-* peak memory for 4.3 M rows ≤ 2 GB.
+* peak memory for 4.3 M rows ≤ 2 GB;
+* the workspace store: writing, opening, ``kejifu status`` and ``kejifu import`` end to end,
+  refreshing an open workspace (:mod:`kejifu.scale.bench_store`, on SQLite and, when
+  ``KEJIFU_DB_URL`` names a PostgreSQL server, there too).
 
 Times are medians of ``repeat`` runs, wall clock and CPU time of this process (on a
 busy machine the CPU time is the fairer figure: pandas runs single-threaded here).
@@ -37,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from ..status import status
-from . import synth
+from . import bench_store, synth
+from .bench_store import write_plan
 from .reference import reference_status
 
 GOALS = {
@@ -119,68 +123,6 @@ def _has(module: str) -> bool:
         return False
 
 
-def write_plan(plan, path: Path) -> Path:
-    """The plan as a YAML plan file (for :meth:`Store.create`)."""
-    import yaml
-
-    data = plan.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(**{c: frame[c].astype(str) for c in ("org", "measure", "month")})
-
-
-def bench_load(result: Result, plan, reports: pd.DataFrame, tmp: Path, repeat: int) -> pd.DataFrame:
-    """Write the reports into a real workspace store (one batch a month) and time reading them back."""
-    if _has("kejifu.store"):
-        from ..store import Store
-
-        ws = tmp / "ws"
-        store = Store.create(ws, write_plan(plan, tmp / "plan.yaml"))
-        w, c = time.perf_counter(), time.process_time()
-        for month, part in reports.groupby("month", observed=True, sort=True):
-            store.commit_reports(
-                _as_text(part),
-                source_file=f"synthetic-{month}.csv",
-                sha256=f"synthetic-{plan.plan.id}-{month}",
-                who="bench",
-            )
-        store.close()
-        result.add(
-            "write reports into the store (one batch a month)",
-            time.perf_counter() - w,
-            cpu=time.process_time() - c,
-            note="not a goal",
-        )
-
-        def load():
-            with contextlib.closing(Store.open(ws, readonly=True)) as s:
-                return s.reports()
-
-        wall, cpu, loaded = timed(load, repeat)
-        result.add(
-            "load the workspace: Store.open(...).reports()",
-            wall,
-            cpu=cpu,
-            note=f"{len(loaded):,} rows, SQLite",
-        )
-        return loaded
-    path = tmp / "reports.parquet"
-    try:
-        reports.to_parquet(path)
-        wall, cpu, loaded = timed(lambda: pd.read_parquet(path), repeat)
-        how = "parquet file"
-    except (ImportError, ValueError):
-        path = tmp / "reports.csv"
-        reports.to_csv(path, index=False)
-        wall, cpu, loaded = timed(lambda: pd.read_csv(path, dtype={"month": str}), repeat)
-        how = "CSV file"
-    result.add(f"load reports from a {how}", wall, cpu=cpu, note="kejifu.store not available")
-    return loaded
-
-
 def million_rows(reports: pd.DataFrame, year: int) -> pd.DataFrame:
     """About 1 M rows: the plan year's reports topped up with the end of the previous year's."""
     in_year = reports["month"].astype(str).str.startswith(str(year)).to_numpy()
@@ -205,7 +147,10 @@ def bench_naive(
         wall, cpu, _ = timed(lambda: reference_status(plan, sub, as_of, rollup=True), 1)
         factor = len(towns) / len(sample)
         wall, cpu = wall * factor, cpu * factor
-        note = f"measured on {len(sample)} of {len(towns)} towns ({len(sub):,} rows), extrapolated linearly ×{factor:g}"
+        note = (
+            f"measured on {len(sample)} of {len(towns)} towns ({len(sub):,} rows), "
+            f"extrapolated linearly ×{factor:g}"
+        )
     result.add("naive loop reference: status + roll-up", wall, cpu=cpu, note=note)
     ratio = cpu / fast_cpu if fast_cpu > 0 else None
     big = len(reports) >= 900_000  # the goal is about data at scale; small sets are all overhead
@@ -247,7 +192,7 @@ def _import_goal(n_files: int) -> str:
 
 
 def bench_import(result: Result, tmp: Path, n_files: int = 100) -> None:
-    """Import ``n_files`` town xlsx files into a fresh workspace with :func:`kejifu.io.importer.import_files`."""
+    """Import ``n_files`` town xlsx files into a fresh workspace (:func:`kejifu.io.importer.import_files`)."""
     if not (_has("kejifu.io.importer") and _has("kejifu.store")):
         result.add(
             f"import {n_files} town xlsx files",
@@ -281,30 +226,10 @@ def bench_import(result: Result, tmp: Path, n_files: int = 100) -> None:
     )
 
 
-def plan_year_store(plan, reports: pd.DataFrame, folder: Path) -> Path | None:
-    """A workspace store with only the plan year's reports (one batch a month), for the dashboard
-    benchmark: the dashboards evaluate one plan year, and every pre-heated kernel reads every
-    stored row (0.86 M rows at province scale instead of 4.3 M). None without kejifu.store."""
-    if not _has("kejifu.store"):
-        return None
-    from ..store import Store
-
-    year = reports[reports["month"].astype(str).str.startswith(str(plan.year))]
-    store = Store.create(folder, write_plan(plan, folder.parent / "plan-year.yaml"))
-    for month, part in year.groupby("month", observed=True, sort=True):
-        store.commit_reports(
-            _as_text(part),
-            source_file=f"synthetic-{month}.csv",
-            sha256=f"synthetic-{plan.plan.id}-{month}",
-            who="bench",
-        )
-    store.close()
-    return folder
-
-
 def bench_dashboard(result: Result, tmp: Path, workspace: Path | None = None, scale: str = "") -> None:
     """The overview dashboard's time until every chart is shown, by ``bench/bench_dashboard.py``
-    if present, on ``workspace`` (the store :func:`bench_load` wrote) or else the demo workspace.
+    if present, on ``workspace``
+    (the plan year's store of :func:`kejifu.scale.bench_store.plan_year_store`), else the demo workspace.
 
     The harness writes ``warm_median_shown_s`` (the metric: every chart on screen) and the
     cold load's ``shown``; an older version of this function read ``warm_median_charts_s``,
@@ -351,7 +276,8 @@ def bench_dashboard(result: Result, tmp: Path, workspace: Path | None = None, sc
             data.get("warm_median_shown_s"),
             goal="≤ 2 s",
             ok=(data["warm_median_shown_s"] <= 2.0) if data.get("warm_median_shown_s") is not None else None,
-            note=f"bench/bench_dashboard.py; wall clock (browser); cold {cold.get('shown') or float('nan'):.2f} s; "
+            note="bench/bench_dashboard.py; wall clock (browser); "
+            f"cold {cold.get('shown') or float('nan'):.2f} s; "
             f"warm live {data.get('warm_median_live_s') or float('nan'):.2f} s; "
             f"largest figure JSON {data.get('max_figure_bytes', 0) / 1e3:,.0f} kB",
         )
@@ -373,6 +299,16 @@ def run(
     """Run every benchmark at ``scale`` and return the measurements."""
     say = progress or (lambda msg: None)
     result = Result(scale, machine=machine())
+    # every other step uses SQLite; a PostgreSQL server in KEJIFU_DB_URL is measured by bench_store
+    url = os.environ.pop("KEJIFU_DB_URL", "")
+    try:
+        return _run(result, scale, url, repeat, seed, dashboard, naive_towns, store, n_files, say)
+    finally:
+        if url:
+            os.environ["KEJIFU_DB_URL"] = url
+
+
+def _run(result, scale, url, repeat, seed, dashboard, naive_towns, store, n_files, say) -> Result:
     with tempfile.TemporaryDirectory(prefix="kejifu-bench-") as tmpdir:
         tmp = Path(tmpdir)
         say("synthetic data")
@@ -446,18 +382,24 @@ def run(
         )
         ws_path = None  # a store of the plan year's reports: the dashboard is measured on it
         if store:
-            say("workspace store")
-            loaded = bench_load(result, plan, reports, tmp, repeat)
-            del loaded
+            bench_store.run(result, plan, reports, tmp, repeat=repeat, say=say, timed=timed)
+            if url.startswith("postgresql"):
+                with bench_store.postgres_schema(url) as pg_url:
+                    bench_store.run(
+                        result,
+                        plan,
+                        reports,
+                        tmp,
+                        repeat=repeat,
+                        url=pg_url,
+                        label="PostgreSQL",
+                        say=say,
+                        timed=timed,
+                    )
             if dashboard:
                 say("workspace store of the plan year, for the dashboard")
-                ws_path = plan_year_store(plan, reports, tmp / "ws-year")
-            result.add(
-                "peak memory after loading the workspace store (ru_maxrss)",
-                peak_rss_gb(),
-                unit="GB",
-                note="Store.reports() materialises every column of every row",
-            )
+                ws_path = bench_store.plan_year_store(plan, reports, tmp / "ws-year")
+            result.add("peak memory after the store steps (ru_maxrss)", peak_rss_gb(), unit="GB")
         say("imports")
         bench_import(result, tmp, n_files)
         if dashboard:
@@ -489,7 +431,8 @@ def format_table(result: Result) -> str:
     m = result.machine
     lines = [
         f"kejifu bench — scale {result.scale} — SYNTHETIC data (合成示例数据)",
-        f"{m['date']} · {m['cores']} cores · Python {m['python']} · pandas {m['pandas']} · numpy {m['numpy']} · "
+        f"{m['date']} · {m['cores']} cores · Python {m['python']} · pandas {m['pandas']} · "
+        f"numpy {m['numpy']} · "
         f"load average {m['load_average'][0]:.1f} → {m.get('load_average_end', m['load_average'])[0]:.1f}",
         "times are medians; 'cpu' is this process's CPU time; goals are judged on CPU time (single-threaded "
         "work; equal to wall time on an idle machine, fairer on a shared one)",

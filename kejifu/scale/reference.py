@@ -33,6 +33,7 @@ import pandas as pd
 from .. import schedule as schedule_mod
 from ..i18n import t
 from ..plan import Plan
+from ..rollup import milestone_owner, region_org
 from ..status import ALL, COLUMNS, EPS, month_label, reporting_month
 
 NAN = math.nan
@@ -47,7 +48,7 @@ def _year_month(value) -> tuple[int, int]:
 
 
 def latest_reports(reports: pd.DataFrame, year: int, month: int) -> dict[tuple[str, str], tuple[int, float]]:
-    """``{(org, measure): (month number, value)}`` — each org's latest report of ``year`` through ``month``."""
+    """``{(org, measure): (month number, value)}``: each org's latest report of ``year`` through ``month``."""
     latest: dict[tuple[str, str], tuple[int, float]] = {}
     if month <= 0 or len(reports) == 0:
         return latest
@@ -83,43 +84,10 @@ def _expected(plan: Plan, target, month: int) -> float:
     return float(schedule_mod.expected_share(target.schedule, month))
 
 
-def _contributions(target, latest, orgs_reporting) -> dict[str, dict]:
-    """``{org: {value, num, den, mnum}}`` for every org that reported for ``target``."""
-    out = {}
-    if target.kind == "share":
-        for org in orgs_reporting:
-            n = latest.get((org, target.numerator))
-            d = latest.get((org, target.denominator))
-            if n is None and d is None:
-                continue
-            months = [x[0] for x in (n, d) if x is not None]
-            out[org] = {
-                "value": NAN,
-                "num": n[1] if n else NAN,
-                "den": d[1] if d else NAN,
-                "mnum": min(months),
-            }
-    else:
-        measure = target.measures[0]
-        for org in orgs_reporting:
-            r = latest.get((org, measure))
-            if r is not None:
-                out[org] = {"value": r[1], "num": NAN, "den": NAN, "mnum": r[0]}
-    return out
-
-
-def _units_of(plan: Plan, org: str, rollup: bool) -> list[str]:
-    """The rows an org's figures count in: its own, the total, and (roll-up) its ancestors'."""
-    units = [org, ALL]
-    if rollup and org in plan.org_index:
-        units += plan.ancestors(org)
-    return units
-
-
 def _allocations(plan: Plan, target, rollup: bool) -> dict[str, float]:
     own = target.allocation_values()
     out = dict(own)
-    if rollup:
+    if rollup and not target.each:  # a floor is every org's own: it does not add up
         rolled: dict[str, float] = {}
         for org, value in own.items():
             if org not in plan.org_index:
@@ -132,73 +100,185 @@ def _allocations(plan: Plan, target, rollup: bool) -> dict[str, float]:
     return out
 
 
-def _row(
-    plan: Plan,
-    target,
-    org: str,
-    members: list[dict],
-    allocation: float,
-    total_alloc: float,
-    month: int,
-    lang: str,
-) -> dict:
-    """One status row from the contributions of the orgs counted in it."""
+def _sides(target) -> dict[str, str]:
+    """Side -> measure: ``v`` for a plain target, ``n`` and ``d`` for a share."""
+    if target.kind == "share":
+        return {"n": target.numerator, "d": target.denominator}
+    return {"v": target.measures[0]}
+
+
+def _ancestors(plan: Plan, org: str) -> list[str]:
+    return plan.ancestors(org) if org in plan.org_index else []
+
+
+def _units(plan: Plan, target, latest) -> dict[str, dict]:
+    """Every unit (org or ``all``) a reported figure of ``target`` counts in:
+    ``{unit: {"member": [(org, side, value, mnum)], "child": [...], "own": bool}}``."""
+    units: dict[str, dict] = {}
+
+    def slot(u: str) -> dict:
+        return units.setdefault(u, {"member": [], "child": [], "own": False})
+
+    owner = milestone_owner(plan, target) if target.kind == "milestone" else None
+    for side, measure in _sides(target).items():
+        reporters = {org for (org, m) in latest if m == measure}
+        below = {a for org in reporters for a in _ancestors(plan, org)}  # orgs with a reporter below
+        for org in sorted(reporters):
+            mnum, value = latest[(org, measure)]
+            item = (org, side, value, mnum)
+            chain = _ancestors(plan, org)
+            hits = [d for d, a in enumerate(chain, start=1) if a in reporters]
+            blocked = min(hits) if hits else math.inf
+            slot(org)["member"].append(item)
+            slot(org)["own"] = True
+            for d, a in enumerate(chain, start=1):
+                if d < blocked:
+                    slot(a)["member"].append(item)
+                if d <= blocked:
+                    slot(a)["child"].append(item)
+            in_total = (org == owner) if owner is not None else blocked == math.inf
+            if in_total:
+                slot(ALL)["member"].append(item)
+            if len(hits) == 1 or (not hits and org not in below):
+                slot(ALL)["child"].append(item)
+    return units
+
+
+def _figure(target, items: list) -> float:
+    """A share's Σ numerator / Σ denominator [%] (both sides needed), else the target's aggregate."""
+    if target.kind == "share":
+        num = [v for (_, side, v, _) in items if side == "n"]
+        den = [v for (_, side, v, _) in items if side == "d"]
+        if not num or not den or not sum(den) > 0:
+            return NAN
+        return sum(num) / sum(den) * 100.0
+    values = [v for (*_, v, _) in items]
+    if not values:
+        return NAN
+    if target.aggregate == "mean":
+        return sum(values) / len(values)
+    if target.aggregate == "max":
+        return max(values)
+    if target.aggregate == "min":
+        return min(values)
+    return sum(values)
+
+
+def _org_months(items: list) -> dict[str, int]:
+    """Each member org's month: the older of its sides' months."""
+    out: dict[str, int] = {}
+    for org, _, _, mnum in items:
+        out[org] = min(out.get(org, mnum), mnum)
+    return out
+
+
+def _scope(plan: Plan, org: str) -> list[str]:
+    return [org, ALL, *_ancestors(plan, org)]
+
+
+def _expected_reporters(plan: Plan, target, units: dict, month: int) -> dict[str, bool]:
+    """``{org: has a figure for the reporting month}`` for the orgs expected to report ``target``."""
+    if target.source != "reports":
+        return {}
+    if target.kind == "milestone":
+        owner = milestone_owner(plan, target)
+        expected = [owner]
+    else:
+        expected = list(target.allocations) + [u for u, x in units.items() if u != ALL and x["own"]]
+    out = {}
+    for org in expected:
+        x = units.get(org)
+        months = _org_months(x["member"]).values() if x is not None and x["own"] else []
+        out[org] = bool(months) and min(months) == month
+    return out
+
+
+def _last_year(
+    plan: Plan, target, reports: pd.DataFrame, month: int, has_last_year: bool
+) -> dict[str, float]:
+    """``{unit: figure}`` for the same month of last year (every figure of that very month)."""
+    if not has_last_year or month <= 0 or target.kind == "milestone":
+        return {}
+    units = _units(plan, target, latest_reports(reports, plan.year - 1, month))
+    out = {}
+    for u, x in units.items():
+        months = _org_months(x["member"]).values()
+        if months and min(months) == month:
+            out[u] = _figure(target, x["member"])
+    return out
+
+
+def _row(plan: Plan, target, org: str, x: dict, allocation: float, total_alloc: float, ctx: dict) -> dict:
+    """One status row from the figures counted in it (``x``) and the target's context."""
+    month, lang = ctx["month"], ctx["lang"]
     is_all = org == ALL
+    has_base = is_all or org == ctx["region"]  # the plan's baseline is the total's and the region's
     kind = target.kind
-    n_reporting = len(members)
-    plan_target = target.target if target.target is not None else 1.0
+    members = x["member"]
+    plan_target = target.target if target.target is not None else (1.0 if kind == "milestone" else NAN)
     plan_stretch = target.stretch if target.stretch is not None else NAN
     baseline_value = target.baseline if target.baseline is not None else 0.0
     relative = kind in ("share", "level")
+    decrease = target.direction == "decrease"
 
-    num_sum = den_sum = NAN
-    n_den = 0
-    if members:
-        num_sum = sum(c["num"] for c in members if not math.isnan(c["num"]))
-        den_sum = sum(c["den"] for c in members if not math.isnan(c["den"]))
-        n_den = sum(1 for c in members if not math.isnan(c["den"]))
-
-    if kind == "share":
-        has_data = n_reporting > 0 and n_den > 0
-        actual = num_sum / den_sum * 100.0 if has_data and den_sum > 0 else NAN
-    else:
-        has_data = n_reporting > 0
-        values = [c["value"] for c in members if not math.isnan(c["value"])]
-        if not has_data:
-            actual = NAN
-        elif target.aggregate == "mean":
-            actual = sum(values) / len(values) if values else NAN
-        elif target.aggregate == "max":
-            actual = max(values) if values else NAN
-        elif target.aggregate == "min":
-            actual = min(values) if values else NAN
-        else:
-            actual = sum(values)
+    actual = _figure(target, members)
+    children = _figure(target, x["child"])
+    has_data = math.isfinite(actual)
+    sides = {side for (_, side, _, _) in members}
+    one_side = kind == "share" and not is_all and len(sides) == 1
+    allocated = not math.isnan(allocation)
 
     if is_all:
         target_value = plan_target
-    elif not math.isnan(allocation):
+    elif allocated:
         target_value = allocation
     else:
         target_value = NAN if kind == "cumulative" else plan_target
     stretch = plan_stretch if (is_all or kind != "cumulative") else NAN
 
-    if math.isnan(actual):
+    floor_org = target.each and not is_all and (allocated or (x["own"] and not one_side))
+    meets = has_data and (actual <= target_value + EPS if decrease else actual >= target_value - EPS)
+    if not target.each:
+        n_orgs = n_met = NAN
+    elif floor_org:
+        n_orgs, n_met = 1.0, float(meets)
+    else:
+        evals = [met for f, met in ctx["floors"].items() if org in _scope(plan, f)]
+        n_orgs, n_met = float(len(evals)), float(sum(evals))
+
+    if not has_data:
         completion = NAN
     elif kind == "milestone":
         completion = 1.0 if actual >= 1 - EPS else 0.0
     else:
-        base = baseline_value if relative else 0.0
+        base = baseline_value if (relative and has_base) else 0.0
         completion = _divide(actual - base, target_value - base)
+    if target.each and not floor_org:
+        completion = n_met / n_orgs if n_orgs > 0 else NAN
+    if not math.isfinite(completion) or one_side:
+        completion = NAN
+    else:
+        completion = max(completion, -1.0)
 
-    expected = _expected(plan, target, month)
-    if not has_data:
+    expected = NAN if target.each else _expected(plan, target, month)
+    if kind == "milestone":
+        if has_data and actual >= 1 - EPS:
+            code = "achieved"
+        elif not has_data and not is_all:
+            code = "no_data"
+        else:
+            code = "overdue" if expected >= 1 else "not_due"
+    elif one_side and not allocated:
+        code = "not_applicable"
+    elif floor_org:
+        code = "no_data" if not has_data else ("met" if meets else "not_met")
+    elif target.each:
+        code = "no_data" if n_orgs == 0 else ("met" if n_met == n_orgs else "not_met")
+    elif not has_data:
         code = "no_data"
     elif math.isnan(target_value):
-        code = "not_allocated"
-    elif not math.isnan(stretch) and (
-        actual <= stretch + EPS if target.direction == "decrease" else actual >= stretch - EPS
-    ):
+        code = "pending" if (target.pending and target.target is None) else "not_allocated"
+    elif not math.isnan(stretch) and (actual <= stretch + EPS if decrease else actual >= stretch - EPS):
         code = "stretch_achieved"
     elif completion >= 1 - EPS:
         code = "achieved"
@@ -208,13 +288,30 @@ def _row(
         code = "behind"
     else:
         code = "far_behind"
+    if one_side:
+        actual = NAN
 
-    n_stale = sum(1 for c in members if c["mnum"] < month)
-    last = max((c["mnum"] for c in members), default=0)
-    if relative:
-        baseline_out = baseline_value
-    else:  # a cumulative target's baseline (last year's county figure) describes the total only
-        baseline_out = target.baseline if (is_all and target.baseline is not None) else NAN
+    org_months = _org_months(members)
+    n_stale = sum(1 for m in org_months.values() if m < month)
+    last = max(org_months.values(), default=0)
+    expected_in = [fresh for e, fresh in ctx["expected"].items() if org in _scope(plan, e)]
+    last_year = ctx["last_year"].get(org, NAN)
+    if kind == "milestone":
+        yoy = NAN
+    elif kind == "share":
+        yoy = actual - last_year
+    else:
+        yoy = actual / last_year - 1.0 if last_year > 0 else NAN
+    if not math.isfinite(yoy):
+        yoy = NAN
+    num = [v for (_, side, v, _) in members if side == "n"]
+    den = [v for (_, side, v, _) in members if side == "d"]
+    if has_base:
+        baseline_out = (
+            baseline_value if relative else (target.baseline if target.baseline is not None else NAN)
+        )
+    else:  # a baseline (last year's county figure) describes the total only
+        baseline_out = NAN
     return {
         "target": target.id,
         "org": org,
@@ -223,8 +320,8 @@ def _row(
         "unit": target.unit,
         "month": month_label(plan.year, month),
         "actual": actual,
-        "numerator": num_sum if kind == "share" else NAN,
-        "denominator": den_sum if kind == "share" else NAN,
+        "numerator": sum(num) if num else NAN,
+        "denominator": sum(den) if den else NAN,
         "baseline": baseline_out,
         "target_value": target_value,
         "stretch": stretch,
@@ -236,8 +333,18 @@ def _row(
         "status_label": t(f"status.{code}", lang),
         "stale": bool(has_data and n_stale > 0),
         "last_month": month_label(plan.year, last),
-        "n_reporting": n_reporting,
+        "n_reporting": len(org_months),
         "n_stale": n_stale,
+        "children_sum": children,
+        "n_met": n_met,
+        "n_orgs": n_orgs,
+        "due": target.due.isoformat() if target.due is not None else "",
+        "data_month": month_label(plan.year, last),
+        "n_expected": len(expected_in),
+        "incomplete": sum(expected_in) < len(expected_in),
+        "last_year_actual": last_year,
+        "yoy": yoy,
+        "floor_org": floor_org,
     }
 
 
@@ -252,16 +359,12 @@ def reference_status(
     year = plan.year
     month = reporting_month(as_of, year)
     latest = latest_reports(reports, year, month)
-    orgs_reporting = sorted({org for org, _ in latest})
+    has_last_year = any(_year_month(m)[0] == year - 1 for m in reports["month"].tolist())
     plan_order = {o.id: i for i, o in enumerate(plan.orgs)}
 
     rows = []
     for target in plan.targets:
-        contributions = _contributions(target, latest, orgs_reporting)
-        members: dict[str, list[dict]] = {}
-        for org, c in contributions.items():
-            for unit in _units_of(plan, org, rollup):
-                members.setdefault(unit, []).append(c)
+        units = _units(plan, target, latest)
         allocations = _allocations(plan, target, rollup)
         own = target.allocation_values()
         total_alloc = (
@@ -269,21 +372,27 @@ def reference_status(
             if any(not math.isnan(v) for v in own.values())
             else NAN
         )
-
-        row_orgs = [ALL] + [o for o in members if o != ALL] + [o for o in allocations if o not in members]
+        empty = {"member": [], "child": [], "own": False}
+        shown = [u for u, x in units.items() if u != ALL and (rollup or x["own"])]
+        row_orgs = [ALL] + shown + [o for o in allocations if o not in shown]
+        ctx = {
+            "month": month,
+            "lang": lang,
+            "region": region_org(plan),
+            "floors": {},
+            "expected": _expected_reporters(plan, target, units, month),
+            "last_year": _last_year(plan, target, reports, month, has_last_year),
+        }
+        if target.each:  # first the floor orgs themselves, then the rows that count them
+            for org in row_orgs:
+                row = _row(plan, target, org, units.get(org, empty), allocations.get(org, NAN), NAN, ctx)
+                if row["floor_org"]:
+                    ctx["floors"][org] = row["status"] == "met"
         for org in row_orgs:
-            ms = members.get(org, [])
             allocation = allocations.get(org, NAN) if org != ALL else NAN
-            if (
-                org != ALL
-                and target.kind == "share"
-                and math.isnan(allocation)
-                and not any(not math.isnan(c["den"]) for c in ms)
-            ):
-                continue  # an org with no denominator reported and no share of its own
-            rows.append(_row(plan, target, org, ms, allocation, total_alloc, month, lang))
+            rows.append(_row(plan, target, org, units.get(org, empty), allocation, total_alloc, ctx))
 
-        # total first, then orgs in plan order, then orgs the plan doesn't know (by id)
+    # total first, then orgs in plan order, then orgs the plan doesn't know (by id)
     target_order = {tg.id: i for i, tg in enumerate(plan.targets)}
     rows.sort(
         key=lambda r: (
@@ -294,4 +403,4 @@ def reference_status(
     )
     if not rows:
         return pd.DataFrame({c: [] for c in COLUMNS})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=COLUMNS)  # (without the helper key ``floor_org``)

@@ -28,7 +28,6 @@ import datetime as dt
 import decimal
 import hashlib
 import importlib
-import io
 import json
 import math
 import os
@@ -44,11 +43,9 @@ import sqlalchemy as sa
 from .. import __version__, config
 from ..errors import StoreError
 from ..i18n import t
+from .dumpcheck import FORMAT, FORMAT_VERSION, MANIFEST, check_dump, decode, read_rows
 from .revisions import Store
 
-FORMAT = "kejifu-dump"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
 PLAN_MEMBER = "plan.yaml"
 CHUNK = 1000
 #: Modules whose ``metadata`` defines tables a restore should create from the package's own definitions.
@@ -131,20 +128,8 @@ def encode_value(v):
 
 
 def decode_value(v):
-    """The inverse of :func:`encode_value`."""
-    if not isinstance(v, dict):
-        return v
-    ((tag, x),) = v.items()
-    return {
-        "$float": float,
-        "$datetime": dt.datetime.fromisoformat,
-        "$date": dt.date.fromisoformat,
-        "$time": dt.time.fromisoformat,
-        "$decimal": decimal.Decimal,
-        "$bytes": lambda s: base64.b64decode(s),
-        "$seconds": lambda s: dt.timedelta(seconds=s),
-        "$json": lambda j: j,
-    }[tag](x)
+    """The inverse of :func:`encode_value` (see :func:`kejifu.store.dumpcheck.decode`)."""
+    return decode(v)
 
 
 def _portable_type(typ: sa.types.TypeEngine) -> dict:
@@ -315,47 +300,15 @@ def dump(
 
 
 def read_manifest(file: str | Path) -> dict:
-    """The manifest of a dump; :class:`StoreError` when ``file`` is not a kejifu dump."""
-    file = Path(file)
-    not_dump = StoreError(
-        t("rel.restore.not_dump", "zh", file=file), t("rel.restore.not_dump", "en", file=file), file=str(file)
-    )
-    try:
-        with zipfile.ZipFile(file) as zf:
-            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
-        raise not_dump from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise not_dump
-    if int(manifest.get("format_version", 0)) > FORMAT_VERSION:
-        v = manifest["format_version"]
-        raise StoreError(
-            t("rel.restore.newer", "zh", version=v), t("rel.restore.newer", "en", version=v), file=str(file)
-        )
-    return manifest
+    """The manifest of a dump, its structure checked; :class:`StoreError` when ``file`` is not a
+    kejifu dump or its manifest is malformed (see :mod:`kejifu.store.dumpcheck`)."""
+    return check_dump(Path(file), rows=False)
 
 
 def verify_dump(file: str | Path) -> dict:
-    """Check every member's sha256 against the manifest; returns the manifest."""
-    manifest = read_manifest(file)
-    members = [(e["file"], e["sha256"]) for e in manifest["tables"]]
-    members.append((manifest["plan"]["file"], manifest["plan"]["sha256"]))
-    with zipfile.ZipFile(file) as zf:
-        for member, expected in members:
-            h = hashlib.sha256()
-            try:
-                with zf.open(member) as fh:
-                    for chunk in iter(lambda: fh.read(1 << 20), b""):
-                        h.update(chunk)
-            except (KeyError, zipfile.BadZipFile, OSError):
-                h = None
-            if h is None or h.hexdigest() != expected:
-                raise StoreError(
-                    t("rel.restore.bad_member", "zh", member=member),
-                    t("rel.restore.bad_member", "en", member=member),
-                    file=str(file),
-                )
-    return manifest
+    """Check all of a dump (manifest, every member's sha256, every row's columns, types and JSON)
+    before anything is written; returns the manifest."""
+    return check_dump(Path(file))
 
 
 def _package_tables() -> dict[str, sa.Table]:
@@ -409,13 +362,6 @@ def _refuse_existing(ws: Path, url: str, engine: sa.Engine, manifest: dict) -> N
             )
 
 
-def _rows_of(zf: zipfile.ZipFile, member: str) -> Iterator[dict]:
-    with zf.open(member) as fh:
-        for line in io.TextIOWrapper(fh, encoding="utf-8"):
-            if line.strip():
-                yield {k: decode_value(v) for k, v in json.loads(line).items()}
-
-
 def _reset_sequences(conn: sa.Connection, md: sa.MetaData) -> None:
     """PostgreSQL: move each serial column's sequence past the restored ids."""
     quote = conn.dialect.identifier_preparer.quote
@@ -462,7 +408,7 @@ def restore(file: str | Path, workspace: str | Path, *, url: str | None = None) 
                 for tb in md.sorted_tables:
                     entry = by_name[tb.name]
                     n, chunk = 0, []
-                    for row in _rows_of(zf, entry["file"]):
+                    for row in read_rows(zf, entry["file"]):
                         chunk.append(row)
                         if len(chunk) >= CHUNK:
                             conn.execute(sa.insert(tb), chunk)

@@ -33,15 +33,16 @@ import sqlalchemy as sa
 from .. import config
 from ..errors import KejifuError
 from ..i18n import t
-from .revisions import (
+from ..planfile import DEFAULT_CEILING, ceilings
+from .batches import sha256_text
+from .revisions import Store
+from .schema import (
     REPORTS_KIND,
-    Store,
     batches_t,
     meta_t,
     plan_versions_t,
     register_items_t,
     reports_t,
-    sha256_text,
 )
 
 #: Detailed findings listed per check before the rest is summed up in one line.
@@ -55,6 +56,7 @@ CHECKS = (
     "batch_rows",
     "batch_match",
     "plan_refs",
+    "values",
     "plan_versions",
     "items",
 )
@@ -175,7 +177,9 @@ def check_workspace(
 
 
 def check_store(store: Store, *, plan_file: bool = True) -> IntegrityReport:
-    """Run every check on an open store; never writes. ``plan_file``: also compare the folder's ``plan.yaml``."""
+    """Run every check on an open store; never writes.
+
+    ``plan_file``: also compare the folder's ``plan.yaml``."""
     engine = store.engine
     report = IntegrityReport(backend=engine.dialect.name)
     with engine.connect() as conn:
@@ -195,6 +199,7 @@ def check_store(store: Store, *, plan_file: bool = True) -> IntegrityReport:
             _batch_match(conn, report)
             plan = _plan_versions(conn, report, store.workspace if plan_file else None)
             _plan_refs(conn, report, plan)
+            _values(conn, report, plan)
             _items(conn, report)
     return report
 
@@ -376,6 +381,38 @@ def _plan_refs(conn: sa.Connection, report: IntegrityReport, plan) -> None:
         if measure not in measures:
             c.add("rel.f.unknown_measure", level="warning", table=t_.name, loc=measure, measure=measure, n=n)
     c.close("warning")
+
+
+def _values(conn: sa.Connection, report: IntegrityReport, plan) -> None:
+    """Every stored figure is a plausible amount: finite, not negative, within its unit's ceiling
+    (the plan's ``settings.limits``; 1e12 in the unit by default). Imports refuse such values; a
+    store written another way (an old version, a hand edit) is caught here."""
+    c = _Collector(report, "values")
+    if plan is None:
+        c.close()
+        return
+    try:
+        ceiling = ceilings(plan.settings if isinstance(plan.settings, dict) else {})[0]
+    except Exception:  # noqa: BLE001 - malformed limits are the plan checker's finding
+        ceiling = lambda unit: DEFAULT_CEILING  # noqa: E731
+    t_ = reports_t
+    for measure, unit in sorted(plan.reportable().items()):
+        limit = float(ceiling(unit))
+        bad = sa.or_(t_.c.value > limit, t_.c.value < 0, t_.c.value != t_.c.value)
+        q = sa.select(t_.c.org, t_.c.month, t_.c.value).where(t_.c.measure == measure, bad)
+        for org, month, value in conn.execute(q.order_by(t_.c.org, t_.c.month)):
+            c.add(
+                "rel.f.implausible_value",
+                table=t_.name,
+                loc=f"{org} {measure} {month}",
+                org=org,
+                measure=measure,
+                month=month,
+                value=f"{value:g}",
+                unit=unit,
+                limit=f"{limit:g}",
+            )
+    c.close()
 
 
 def _items(conn: sa.Connection, report: IntegrityReport) -> None:

@@ -1,0 +1,231 @@
+"""Reading the store into pandas frames: the latest revision chosen in SQL, rows straight into columns.
+
+The reports table keeps every revision. The latest revision of each org × measure × month is
+chosen in SQL, portable to SQLite and PostgreSQL: a row is left out when a later revision of
+its key exists (:data:`SUPERSEDED`, a join over the unique index that only looks at the few
+rows with ``revision > 1``). The rows are fetched on the driver's own connection (no
+SQLAlchemy row objects) a chunk at a time into object arrays, and every text column is
+factorised, so each distinct org, measure or month is one string object however many rows
+carry it. Batch facts (``source_file``, ``imported_at``, ``imported_by``) are the batch's:
+they are joined from the small ``import_batches`` table instead of being read per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from .engine import dbapi, is_sqlite
+
+try:  # pandas' C converter of row tuples (private, hence the fallback)
+    from pandas._libs.lib import to_object_array_tuples as _to_object_array
+except ImportError:  # pragma: no cover - another pandas
+    _to_object_array = None
+from .schema import REPORT_COLUMNS, batches_t
+
+#: Ids of report rows that a later revision of the same org × measure × month supersedes.
+SUPERSEDED = (
+    "SELECT r1.id FROM reports r2 JOIN reports r1 ON r1.org = r2.org AND r1.measure = r2.measure"
+    " AND r1.month = r2.month AND r1.revision < r2.revision WHERE r2.revision > 1"
+)
+#: What a latest-revision read fetches per row; the rest comes from the batch.
+ROW_COLUMNS = ["org", "measure", "month", "value", "unit", "note", "revision", "batch_id"]
+ROW_KINDS = "tttfttii"  # text, float, integer (see fetch_columns)
+CHUNK = 250_000
+
+
+def placeholder(conn: sa.Connection) -> str:
+    """The driver's parameter marker: ``?`` for sqlite3, ``%s`` for psycopg."""
+    return "?" if is_sqlite(conn) else "%s"
+
+
+def fetch(conn: sa.Connection, sql: str, params: Sequence, n_columns: int) -> np.ndarray:
+    """The rows of raw ``sql`` as a 2-D object array (rows × ``n_columns``), for small results."""
+    cur = dbapi(conn).cursor()
+    try:
+        cur.execute(sql, tuple(params))
+        rows = cur.fetchall()
+    finally:
+        cur.close()
+    return _as_array(rows, n_columns)
+
+
+def _as_array(rows: list, n_columns: int) -> np.ndarray:
+    """Row tuples as a 2-D object array (pandas' own converter, the one ``from_records`` uses, is
+    4× faster than ``np.array`` on tuples; ``np.array`` where pandas lacks it)."""
+    if not rows:
+        return np.empty((0, n_columns), dtype=object)
+    if _to_object_array is not None:
+        return _to_object_array(rows if isinstance(rows, list) else list(rows))
+    return np.array(rows, dtype=object).reshape(len(rows), n_columns)
+
+
+class Coded:
+    """A text column as integer codes into sorted categories (code -1: None)."""
+
+    def __init__(self, codes: np.ndarray, categories: np.ndarray) -> None:
+        self.codes, self.categories = codes, categories
+
+    def text(self, order: np.ndarray | None = None) -> np.ndarray:
+        """An object array of the categories' own string objects (None for code -1)."""
+        table = np.append(self.categories, None).astype(object)
+        codes = self.codes if order is None else self.codes[order]
+        return table[np.where(codes < 0, len(table) - 1, codes)]
+
+
+def fetch_columns(conn: sa.Connection, sql: str, params: Sequence, kinds: str) -> list[np.ndarray | Coded]:
+    """The columns of raw ``sql``, fetched a chunk at a time: ``kinds`` has one letter per column,
+    ``t`` text (a :class:`Coded`), ``f`` float, ``i`` integer.
+
+    Only one chunk of Python row objects exists at a time: each becomes compact arrays (codes,
+    floats, integers) before the next is fetched, so millions of rows fit in little memory."""
+    cur = dbapi(conn).cursor()
+    parts: list[list] = [[] for _ in kinds]
+    try:
+        cur.execute(sql, tuple(params))
+        while rows := cur.fetchmany(CHUNK):
+            arr = _as_array(rows, len(kinds))
+            del rows
+            for j, kind in enumerate(kinds):
+                col = arr[:, j]
+                if kind == "t":
+                    parts[j].append(pd.factorize(col))
+                elif kind == "f":
+                    parts[j].append(col.astype(float))
+                else:
+                    parts[j].append(col.astype(np.int64))
+            del arr
+    finally:
+        cur.close()
+    out: list[np.ndarray | Coded] = []
+    for kind, chunks in zip(kinds, parts):
+        if kind != "t":
+            dtype = float if kind == "f" else np.int64
+            out.append(np.concatenate(chunks) if chunks else np.empty(0, dtype=dtype))
+            continue
+        uniques = [np.asarray(u, dtype=object) for _, u in chunks]
+        cats = np.array(sorted(set().union(*uniques)) if uniques else [], dtype=object)
+        index = pd.Index(cats, dtype=object)
+        codes = [
+            np.append(index.get_indexer(u), -1)[np.where(c < 0, len(u), c)]
+            for c, u in zip([c for c, _ in chunks], uniques)
+        ]
+        out.append(Coded(np.concatenate(codes) if codes else np.empty(0, dtype=np.int64), cats))
+    return out
+
+
+def latest_reports(
+    conn: sa.Connection,
+    *,
+    years: tuple[int, int] | None = None,
+    months: Sequence[str] | None = None,
+    batches: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The latest revision of every org × measure × month, of the ``years`` range (inclusive) or of
+    the ``months`` (``YYYY-MM``) given, ordered by measure, org, month.
+
+    Columns :data:`~kejifu.store.schema.REPORT_COLUMNS`: ``value`` [the measure's unit,
+    year-to-date] float, ``revision`` and ``batch_id`` integers, text as Python strings.
+    ``batches`` (the :func:`batch_frame`) saves reading it again.
+    """
+    p = placeholder(conn)
+    where, params = [], []
+    if years is not None:  # 'YYYY-MM' texts sort by date, so a range is two comparisons
+        where.append(f"month >= {p} AND month <= {p}")
+        params += [f"{years[0]:04d}-01", f"{years[1]:04d}-12"]
+    if months is not None:
+        months = sorted(set(months))
+        if not months:
+            return empty_reports()
+        where.append(f"month IN ({', '.join([p] * len(months))})")
+        params += months
+    where.append(f"id NOT IN ({SUPERSEDED})")
+    sql = f"SELECT {', '.join(ROW_COLUMNS)} FROM reports WHERE {' AND '.join(where)}"
+    cols = fetch_columns(conn, sql, params, ROW_KINDS)
+    if batches is None:
+        batches = batch_frame(conn)
+    return reports_frame(dict(zip(ROW_COLUMNS, cols)), batches)
+
+
+def empty_reports() -> pd.DataFrame:
+    """A reports frame without rows (the columns and dtypes of :func:`latest_reports`)."""
+    none = Coded(np.empty(0, dtype=np.int64), np.empty(0, dtype=object))
+    cols = {
+        c: none if k == "t" else np.empty(0, dtype=float if k == "f" else np.int64)
+        for c, k in zip(ROW_COLUMNS, ROW_KINDS)
+    }
+    return reports_frame(cols, None)
+
+
+def reports_frame(cols: dict, batches: pd.DataFrame | None) -> pd.DataFrame:
+    """The columns of :data:`ROW_COLUMNS` as the documented reports frame, ordered by measure, org,
+    month (sorted on the codes: the categories are sorted, so this is the strings' order)."""
+    batch_ids = cols["batch_id"]
+    n = len(batch_ids)
+    order = np.lexsort((cols["month"].codes, cols["org"].codes, cols["measure"].codes))
+    frame = pd.DataFrame(
+        {
+            c: pd.Series(cols[c].text(order), dtype=object)  # Python strings, as every reader expects
+            if k == "t"
+            else cols[c][order]
+            for c, k in zip(ROW_COLUMNS, ROW_KINDS)
+        }
+    )
+    batch_ids = batch_ids[order]
+    if batches is not None and len(batches):
+        info = batches.set_index("id")
+        for c, src in (
+            ("source_file", "source_file"),
+            ("imported_at", "imported_at"),
+            ("imported_by", "who"),
+        ):
+            col = info[src].reindex(batch_ids)
+            frame[c] = (
+                col.to_numpy() if c == "imported_at" else pd.Series(col.to_numpy(dtype=object), dtype=object)
+            )
+    else:
+        frame["source_file"] = pd.Series([], dtype=object) if n == 0 else None
+        frame["imported_at"] = pd.Series([], dtype="datetime64[us]") if n == 0 else pd.NaT
+        frame["imported_by"] = pd.Series([], dtype=object) if n == 0 else None
+    return frame[REPORT_COLUMNS]
+
+
+def batch_frame(conn: sa.Connection) -> pd.DataFrame:
+    """``id, source_file, imported_at, who`` of every batch (few rows: one per imported file)."""
+    t = batches_t
+    res = conn.execute(sa.select(t.c.id, t.c.source_file, t.c.imported_at, t.c.who).order_by(t.c.id))
+    return pd.DataFrame.from_records(
+        [tuple(r) for r in res], columns=["id", "source_file", "imported_at", "who"]
+    )
+
+
+def frame(conn: sa.Connection, stmt, columns: list[str]) -> pd.DataFrame:
+    """A SQLAlchemy statement's rows as a frame with ``columns`` (for the small tables)."""
+    rows = [tuple(r) for r in conn.execute(stmt)]
+    if not rows:
+        return pd.DataFrame([], columns=columns)
+    return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def data_version(conn: sa.Connection) -> tuple[int, int, int, int]:
+    """``(newest plan version, newest batch id, newest report row id, newest register item id)``:
+    four index look-ups. The store is append-only, so any commit changes it."""
+    row = conn.exec_driver_sql(
+        "SELECT (SELECT max(version) FROM plan_versions), (SELECT max(id) FROM import_batches),"
+        " (SELECT max(id) FROM reports), (SELECT max(id) FROM register_items)"
+    ).one()
+    return tuple(int(v or 0) for v in row)  # type: ignore[return-value]
+
+
+def changes_since(conn: sa.Connection, batch_id: int, report_id: int) -> tuple[list[str], list[str]]:
+    """What was committed after batch ``batch_id`` and report row ``report_id``: the months of the new
+    report rows (``YYYY-MM``) and the register kinds of the new batches. The new rows are the
+    ones with larger ids, so only they are read."""
+    t = batches_t
+    kinds = [k for (k,) in conn.execute(sa.select(t.c.kind).where(t.c.id > batch_id).distinct())]
+    rows = fetch(conn, f"SELECT DISTINCT month FROM reports WHERE id > {placeholder(conn)}", [report_id], 1)
+    months = sorted(str(m) for m in rows[:, 0])
+    return months, sorted(k.split(":", 1)[1] for k in kinds if k.startswith("register:"))
