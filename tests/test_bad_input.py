@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import subprocess
-import sys
 import time
 import tracemalloc
 import zipfile
@@ -24,6 +22,7 @@ from kejifu import config
 from kejifu.io import reading
 from kejifu.io.importer import import_file
 from kejifu.store import Store
+from tests.helpers import run_kejifu
 
 TINY = config.data_dir() / "examples" / "tiny-plan.yaml"
 HEADER = "单位,指标,月份,累计完成,计量单位,备注\n"
@@ -472,16 +471,6 @@ def test_a_malformed_number_with_misplaced_separators_is_refused(tmp_path, store
 # ----- the command line ----------------------------------------------------------------------------
 
 
-def cli(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "kejifu", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
-
-
 def test_kejifu_import_refuses_bad_files_with_exit_1_located_messages_and_no_traceback(tmp_path, store):
     files = {
         "org.csv": (HEADER + "东风镇,terminals,2005-06,1,,\n").encode("utf-8"),
@@ -498,16 +487,18 @@ def test_kejifu_import_refuses_bad_files_with_exit_1_located_messages_and_no_tra
     paths = [tmp_path / n for n in files]
     hist, batches = snapshot(store)
     store.close()
-    res = cli("import", tmp_path / "ws", *paths)
+    res = run_kejifu("import", tmp_path / "ws", *paths)
     assert res.returncode == 1, res.stderr
     assert "Traceback" not in res.stderr and "Traceback" not in res.stdout
     lines = res.stderr.splitlines()
-    assert any(l.startswith(f"{tmp_path / 'org.csv'}:2: 单位: ") and "东风镇" in l for l in lines), lines
-    assert any(l.startswith(f"{tmp_path / 'formula.xlsx'}:2: 累计完成: ") and "=1+1" in l for l in lines), (
+    assert any(line.startswith(f"{tmp_path / 'org.csv'}:2: 单位: ") and "东风镇" in line for line in lines), (
         lines
     )
+    assert any(
+        line.startswith(f"{tmp_path / 'formula.xlsx'}:2: 累计完成: ") and "=1+1" in line for line in lines
+    ), lines
     for name in ("empty.csv", "utf16.csv", "binary.xlsx", "old.xls"):
-        assert any(l.startswith(f"{tmp_path / name}: ") and " / " in l for l in lines), (name, lines)
+        assert any(line.startswith(f"{tmp_path / name}: ") and " / " in line for line in lines), (name, lines)
     with Store.open(tmp_path / "ws") as again:
         pd.testing.assert_frame_equal(again.history(), hist)
         pd.testing.assert_frame_equal(again.batches(), batches)
@@ -515,7 +506,7 @@ def test_kejifu_import_refuses_bad_files_with_exit_1_located_messages_and_no_tra
 
 def test_kejifu_import_accepts_a_gbk_file_with_exit_0(tmp_path, store):
     store.close()
-    res = cli("import", tmp_path / "ws", write_csv(tmp_path, ROW, encoding="gbk"))
+    res = run_kejifu("import", tmp_path / "ws", write_csv(tmp_path, ROW, encoding="gbk"))
     assert res.returncode == 0, res.stderr
     with Store.open(tmp_path / "ws") as again:
         assert len(again.batches()) == 2

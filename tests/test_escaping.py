@@ -23,7 +23,8 @@ from kejifu.io.importer import import_file
 from kejifu.io.template import write_template
 from kejifu.plan import load_plan
 from kejifu.store import Store
-from kejifu.web import board as dashboard
+from kejifu.web import boards
+from kejifu.web import html as dashboard
 from kejifu.workspace import open_workspace
 
 TINY = config.data_dir() / "examples" / "tiny-plan.yaml"
@@ -101,7 +102,7 @@ def test_the_freshness_line_escapes_a_hostile_town_name(xss_workspace, lang):
 def test_every_section_of_every_dashboard_escapes_hostile_names(xss_workspace):
     pytest.importorskip("ipywidgets")
     seen = ""
-    for build in (dashboard.overview, dashboard.detail, dashboard.towns):
+    for build in (boards.overview, boards.detail, boards.towns):
         board = build(xss_workspace)
         picks = [v for _, v in board.pick_options(board)] if board.pick_options else [""]
         for pick in picks:
@@ -256,7 +257,16 @@ def test_the_review_workbook_holds_no_formula_for_formula_like_names(tmp_path, f
         [("hutou", "terminals", "2005-06", 100.0)], columns=["org", "measure", "month", "value"]
     )
     review = build_review(formula_plan, rep, "monthly", "2005-06", charts=False)
-    xlsx_cells(doc_xlsx.write_review(review, tmp_path / "review.xlsx"))
+    path = doc_xlsx.write_review(review, tmp_path / "review.xlsx")
+    texts = [c for c in xlsx_cells(path) if isinstance(c, str)]
+    # the rows it must hold: the terminals row (titled "@SUM(1)") with its 100 of 353, and both towns
+    rows = [r for ws in openpyxl.load_workbook(path).worksheets for r in ws.iter_rows(values_only=True)]
+    terminals = [r for r in rows if r and r[0] == "'" + FORMULAS[3]]
+    assert terminals, rows
+    assert 100 in terminals[0] and 353 in terminals[0], terminals[0]
+    assert "'" + FORMULAS[0] in texts and "'" + FORMULAS[1] in texts  # 湖头镇 and 界湖镇, as text
+    assert FORMULAS[0] not in texts and FORMULAS[1] not in texts
+    assert not [c for c in texts if c.startswith(("=", "+", "-", "@")) and not is_number(c)]
 
 
 # ----- uploads ------------------------------------------------------------------------------------

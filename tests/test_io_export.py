@@ -28,14 +28,14 @@ EVIL = '=HYPERLINK("http://evil.example","点我")'
 
 
 @pytest.fixture(scope="module")
-def plan():
+def evil_plan():
     return parse_plan(
         TINY.read_text(encoding="utf-8").replace("name: 湖头镇", f"name: '{EVIL}'"), file="evil.yaml"
     )
 
 
 @pytest.fixture(scope="module")
-def frame(plan):
+def frame(evil_plan):
     reports = pd.DataFrame(
         {
             "org": ["county", "hutou", "jiehu"],
@@ -44,7 +44,7 @@ def frame(plan):
             "value": [180.0, 600.0, 400.0],
         }
     )
-    return status(plan, reports, "2005-06-30")
+    return status(evil_plan, reports, "2005-06-30")
 
 
 @pytest.mark.parametrize(
@@ -72,15 +72,17 @@ def test_safe_frame_neutralises_text_cells_but_not_numbers():
     assert df["org"].iloc[0] == EVIL  # the input is not modified
 
 
-def test_the_progress_table_names_targets_and_orgs(plan, frame):
-    table = status_table(frame, plan)
+def test_the_progress_table_names_targets_and_orgs(evil_plan, frame):
+    table = status_table(frame, evil_plan)
     mushroom = table[table["target"] == "mushroom_area"]
     assert mushroom["org_name"].tolist() == ["全县合计", EVIL, "界湖镇"]
     assert mushroom["target_title"].iloc[0] == "新发展优质食用菌面积"
 
 
-def test_the_xlsx_table_has_a_styled_frozen_header_number_formats_and_status_labels(tmp_path, plan, frame):
-    path = export_status_xlsx(frame, plan, tmp_path / "t.xlsx")
+def test_the_xlsx_table_has_a_styled_frozen_header_number_formats_and_status_labels(
+    tmp_path, evil_plan, frame
+):
+    path = export_status_xlsx(frame, evil_plan, tmp_path / "t.xlsx")
     ws = openpyxl.load_workbook(path).active
     assert "截至 2005-06" in ws["A1"].value and "示例数据" in ws["A2"].value
     header = [c.value for c in ws[3]]
@@ -99,8 +101,8 @@ def test_the_xlsx_table_has_a_styled_frozen_header_number_formats_and_status_lab
     assert evil[1].data_type == "s" and evil[9].value == pytest.approx(0.5)  # linear: 6/12 through June
 
 
-def test_the_csv_table_is_utf8_with_bom_and_formula_safe(tmp_path, plan, frame):
-    path = export_status_csv(frame, plan, tmp_path / "t.csv")
+def test_the_csv_table_is_utf8_with_bom_and_formula_safe(tmp_path, evil_plan, frame):
+    path = export_status_csv(frame, evil_plan, tmp_path / "t.csv")
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
@@ -109,14 +111,14 @@ def test_the_csv_table_is_utf8_with_bom_and_formula_safe(tmp_path, plan, frame):
     assert not any(v.startswith("=") for r in rows for v in r.values())
 
 
-def test_status_csv_text_is_formula_safe_too(plan, frame):
+def test_status_csv_text_is_formula_safe_too(evil_plan, frame):
     evil_ids = frame.assign(org=frame["org"].replace({"hutou": "=cmd|' /C calc'!A0"}))
     text = status_csv_text(evil_ids)
     assert "'=cmd" in text and "\n=cmd" not in text and ",=cmd" not in text
 
 
-def test_export_status_picks_the_format_from_the_suffix(tmp_path, plan, frame):
-    export_status(frame, plan, tmp_path / "a.csv")
-    export_status(frame, plan, tmp_path / "a.xlsx", lang="en")
+def test_export_status_picks_the_format_from_the_suffix(tmp_path, evil_plan, frame):
+    export_status(frame, evil_plan, tmp_path / "a.csv")
+    export_status(frame, evil_plan, tmp_path / "a.xlsx", lang="en")
     assert (tmp_path / "a.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
     assert openpyxl.load_workbook(tmp_path / "a.xlsx").active["A3"].value == "Target"

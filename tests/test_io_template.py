@@ -10,7 +10,7 @@ from kejifu import config
 from kejifu.errors import UsageError
 from kejifu.io.importer import check_file
 from kejifu.io.template import HEADER_ROW, make_template, template_rows, write_template
-from kejifu.plan import load_plan, parse_plan
+from kejifu.plan import parse_plan
 
 TINY = config.data_dir() / "examples" / "tiny-plan.yaml"
 REPORTS = pd.DataFrame(
@@ -23,32 +23,27 @@ REPORTS = pd.DataFrame(
 )
 
 
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(TINY)
-
-
-def test_a_town_gets_its_allocated_targets_and_what_it_reported_before(plan):
-    rows = template_rows(plan, "hutou", "2005-06", REPORTS)
+def test_a_town_gets_its_allocated_targets_and_what_it_reported_before(tiny_plan):
+    rows = template_rows(tiny_plan, "hutou", "2005-06", REPORTS)
     assert rows["measure"].tolist() == ["mushroom_area", "tech_income"]
     assert rows["allocation"].tolist()[0] == 1000.0 and pd.isna(rows["allocation"].tolist()[1])
     assert rows["last_month"].tolist() == [240.0, 12.0]  # May, not April, and not jiehu's
 
 
-def test_register_targets_are_never_in_a_template(plan):
-    rows = template_rows(plan, "county", "2005-06")
+def test_register_targets_are_never_in_a_template(tiny_plan):
+    rows = template_rows(tiny_plan, "county", "2005-06")
     assert "patents" not in rows["measure"].tolist()
     assert set(rows["measure"]) == set(
-        plan.reportable()
+        tiny_plan.reportable()
     )  # nothing allocated or reported: everything reportable
 
 
-def test_january_has_no_last_month(plan):
-    assert template_rows(plan, "hutou", "2005-01", REPORTS)["last_month"].isna().all()
+def test_january_has_no_last_month(tiny_plan):
+    assert template_rows(tiny_plan, "hutou", "2005-01", REPORTS)["last_month"].isna().all()
 
 
-def test_the_workbook_has_title_rows_a_locked_header_and_unlocked_input_cells(plan):
-    wb = make_template(plan, "湖头镇", "2005-06", REPORTS)
+def test_the_workbook_has_title_rows_a_locked_header_and_unlocked_input_cells(tiny_plan):
+    wb = make_template(tiny_plan, "湖头镇", "2005-06", REPORTS)
     ws = wb.active
     assert "测试县2005年科技目标" in ws["A1"].value and "示例数据" in ws["A1"].value
     assert "湖头镇" in ws["A2"].value and "2005-06" in ws["A2"].value
@@ -65,21 +60,21 @@ def test_the_workbook_has_title_rows_a_locked_header_and_unlocked_input_cells(pl
     assert ws.freeze_panes == "A5"
 
 
-def test_the_month_is_a_one_value_dropdown_and_units_offer_only_their_kind(plan):
-    ws = make_template(plan, "hutou", "2005-06", REPORTS).active
+def test_the_month_is_a_one_value_dropdown_and_units_offer_only_their_kind(tiny_plan):
+    ws = make_template(tiny_plan, "hutou", "2005-06", REPORTS).active
     by_cell = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
     assert by_cell["C5 C6"] == '"2005-06"'
     assert by_cell["G5"] == '"平方米,亩,公顷,万平方米,万亩"'
     assert by_cell["G6"] == '"元,千元,万元,亿元"'
 
 
-def test_a_filled_template_imports_with_conversion_and_notes(tmp_path, plan):
-    path = write_template(plan, "hutou", "2005-06", tmp_path / "hutou-06.xlsx", REPORTS)
+def test_a_filled_template_imports_with_conversion_and_notes(tmp_path, tiny_plan):
+    path = write_template(tiny_plan, "hutou", "2005-06", tmp_path / "hutou-06.xlsx", REPORTS)
     wb = openpyxl.load_workbook(path)
     ws = wb.active
     ws["F5"], ws["F6"], ws["G6"], ws["H6"] = "２万平方米", 1.5, "亿元", "含技术转让"
     wb.save(path)
-    checked, _ = check_file(path, plan, REPORTS)
+    checked, _ = check_file(path, tiny_plan, REPORTS)
     assert checked.ok, [str(p) for p in checked.problems]
     assert checked.frame[["org", "measure", "month", "value", "note"]].values.tolist() == [
         ["hutou", "mushroom_area", "2005-06", 30.0, ""],  # 20000 m² = 30 亩
@@ -89,16 +84,16 @@ def test_a_filled_template_imports_with_conversion_and_notes(tmp_path, plan):
     assert [p.row for p in checked.warnings] == [5]
 
 
-def test_an_unfilled_row_is_skipped_and_an_empty_template_has_no_data(tmp_path, plan):
-    path = write_template(plan, "hutou", "2005-06", tmp_path / "t.xlsx", REPORTS)
-    checked, _ = check_file(path, plan)
+def test_an_unfilled_row_is_skipped_and_an_empty_template_has_no_data(tmp_path, tiny_plan):
+    path = write_template(tiny_plan, "hutou", "2005-06", tmp_path / "t.xlsx", REPORTS)
+    checked, _ = check_file(path, tiny_plan)
     assert not checked.ok and "没有数据行" in checked.errors[0].zh
 
 
 @pytest.mark.parametrize("org, month", [("东风镇", "2005-06"), ("hutou", "2005-13"), ("hutou", "2004-12")])
-def test_an_unknown_org_or_a_bad_month_is_misuse(plan, org, month):
+def test_an_unknown_org_or_a_bad_month_is_misuse(tiny_plan, org, month):
     with pytest.raises(UsageError):
-        make_template(plan, org, month)
+        make_template(tiny_plan, org, month)
 
 
 def test_an_org_name_that_looks_like_a_formula_is_written_as_text_and_still_reads_back(tmp_path):

@@ -13,15 +13,9 @@ from kejifu.errors import ReportImportError
 from kejifu.io.importer import check_file, import_file, import_files
 from kejifu.io.reading import read_table
 from kejifu.io.validate import parse_month, validate, validate_table
-from kejifu.plan import load_plan
 
 TINY = config.data_dir() / "examples" / "tiny-plan.yaml"
 HEADER = "单位,指标,月份,累计完成,计量单位,备注\n"
-
-
-@pytest.fixture(scope="module")
-def plan():
-    return load_plan(TINY)
 
 
 def check(tmp_path, plan, body, *, name="town.csv", existing=None):
@@ -45,10 +39,10 @@ def assert_located(problem, tmp_path, line, field, *words):
 # ----- clean rows --------------------------------------------------------------------------------
 
 
-def test_names_instead_of_ids_map_to_the_plan_ids(tmp_path, plan):
+def test_names_instead_of_ids_map_to_the_plan_ids(tmp_path, tiny_plan):
     c = check(
         tmp_path,
-        plan,
+        tiny_plan,
         "湖头镇,安装农村科技信息机,2005-06,180,,\nHutou,New edible-mushroom area,2005-06,10,,\n"
         "界湖,terminals,2005-06,3,,\n",
     )
@@ -60,10 +54,10 @@ def test_names_instead_of_ids_map_to_the_plan_ids(tmp_path, plan):
     ]
 
 
-def test_text_numbers_full_width_digits_thousands_and_units_in_cells_are_converted(tmp_path, plan):
+def test_text_numbers_full_width_digits_thousands_and_units_in_cells_are_converted(tmp_path, tiny_plan):
     c = check(
         tmp_path,
-        plan,
+        tiny_plan,
         "hutou,mushroom_area,2005-06,2.5万平方米,,\n"  # 25000 m² = 37.5 亩
         "jiehu,mushroom_area,2005-06,１，２００,,\n"  # full-width 1,200
         "hutou,tech_income,2005-06,1.2,亿元,\n"  # unit column: 12000 万元
@@ -74,8 +68,8 @@ def test_text_numbers_full_width_digits_thousands_and_units_in_cells_are_convert
     assert set(c.frame["unit"]) == {"亩", "万元"}
 
 
-def test_an_area_in_square_metres_is_converted_to_mu(tmp_path, plan):
-    c = check(tmp_path, plan, "hutou,mushroom_area,2005-06,6667,平方米,\n")
+def test_an_area_in_square_metres_is_converted_to_mu(tmp_path, tiny_plan):
+    c = check(tmp_path, tiny_plan, "hutou,mushroom_area,2005-06,6667,平方米,\n")
     assert c.frame["value"].iloc[0] == pytest.approx(10.0005)
 
 
@@ -108,36 +102,36 @@ def test_malformed_months_are_refused(raw):
         parse_month(raw, 2005)
 
 
-def test_an_excel_date_in_the_month_column_is_that_month(tmp_path, plan):
+def test_an_excel_date_in_the_month_column_is_that_month(tmp_path, tiny_plan):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["单位", "指标", "月份", "累计完成"])
     ws.append(["湖头镇", "terminals", dt.datetime(2005, 6, 1), 180])
     wb.save(tmp_path / "d.xlsx")
-    c = validate_table(read_table(tmp_path / "d.xlsx"), plan)
+    c = validate_table(read_table(tmp_path / "d.xlsx"), tiny_plan)
     assert c.frame["month"].tolist() == ["2005-06"] and c.frame["value"].tolist() == [180.0]
 
 
 # ----- every per-row rule, located ---------------------------------------------------------------
 
 
-def test_an_unknown_org_is_located(tmp_path, plan):
-    p = only_error(check(tmp_path, plan, "hutou,terminals,2005-06,1,,\n东风镇,terminals,2005-06,1,,\n"))
+def test_an_unknown_org_is_located(tmp_path, tiny_plan):
+    p = only_error(check(tmp_path, tiny_plan, "hutou,terminals,2005-06,1,,\n东风镇,terminals,2005-06,1,,\n"))
     assert_located(p, tmp_path, 3, "单位", "东风镇", "unknown org")
 
 
-def test_an_unknown_measure_is_located(tmp_path, plan):
-    p = only_error(check(tmp_path, plan, "hutou,修路里程,2005-06,1,,\n"))
+def test_an_unknown_measure_is_located(tmp_path, tiny_plan):
+    p = only_error(check(tmp_path, tiny_plan, "hutou,修路里程,2005-06,1,,\n"))
     assert_located(p, tmp_path, 2, "指标", "修路里程", "unknown measure")
 
 
-def test_a_malformed_month_is_located(tmp_path, plan):
-    p = only_error(check(tmp_path, plan, "hutou,terminals,2005-13,1,,\n"))
+def test_a_malformed_month_is_located(tmp_path, tiny_plan):
+    p = only_error(check(tmp_path, tiny_plan, "hutou,terminals,2005-13,1,,\n"))
     assert_located(p, tmp_path, 2, "月份", "2005-13", "malformed month")
 
 
-def test_a_month_outside_the_plan_year_is_located(tmp_path, plan):
-    p = only_error(check(tmp_path, plan, "hutou,terminals,2004-12,1,,\n"))
+def test_a_month_outside_the_plan_year_is_located(tmp_path, tiny_plan):
+    p = only_error(check(tmp_path, tiny_plan, "hutou,terminals,2004-12,1,,\n"))
     assert_located(p, tmp_path, 2, "月份", "2004-12", "outside the plan year 2005")
 
 
@@ -151,13 +145,13 @@ def test_a_month_outside_the_plan_year_is_located(tmp_path, plan):
         ("1e400", ("1e400", "not a finite number")),
     ],
 )
-def test_non_numeric_negative_and_non_finite_values_are_located(tmp_path, plan, value, words):
-    p = only_error(check(tmp_path, plan, f"hutou,tech_income,2005-06,{value},,\n"))
+def test_non_numeric_negative_and_non_finite_values_are_located(tmp_path, tiny_plan, value, words):
+    p = only_error(check(tmp_path, tiny_plan, f"hutou,tech_income,2005-06,{value},,\n"))
     assert_located(p, tmp_path, 2, "累计完成", *words)
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
-def test_nan_and_infinite_cell_values_are_not_finite(plan, value):
+def test_nan_and_infinite_cell_values_are_not_finite(tiny_plan, value):
     from kejifu.io.reading import RawRow, RawTable
 
     table = RawTable(
@@ -167,7 +161,7 @@ def test_nan_and_infinite_cell_values_are_not_finite(plan, value):
         {"value": "累计完成"},
         [RawRow(2, {"org": "hutou", "measure": "tech_income", "month": "2005-06", "value": value})],
     )
-    c = validate_table(table, plan)
+    c = validate_table(table, tiny_plan)
     assert (
         len(c.errors) == 1
         and str(c.errors[0]).startswith("x.xlsx:2: 累计完成: ")
@@ -175,90 +169,92 @@ def test_nan_and_infinite_cell_values_are_not_finite(plan, value):
     )
 
 
-def test_a_fractional_count_is_located(tmp_path, plan):
-    p = only_error(check(tmp_path, plan, "hutou,terminals,2005-06,12.5,,\n"))
+def test_a_fractional_count_is_located(tmp_path, tiny_plan):
+    p = only_error(check(tmp_path, tiny_plan, "hutou,terminals,2005-06,12.5,,\n"))
     assert_located(p, tmp_path, 2, "累计完成", "整数", "whole")
 
 
-def test_a_unit_of_the_wrong_kind_is_located_in_the_column_that_carries_it(tmp_path, plan):
-    c = check(tmp_path, plan, "hutou,tech_income,2005-06,300亩,,\nhutou,mushroom_area,2005-06,30,万元,\n")
+def test_a_unit_of_the_wrong_kind_is_located_in_the_column_that_carries_it(tmp_path, tiny_plan):
+    c = check(
+        tmp_path, tiny_plan, "hutou,tech_income,2005-06,300亩,,\nhutou,mushroom_area,2005-06,30,万元,\n"
+    )
     first, second = c.errors
     assert_located(first, tmp_path, 2, "累计完成", "亩", "area", "money")
     assert_located(second, tmp_path, 3, "计量单位", "万元", "money", "area")
 
 
-def test_an_unknown_unit_is_located(tmp_path, plan):
-    p = only_error(check(tmp_path, plan, "hutou,tech_income,2005-06,3,斤,\n"))
+def test_an_unknown_unit_is_located(tmp_path, tiny_plan):
+    p = only_error(check(tmp_path, tiny_plan, "hutou,tech_income,2005-06,3,斤,\n"))
     assert_located(p, tmp_path, 2, "计量单位", "斤")
 
 
-def test_conflicting_duplicate_rows_are_an_error_naming_both_lines(tmp_path, plan):
-    p = only_error(check(tmp_path, plan, "hutou,terminals,2005-06,10,,\nhutou,terminals,2005-06,12,,\n"))
+def test_conflicting_duplicate_rows_are_an_error_naming_both_lines(tmp_path, tiny_plan):
+    p = only_error(check(tmp_path, tiny_plan, "hutou,terminals,2005-06,10,,\nhutou,terminals,2005-06,12,,\n"))
     assert_located(p, tmp_path, 3, "累计完成", "第2行", "line 2", "10", "12")
 
 
-def test_equal_duplicate_rows_are_a_warning_and_counted_once(tmp_path, plan):
-    c = check(tmp_path, plan, "hutou,terminals,2005-06,10,,\n湖头镇,安装农村科技信息机,2005-6,10台,,\n")
+def test_equal_duplicate_rows_are_a_warning_and_counted_once(tmp_path, tiny_plan):
+    c = check(tmp_path, tiny_plan, "hutou,terminals,2005-06,10,,\n湖头镇,安装农村科技信息机,2005-6,10台,,\n")
     assert c.ok and len(c.frame) == 1
     assert c.warnings[0].row == 3 and "line 2" in c.warnings[0].en
 
 
-def test_a_share_numerator_above_its_denominator_is_compared_after_unit_conversion(tmp_path, plan):
+def test_a_share_numerator_above_its_denominator_is_compared_after_unit_conversion(tmp_path, tiny_plan):
     # ht_output is in 万元, industrial_output in 亿元: 3000万元 < 0.4亿元 is fine, 5000万元 > 0.4亿元 is not
-    ok = check(tmp_path, plan, "ent_a,ht_output,2005-06,3000,,\nent_a,industrial_output,2005-06,0.4,,\n")
+    ok = check(tmp_path, tiny_plan, "ent_a,ht_output,2005-06,3000,,\nent_a,industrial_output,2005-06,0.4,,\n")
     assert ok.ok
     p = only_error(
-        check(tmp_path, plan, "ent_a,ht_output,2005-06,5000,,\nent_a,industrial_output,2005-06,0.4,,\n")
+        check(tmp_path, tiny_plan, "ent_a,ht_output,2005-06,5000,,\nent_a,industrial_output,2005-06,0.4,,\n")
     )
     assert_located(p, tmp_path, 2, "累计完成", "5,000万元", "0.4亿元", "line 3")
 
 
-def test_a_row_for_a_register_target_is_refused(tmp_path, plan):
-    p = only_error(check(tmp_path, plan, "hutou,申请专利,2005-06,3,,\n"))
+def test_a_row_for_a_register_target_is_refused(tmp_path, tiny_plan):
+    p = only_error(check(tmp_path, tiny_plan, "hutou,申请专利,2005-06,3,,\n"))
     assert_located(p, tmp_path, 2, "指标", "台帐", "register")
 
 
-def test_a_row_for_a_share_target_asks_for_numerator_and_denominator(tmp_path, plan):
-    p = only_error(check(tmp_path, plan, "ent_a,ht_share,2005-06,31,,\n"))
+def test_a_row_for_a_share_target_asks_for_numerator_and_denominator(tmp_path, tiny_plan):
+    p = only_error(check(tmp_path, tiny_plan, "ent_a,ht_share,2005-06,31,,\n"))
     assert_located(p, tmp_path, 2, "指标", "ht_output", "industrial_output")
 
 
-def test_a_falling_cumulative_value_is_a_warning_unless_noted(tmp_path, plan):
-    c = check(tmp_path, plan, "hutou,terminals,2005-05,20,,\nhutou,terminals,2005-06,18,,\n")
+def test_a_falling_cumulative_value_is_a_warning_unless_noted(tmp_path, tiny_plan):
+    c = check(tmp_path, tiny_plan, "hutou,terminals,2005-05,20,,\nhutou,terminals,2005-06,18,,\n")
     assert c.ok and len(c.warnings) == 1
     assert_located(c.warnings[0], tmp_path, 3, "累计完成", "2005-05", "below")
-    noted = check(tmp_path, plan, "hutou,terminals,2005-05,20,,\nhutou,terminals,2005-06,18,,拆除2台\n")
+    noted = check(tmp_path, tiny_plan, "hutou,terminals,2005-05,20,,\nhutou,terminals,2005-06,18,,拆除2台\n")
     assert noted.ok and noted.warnings == []
 
 
-def test_a_value_below_the_stored_earlier_month_is_a_warning(tmp_path, plan):
+def test_a_value_below_the_stored_earlier_month_is_a_warning(tmp_path, tiny_plan):
     stored = pd.DataFrame({"org": ["hutou"], "measure": ["terminals"], "month": ["2005-05"], "value": [20.0]})
-    c = check(tmp_path, plan, "hutou,terminals,2005-06,18,,\n", existing=stored)
+    c = check(tmp_path, tiny_plan, "hutou,terminals,2005-06,18,,\n", existing=stored)
     assert c.ok and "20台" in c.warnings[0].zh and c.warnings[0].row == 2
-    higher = check(tmp_path, plan, "hutou,terminals,2005-06,21,,\n", existing=stored)
+    higher = check(tmp_path, tiny_plan, "hutou,terminals,2005-06,21,,\n", existing=stored)
     assert higher.warnings == []
 
 
-def test_every_problem_is_collected_not_just_the_first(tmp_path, plan):
+def test_every_problem_is_collected_not_just_the_first(tmp_path, tiny_plan):
     c = check(
         tmp_path,
-        plan,
+        tiny_plan,
         "东风镇,terminals,2005-06,1,,\nhutou,terminals,2005-13,1,,\nhutou,terminals,2005-06,x,,\n",
     )
     assert [p.row for p in c.errors] == [2, 3, 4]
     with pytest.raises(ReportImportError) as err:
-        validate(read_table(tmp_path / "town.csv"), plan)
+        validate(read_table(tmp_path / "town.csv"), tiny_plan)
     assert len(err.value.problems) == 3
 
 
-def test_a_blank_value_cell_skips_the_row_with_a_warning(tmp_path, plan):
-    c = check(tmp_path, plan, "hutou,terminals,2005-06,,,\nhutou,mushroom_area,2005-06,5,,\n")
+def test_a_blank_value_cell_skips_the_row_with_a_warning(tmp_path, tiny_plan):
+    c = check(tmp_path, tiny_plan, "hutou,terminals,2005-06,,,\nhutou,mushroom_area,2005-06,5,,\n")
     assert c.ok and c.frame["measure"].tolist() == ["mushroom_area"]
     assert c.warnings[0].row == 2
 
 
-def test_a_file_whose_only_rows_are_blank_values_has_no_data(tmp_path, plan):
-    c = check(tmp_path, plan, "hutou,terminals,2005-06,,,\n")
+def test_a_file_whose_only_rows_are_blank_values_has_no_data(tmp_path, tiny_plan):
+    c = check(tmp_path, tiny_plan, "hutou,terminals,2005-06,,,\n")
     assert not c.ok and "没有数据行" in c.errors[0].zh
 
 
@@ -356,9 +352,9 @@ def test_the_stored_months_feed_the_falling_value_warning_on_import(tmp_path, st
     assert outcome.ok and len(outcome.warnings) == 1 and "2005-05" in outcome.warnings[0].en
 
 
-def test_check_file_validates_without_a_store(tmp_path, plan):
+def test_check_file_validates_without_a_store(tmp_path, tiny_plan):
     (tmp_path / "r.csv").write_text(HEADER + "hutou,terminals,2005-06,180,,\n", encoding="utf-8")
-    checked, digest = check_file(tmp_path / "r.csv", plan)
+    checked, digest = check_file(tmp_path / "r.csv", tiny_plan)
     assert checked.ok and len(digest) == 64
 
 

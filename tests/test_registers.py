@@ -1,4 +1,4 @@
-"""Registers (台帐): items counted into monthly year-to-date reports, and register files read all-or-nothing."""
+"""Registers (台帐): items counted into monthly year-to-date reports; register files read all or nothing."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from kejifu.errors import ReportImportError
+from kejifu.io.registers import read_register_file
 from kejifu.plan import parse_plan
-from kejifu.registers import read_register_file, register_reports
+from kejifu.registers import register_reports
 from kejifu.store import Store
 from kejifu.workspace import open_workspace
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
@@ -33,7 +34,7 @@ def _db(db_url):
 
 
 @pytest.fixture
-def plan():
+def register_plan():
     return parse_plan(TINY, "tiny.yaml")
 
 
@@ -41,39 +42,41 @@ def items(kind, org, dates, **extra):
     return pd.DataFrame({"kind": kind, "org": org, "date": pd.to_datetime(dates), **extra})
 
 
-def test_three_terminals_give_hand_computed_monthly_counts(plan):
+def test_three_terminals_give_hand_computed_monthly_counts(register_plan):
     its = items("terminals", "hutou", ["2005-02-10", "2005-02-20", "2005-04-01"])
-    rep = register_reports(plan, its)
+    rep = register_reports(register_plan, its)
     hutou = rep[(rep.org == "hutou") & (rep.measure == "terminals")]
     assert hutou["month"].tolist() == ["2005-01", "2005-02", "2005-03", "2005-04"]
     assert hutou["value"].tolist() == [0.0, 2.0, 2.0, 3.0]
 
 
-def test_an_allocated_org_without_items_counts_zero_for_the_same_months(plan):
-    rep = register_reports(plan, items("terminals", "hutou", ["2005-02-10", "2005-04-01"]))
+def test_an_allocated_org_without_items_counts_zero_for_the_same_months(register_plan):
+    rep = register_reports(register_plan, items("terminals", "hutou", ["2005-02-10", "2005-04-01"]))
     jiehu = rep[rep.org == "jiehu"]
     assert jiehu["value"].tolist() == [0.0, 0.0, 0.0, 0.0]
     assert set(rep["org"]) == {"hutou", "jiehu"}
 
 
-def test_counting_through_a_later_month_carries_the_count_on(plan):
-    rep = register_reports(plan, items("terminals", "hutou", ["2005-02-10", "2005-04-01"]), through="2005-06")
+def test_counting_through_a_later_month_carries_the_count_on(register_plan):
+    rep = register_reports(
+        register_plan, items("terminals", "hutou", ["2005-02-10", "2005-04-01"]), through="2005-06"
+    )
     hutou = rep[(rep.org == "hutou") & (rep.measure == "terminals")]
     assert hutou["value"].tolist() == [0.0, 1.0, 1.0, 2.0, 2.0, 2.0]
     # an empty register without allocations has no org to count for: no rows (no data)
     assert set(rep["measure"]) == {"terminals"}
 
 
-def test_items_outside_the_plan_year_and_withdrawn_items_are_not_counted(plan):
+def test_items_outside_the_plan_year_and_withdrawn_items_are_not_counted(register_plan):
     its = items(
         "terminals", "hutou", ["2004-12-30", "2005-01-05", "2005-01-06"], withdrawn=[False, False, True]
     )
-    rep = register_reports(plan, its)
+    rep = register_reports(register_plan, its)
     assert rep[rep.org == "hutou"]["value"].tolist() == [1.0]
 
 
-def test_a_target_can_name_its_register(plan):
-    rep = register_reports(plan, items("specialists", "jiehu", ["2005-03-01"]))
+def test_a_target_can_name_its_register(register_plan):
+    rep = register_reports(register_plan, items("specialists", "jiehu", ["2005-03-01"]))
     assert rep[rep.measure == "ledger_people"]["value"].tolist() == [0.0, 0.0, 1.0]
 
 
@@ -83,20 +86,20 @@ def test_a_plan_without_register_targets_gives_an_empty_frame():
     assert rep.empty and list(rep.columns) == ["org", "measure", "month", "value", "note"]
 
 
-def test_a_register_file_with_chinese_headers_is_read(tmp_path, plan):
+def test_a_register_file_with_chinese_headers_is_read(tmp_path, register_plan):
     f = tmp_path / "terminals.csv"
     f.write_text(
         "乡镇,村,日期,编号\n湖头镇,东村,2005-02-10,T1\nhutou,西村,2005/2/20,T2\njiehu,南村,2005年4月1日,T3\n",
         encoding="utf-8",
     )
-    got = read_register_file(f, "terminals", plan)
+    got = read_register_file(f, "terminals", register_plan)
     assert got["org"].tolist() == ["hutou", "hutou", "jiehu"]
     assert got["item_key"].tolist() == ["T1", "T2", "T3"]
     assert got["date"].dt.strftime("%Y-%m-%d").tolist() == ["2005-02-10", "2005-02-20", "2005-04-01"]
     assert got["village"].tolist() == ["东村", "西村", "南村"]
 
 
-def test_a_specialists_file_in_xlsx_reads_levels_and_outside_hires(tmp_path, plan):
+def test_a_specialists_file_in_xlsx_reads_levels_and_outside_hires(tmp_path, register_plan):
     f = tmp_path / "sp.xlsx"
     pd.DataFrame(
         {
@@ -107,13 +110,13 @@ def test_a_specialists_file_in_xlsx_reads_levels_and_outside_hires(tmp_path, pla
             "县外": ["是", "否"],
         }
     ).to_excel(f, index=False)
-    got = read_register_file(f, "specialists", plan)
+    got = read_register_file(f, "specialists", register_plan)
     assert got["level"].tolist() == ["county", "town"]
     assert got["outside"].tolist() == [True, False]
     assert got["item_key"].tolist() == ["甲", "乙"]
 
 
-def test_every_problem_in_a_register_file_is_located_and_nothing_is_returned(tmp_path, plan):
+def test_every_problem_in_a_register_file_is_located_and_nothing_is_returned(tmp_path, register_plan):
     f = tmp_path / "bad.csv"
     f.write_text(
         "org,village,date,serial\n"
@@ -124,22 +127,22 @@ def test_every_problem_in_a_register_file_is_located_and_nothing_is_returned(tmp
         encoding="utf-8",
     )
     with pytest.raises(ReportImportError) as exc:
-        read_register_file(f, "terminals", plan)
+        read_register_file(f, "terminals", register_plan)
     found = [(p.row, p.field) for p in exc.value.problems]
     assert found == [(2, "org"), (3, "date"), (4, "date"), (5, "serial")]
     text = str(exc.value)
     assert "未知单位" in text and "unknown org" in text and f"{f}:2" in text
 
 
-def test_a_missing_column_is_reported_on_the_header_line(tmp_path, plan):
+def test_a_missing_column_is_reported_on_the_header_line(tmp_path, register_plan):
     f = tmp_path / "nocol.csv"
     f.write_text("乡镇,日期,编号\nhutou,2005-02-10,T1\n", encoding="utf-8")
     with pytest.raises(ReportImportError) as exc:
-        read_register_file(f, "terminals", plan)
+        read_register_file(f, "terminals", register_plan)
     assert [(p.row, p.field) for p in exc.value.problems] == [(1, "village")]
 
 
-def test_the_terminals_status_moves_when_an_item_is_added(tmp_path, plan):
+def test_the_terminals_status_moves_when_an_item_is_added(tmp_path, register_plan):
     pf = tmp_path / "tiny.yaml"
     pf.write_text(TINY, encoding="utf-8")
     store = Store.create(tmp_path / "ws", pf)

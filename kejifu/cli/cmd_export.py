@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import KejifuError, UsageError
 from ..i18n import both, t
+from . import paths
 from .cmd_status import parse_as_of
 
 
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
             field="--out",
         )
     as_of = parse_as_of(args.as_of)
-    with open_workspace(args.dir) as ws:
+    with open_workspace(paths.workspace(args.dir)) as ws:
         frame = ws.status(as_of, rollup=args.rollup, lang=args.lang)
         try:
             export_status(frame, ws.plan, out, lang=args.lang)

@@ -1,12 +1,17 @@
-"""``kejifu template DIR --org ID --month YYYY-MM [--out FILE]``: the fill-in template of a town."""
+"""``kejifu template DIR --org ID --month YYYY-MM [--out FILE|DIR]``: the fill-in template of a town.
+
+``--out`` may name a folder: the template is written into it under its default name.
+"""
 
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from ..errors import KejifuError
 from ..i18n import both
+from . import paths
 
 
 def register(subparsers) -> None:
@@ -21,16 +26,26 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def default_name(org_name: str, month: str) -> str:
+    """``模板_湖头镇_2005-06.xlsx``; characters a file name cannot hold (``/ \\ : * ? " < > |``,
+    control characters) become ``_``, so an org's name never leads out of the folder."""
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", org_name).strip(" .") or "_"
+    return f"模板_{safe}_{month}.xlsx"
+
+
 def run(args: argparse.Namespace) -> int:
     from ..io.template import check_args, template_rows, write_template
     from ..workspace import open_workspace
 
-    with open_workspace(args.dir) as ws:
+    with open_workspace(paths.workspace(args.dir)) as ws:
         plan = ws.plan
         reports = ws.store.reports()
         org, month = check_args(plan, args.org, args.month)
-        out = Path(args.out) if args.out else Path(f"模板_{plan.org_name(org)}_{month}.xlsx")
-        if out.suffix.lower() != ".xlsx":
+        default = default_name(plan.org_name(org), month)
+        out = Path(args.out) if args.out else Path(default)
+        if out.is_dir():  # --out DIR: the template goes into the folder, under its default name
+            out = out / default
+        elif out.suffix.lower() != ".xlsx":
             out = out.with_suffix(".xlsx")
         try:
             write_template(plan, org, month, out, reports, lang=args.lang)

@@ -16,8 +16,7 @@ import pandas as pd
 
 from ..i18n import t
 from ..plan import Plan
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from .cells import FORMULA_START, neutralise  # noqa: F401 - neutralise's old home, kept importable
 
 #: Status → fill colour of the status cell (light, printable).
 STATUS_FILL = {
@@ -49,13 +48,6 @@ TABLE_COLUMNS = [
     ("target", "io.exp.target_id", None),
 ]
 STATUS_COL = [c for c, _, _ in TABLE_COLUMNS].index("status_label") + 1
-
-
-def neutralise(value):
-    """``value`` made formula-safe: text starting with ``= + - @`` gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,15 +4,18 @@
 collected, and only a file without errors is committed — through
 ``store.commit_reports(frame, source_file=..., sha256=..., who=...)`` with the sha256 of
 the file's bytes, so that importing the same file twice adds nothing. Several files
-are independent units: one refused file does not stop the others.
+are independent units: one refused file does not stop the others, and *anything* that goes
+wrong with one file (even an error no check foresaw) is that file's refusal with a message,
+never a traceback. A thousand problems of one kind are shown as a few and a count.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
+import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import KejifuError, Problem, ReportImportError, StoreError
+from ..i18n import t
 from ..plan import Plan
 from ..store import sha256_text
 from . import reading
@@ -28,6 +32,57 @@ from .validate import Checked, validate_table
 
 #: More files than this show a progress bar on stderr.
 PROGRESS_AFTER = 3
+#: Of each kind of problem in one file, this many are listed; the rest are counted in one line.
+KEEP_PER_KIND = 20
+
+_VARYING = re.compile(r"“[^”]*”|'[^']*'|\d+(?:\.\d+)?")
+
+
+def problem_kind(p: Problem) -> tuple[str, str]:
+    """What kind of problem ``p`` is: its level and its English text with quoted names and
+    numbers taken out (``unknown org 'x'`` and ``unknown org 'y'`` are one kind)."""
+    return p.level, _VARYING.sub("…", p.en)
+
+
+def collapse(problems: list[Problem], keep: int | None = None) -> list[Problem]:
+    """``problems`` with at most ``keep`` (default :data:`KEEP_PER_KIND`) of each kind, the
+    rest replaced by one line 「另有N处同类提示」 at the place of the last one kept."""
+    keep = KEEP_PER_KIND if keep is None else keep
+    counts: dict[tuple[str, str], int] = {}
+    for p in problems:
+        k = problem_kind(p)
+        counts[k] = counts.get(k, 0) + 1
+    out, shown = [], {}
+    for p in problems:
+        k = problem_kind(p)
+        n = shown.get(k, 0)
+        shown[k] = n + 1
+        if n < keep:
+            out.append(p)
+        elif n == keep:
+            more = counts[k] - keep
+            fmt = {"n": more, "text": p.en if len(p.en) < 80 else p.en[:80] + "…"}
+            out.append(
+                Problem(
+                    t("io.read.more_of_kind", "zh", n=more, text=p.zh if len(p.zh) < 60 else p.zh[:60] + "…"),
+                    t("io.read.more_of_kind", "en", **fmt),
+                    file=p.file,
+                    level=p.level,
+                )
+            )
+    return out
+
+
+def unexpected(file: str, exc: BaseException) -> Problem:
+    """An error no check foresaw, as one located problem (the exception's type and message,
+    never a traceback)."""
+    detail = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    detail = detail if len(detail) <= 200 else detail[:200] + "…"
+    return Problem(
+        t("io.import.unexpected", "zh", detail=detail),
+        t("io.import.unexpected", "en", detail=detail),
+        file=file,
+    )
 
 
 def default_who() -> str:
@@ -75,16 +130,7 @@ def check_file(
     """
     path = Path(path)
     file = name or str(path)
-    try:
-        if path.stat().st_size > reading.MAX_BYTES:
-            read_table(path, name=file)  # refuses a too large file before reading its bytes
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ReportImportError("找不到文件", "file not found", file=file) from None
-    except OSError as exc:
-        raise ReportImportError(
-            f"无法读取文件：{exc.strerror}", f"cannot read the file: {exc.strerror}", file=file
-        ) from None
+    data = reading.read_bytes(path, name=file)  # refuses a too large file before reading it
     table = read_table(path, data=data, name=file)
     return validate_table(table, plan, existing), sha256_of(data)
 
@@ -103,6 +149,17 @@ def import_file(
     Never raises for a bad file: a refused file comes back with ``ok=False`` and every problem.
     """
     file = name or str(path)
+    try:
+        outcome = _import_file(store, path, file, who, plan, existing)
+    except KejifuError as exc:
+        outcome = FileOutcome(file, False, list(exc.problems))
+    except Exception as exc:  # noqa: BLE001 - one file's refusal, never a crash
+        outcome = FileOutcome(file, False, [unexpected(file, exc)])
+    outcome.problems = collapse(outcome.problems)
+    return outcome
+
+
+def _import_file(store, path, file: str, who, plan: Plan | None, existing) -> FileOutcome:
     plan = plan if plan is not None else store.plan()
     existing = existing if existing is not None else store.reports()
     try:
@@ -125,10 +182,18 @@ def import_file(
 
 
 def import_files(
-    store, paths: Iterable[str | Path], *, who: str | None = None, progress: bool | None = None
+    store,
+    paths: Iterable[str | Path],
+    *,
+    who: str | None = None,
+    progress: bool | None = None,
+    on_outcome: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
-    """Import several files, each all-or-nothing, in order; a progress bar on stderr for more
-    than :data:`PROGRESS_AFTER` files (``progress`` forces it on or off)."""
+    """Import several files, each all-or-nothing, in order; every file is tried whatever
+    happened to the ones before it. ``on_outcome`` is called with each file's outcome as soon
+    as that file is done (the CLI prints it then); a progress bar on stderr for more than
+    :data:`PROGRESS_AFTER` files (``progress`` forces it on or off; a caller printing while the
+    bar runs prints through ``tqdm.write``)."""
     paths = list(paths)
     if progress is None:
         progress = len(paths) > PROGRESS_AFTER
@@ -140,7 +205,10 @@ def import_files(
     outcomes = []
     for path in iterator:
         # the plan and the reports are read per file: an earlier file may have added months
-        outcomes.append(import_file(store, path, who=who))
+        outcome = import_file(store, path, who=who)
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
     return outcomes
 
 
@@ -155,6 +223,7 @@ def import_or_raise(store, path: str | Path, *, who: str | None = None) -> FileO
 __all__ = [
     "FileOutcome",
     "check_file",
+    "collapse",
     "default_who",
     "import_file",
     "import_files",

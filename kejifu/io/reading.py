@@ -1,7 +1,8 @@
 """Reading report files: CSV or XLSX as towns really send them → raw rows with line numbers.
 
 This module only finds the table in a file; it does not judge values (that is
-:mod:`kejifu.io.validate`). It copes with:
+:mod:`kejifu.io.validate`). It is also the one bounded workbook reader of the project
+(:func:`read_sheets`, used for registers and the deputies workbook). It copes with:
 
 * title rows above the header (the header row is the row whose cells match the most
   known header names: ``单位/乡镇/填报单位``, ``指标/指标名称``, ``月份``,
@@ -10,7 +11,13 @@ This module only finds the table in a file; it does not judge values (that is
 * merged cells (a merged cell's value is copied into every cell it covers, so a header
   merged over two rows or a town name merged over several data rows are read);
 * blank rows (skipped) and a trailing ``合计``/``总计``/``小计`` row (skipped, with a warning);
-* CSV in UTF-8 with or without BOM, or GBK/GB18030 (tried in that order).
+* CSV in UTF-8 with or without BOM, or GBK/GB18030 (tried in that order); a file mixing
+  the two is refused with the line where the second encoding starts;
+* hostile or careless files, read within bounded time and memory: a workbook is opened once,
+  read-only, and only through its last row with data (a stray space in cell XFD1048576 does
+  not make a million rows); more than :data:`MAX_ROWS` rows or :data:`MAX_COLS` columns of
+  data, or a CSV field over :data:`MAX_FIELD_CHARS` characters, is refused with a message;
+  a password-protected workbook is named as such.
 
 Each :class:`RawRow` keeps the 1-based line it came from: the spreadsheet row
 number, or the CSV line on which the record starts.
@@ -21,13 +28,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ReportImportError
-from ..i18n import t
+from .cells import is_blank, norm_header, norm_text
+from .sheets import Grid, Limits, Workbook, pick_sheet, problem, refuse, size_text
 
 #: The fields of a report row, in file order.
 FIELDS = ("org", "measure", "month", "value", "unit", "note")
@@ -77,15 +84,24 @@ MAX_BYTES = 20 * 1024 * 1024
 #: An XLSX whose unpacked parts exceed this [bytes] is refused too (a zip bomb or a huge export).
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
+#: A sheet or CSV with data below this row is refused (a county's year is a few thousand rows).
+MAX_ROWS = 50_000
+#: A sheet or CSV with data right of this column is refused (a report has six columns).
+MAX_COLS = 200
+#: A sheet whose rows hold more cells than this (formatted but empty ones included) is refused.
+MAX_CELLS = 1_000_000
+#: Reading a sheet stops after this many blank rows in a row (formatted rows to the sheet's end).
+EMPTY_RUN = 5_000
+#: A CSV field longer than this [characters] is refused (a note is a sentence, not a book).
+MAX_FIELD_CHARS = 131_072
+#: The unpacked shared strings of an xlsx above this [bytes] are refused (each becomes a Python str).
+MAX_SHARED_STRINGS = 16 * 1024 * 1024
 
 
 def _norm(text: Any) -> str:
-    s = unicodedata.normalize("NFKC", str(text))
-    s = re.sub(r"\s+", "", s).lower()
-    return s
+    return norm_text(text)
 
 
-_BRACKET = re.compile(r"[(\[【].*?[)\]】]$")
 _LOOKUP: dict[str, tuple[str, int]] = {}
 for _field, _names in HEADERS.items():
     for _rank, _name in enumerate(_names):
@@ -94,14 +110,12 @@ for _field, _names in HEADERS.items():
 
 def header_field(cell: Any) -> tuple[str, int] | None:
     """The report field a header cell names and its preference rank, or None."""
-    if cell is None:
-        return None
-    key = _norm(cell)
+    key = norm_header(cell)
     if not key:
         return None
     if key in _LOOKUP:
         return _LOOKUP[key]
-    stripped = _BRACKET.sub("", key)
+    stripped = norm_header(cell, drop_remark=True)
     return _LOOKUP.get(stripped) if stripped else None
 
 
@@ -126,13 +140,49 @@ class RawTable:
     sheet: str | None = None
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+_blank = is_blank
+_problem, _refuse, _size_text = problem, refuse, size_text
 
 
-def _problem(key: str, file: str, row=None, fld=None, level="error", **fmt) -> Problem:
-    return Problem(t(key, "zh", **fmt), t(key, "en", **fmt), file=file, row=row, field=fld, level=level)
+def limits() -> Limits:
+    """The caps of a bounded read, as this module's constants say now (tests may lower them)."""
+    return Limits(
+        rows=MAX_ROWS,
+        cols=MAX_COLS,
+        cells=MAX_CELLS,
+        empty_run=EMPTY_RUN,
+        unpacked=MAX_XLSX_UNPACKED,
+        shared_strings=MAX_SHARED_STRINGS,
+    )
 
+
+# ----- the bytes of a file ------------------------------------------------------------------------
+
+
+def read_bytes(path: str | Path, *, name: str | None = None) -> bytes:
+    """The bytes of ``path``, refused before reading when larger than :data:`MAX_BYTES`."""
+    path = Path(path)
+    file = name or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _refuse("io.read.too_large", file, size=_size_text(size), limit=_size_text(MAX_BYTES))
+        if not path.is_file():  # a folder, a pipe, /dev/zero: never read without end
+            raise _refuse("io.read.unreadable", file, detail="not a regular file")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise _refuse(
+                "io.read.too_large", file, size=f"> {_size_text(MAX_BYTES)}", limit=_size_text(MAX_BYTES)
+            )
+        return data
+    except FileNotFoundError:
+        raise _refuse("io.read.missing", file) from None
+    except OSError as exc:
+        raise _refuse("io.read.unreadable", file, detail=exc.strerror or type(exc).__name__) from None
+
+
+# ----- CSV -----------------------------------------------------------------------------------------
 
 _UTF_BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -157,97 +207,131 @@ def decode_csv(data: bytes) -> str:
         return data.decode("gb18030")
 
 
-def _csv_grid(data: bytes, file: str) -> list[tuple[int, list[Any]]]:
+def mixed_encoding_line(data: bytes) -> int | None:
+    """The first line [1-based] of a CSV whose encoding differs from the file's other lines
+    (some lines UTF-8 Chinese, others GBK — two files pasted together), or None."""
+    first_kind = None
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        if raw.isascii():
+            continue
+        try:
+            raw.decode("utf-8")
+            kind = "utf-8"
+        except UnicodeDecodeError:
+            kind = "gbk"
+        if first_kind is None:
+            first_kind = kind
+        elif kind != first_kind:
+            return n
+    return None
+
+
+def _csv_grid(data: bytes, file: str) -> Grid:
+    """The records of a CSV [(first line of the record, fields)], blank records left out,
+    bounded by :data:`MAX_ROWS`, :data:`MAX_COLS` and :data:`MAX_FIELD_CHARS`."""
+    unicode_bom = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+    if not unicode_bom and b"\x00" not in data:
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            line = mixed_encoding_line(data)
+            if line is not None:
+                raise _refuse("io.read.mixed_encoding", file, line, line=line) from None
     try:
         text = decode_csv(data)
     except UnicodeDecodeError:
-        raise ReportImportError(problems=[_problem("io.read.encoding", file)]) from None
+        raise _refuse("io.read.encoding", file) from None
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    grid, start = [], 1
-    for record in reader:
-        grid.append((start, record))
-        start = reader.line_num + 1
+    grid: Grid = []
+    old = csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        start, records = 1, 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "field larger" in str(exc):
+                    raise _refuse(
+                        "io.read.long_field", file, start, limit=MAX_FIELD_CHARS, line=start
+                    ) from None
+                raise _refuse("io.read.bad_csv", file, start, line=start, detail=str(exc)) from None
+            records += 1
+            width = len(record)
+            while width and _blank(record[width - 1]):
+                width -= 1
+            if width:
+                if records > MAX_ROWS:
+                    raise _refuse("io.read.too_many_rows", file, start, limit=MAX_ROWS, line=start)
+                if width > MAX_COLS:
+                    raise _refuse("io.read.too_many_cols", file, start, limit=MAX_COLS, line=start, col=width)
+                grid.append((start, record))
+            start = reader.line_num + 1
+    finally:
+        csv.field_size_limit(old)
     return grid
 
 
-def _size_text(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB"
+def read_sheets(path: str | Path, *, data: bytes | None = None, name: str | None = None) -> dict[str, Grid]:
+    """Every visible sheet of a workbook → its grid: ``{title: [(row [1-based], values), …]}``.
 
-
-def _xlsx_grid(data: bytes, file: str) -> tuple[list[tuple[int, list[Any]]], list[str], str, set]:
-    """Rows of the sheet that holds the report: the active sheet if it has a header, else the
-    first *visible* sheet with one; hidden sheets are never read. Also returns the cells
-    (sheet row, 0-based column) that a vertical merge copied from the row above.
-
-    A formula cell without a cached value (a file written by a program, never opened and
-    saved in Excel) is read as its formula text, so it is refused as "not a number".
+    The one bounded reader for every workbook of the project (reports, registers, the
+    deputies workbook): opened once in openpyxl's read-only mode, hidden sheets never read,
+    each sheet read only through its last row with data (refused beyond :data:`MAX_ROWS`
+    rows, :data:`MAX_COLS` columns or :data:`MAX_CELLS` cells), formulas without a cached
+    value as their text (``=SUM(B2:B9)``), merged cells as written (the value in the top-left
+    cell only). A CSV comes back as one sheet named after the file. Raises
+    :class:`ReportImportError` with a located, bilingual message for anything unreadable.
     """
-    import zipfile
+    path = Path(path)
+    file = name or str(path)
+    suffix = _suffix(path, file)
+    data = _checked_bytes(path, data, file)
+    if suffix == ".csv":
+        return {path.stem: _csv_grid(data, file)}
+    with Workbook(data, file, limits()) as wb:
+        return {sheet.title: wb.grid(sheet)[0] for sheet in wb.sheets}
 
-    import openpyxl
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            unpacked = sum(i.file_size for i in zf.infolist())
-        if unpacked > MAX_XLSX_UNPACKED:
-            raise ReportImportError(
-                problems=[
-                    _problem(
-                        "io.read.too_large",
-                        file,
-                        size=_size_text(unpacked),
-                        limit=_size_text(MAX_XLSX_UNPACKED),
-                    )
-                ]
-            )
-        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except ReportImportError:
-        raise
-    except Exception as exc:  # zip/XML errors: not a readable workbook
-        raise ReportImportError(
-            problems=[_problem("io.read.bad_xlsx", file, detail=type(exc).__name__)]
-        ) from None
-    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
-    active = wb.active if wb.active in visible else None
-    sheets = ([active] if active is not None else []) + [ws for ws in visible if ws is not active]
-    grids = []
-    for ws in sheets:
-        cells = [list(r) for r in ws.iter_rows(values_only=True)]
-        for r, frow in enumerate(formulas[ws.title].iter_rows(values_only=True)):
-            for c, f in enumerate(frow):
-                if (
-                    isinstance(f, str)
-                    and f.startswith("=")
-                    and r < len(cells)
-                    and c < len(cells[r])
-                    and cells[r][c] is None
-                ):
-                    cells[r][c] = f
-        copied: set = set()
-        for rng in ws.merged_cells.ranges:
-            top = cells[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(cells) else None
-            for r in range(rng.min_row - 1, min(rng.max_row, len(cells))):
-                row = cells[r]
-                while len(row) < rng.max_col:
-                    row.append(None)
-                for c in range(rng.min_col - 1, rng.max_col):
-                    row[c] = top
-                    if r > rng.min_row - 1:
-                        copied.add((r + 1, c))
-        grids.append(([(i + 1, row) for i, row in enumerate(cells)], ws.title, copied))
-    names = [ws.title for ws in wb.worksheets]
-    if not grids:
-        return [], names, "", set()
-    for grid, title, copied in grids:
-        if _find_header(grid) is not None:
-            return grid, names, title, copied
-    return grids[0][0], names, grids[0][1], grids[0][2]
+def read_grid(
+    path: str | Path, *, data: bytes | None = None, name: str | None = None, accept=None
+) -> tuple[Grid, str | None]:
+    """One table's grid and sheet title: a CSV's records, or the workbook's active sheet when
+    ``accept(grid)`` holds (or no ``accept`` is given), else the first visible sheet accepted,
+    else the first visible sheet; merged cells are filled. Bounded like :func:`read_sheets`."""
+    path = Path(path)
+    file = name or str(path)
+    suffix = _suffix(path, file)
+    data = _checked_bytes(path, data, file)
+    if suffix == ".csv":
+        return _csv_grid(data, file), None
+    grid, _, sheet, _ = pick_sheet(data, file, limits(), accept or (lambda g: True))
+    return grid, sheet
+
+
+def _suffix(path: Path, file: str) -> str:
+    """The file's suffix, lower case; anything but .csv/.xlsx/.xlsm is refused by name."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        key = "io.read.xls" if suffix == ".xls" else "io.read.suffix"
+        raise _refuse(key, file, suffix=suffix or "-")
+    return suffix
+
+
+def _checked_bytes(path: Path, data: bytes | None, file: str) -> bytes:
+    if data is None:
+        data = read_bytes(path, name=file)
+    if len(data) > MAX_BYTES:
+        raise _refuse("io.read.too_large", file, size=_size_text(len(data)), limit=_size_text(MAX_BYTES))
+    if not data.strip():
+        raise _refuse("io.read.empty", file)
+    return data
 
 
 def _find_header(grid: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]] | None:
@@ -290,41 +374,13 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
     """
     path = Path(path)
     file = name or str(path)
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        key = "io.read.xls" if suffix == ".xls" else "io.read.suffix"
-        raise ReportImportError(problems=[_problem(key, file, suffix=suffix or "-")])
-    if data is None:
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise ReportImportError(
-                    problems=[
-                        _problem(
-                            "io.read.too_large", file, size=_size_text(size), limit=_size_text(MAX_BYTES)
-                        )
-                    ]
-                )
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise ReportImportError(problems=[_problem("io.read.missing", file)]) from None
-        except OSError as exc:
-            raise ReportImportError(
-                problems=[_problem("io.read.unreadable", file, detail=exc.strerror or "")]
-            ) from None
-    if len(data) > MAX_BYTES:
-        raise ReportImportError(
-            problems=[
-                _problem("io.read.too_large", file, size=_size_text(len(data)), limit=_size_text(MAX_BYTES))
-            ]
-        )
-    if not data.strip():
-        raise ReportImportError(problems=[_problem("io.read.empty", file)])
+    suffix = _suffix(path, file)
+    data = _checked_bytes(path, data, file)
     sheet, copied = None, set()
     if suffix == ".csv":
         grid = _csv_grid(data, file)
     else:
-        grid, _, sheet, copied = _xlsx_grid(data, file)
+        grid, _, sheet, copied = pick_sheet(data, file, limits(), lambda g: _find_header(g) is not None)
     if not any(any(not _blank(c) for c in cells) for _, cells in grid):
         raise ReportImportError(problems=[_problem("io.read.empty", file)])
     found = _find_header(grid)

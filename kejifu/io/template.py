@@ -21,7 +21,7 @@ from .. import units
 from ..errors import Problem, UsageError
 from ..i18n import t
 from ..plan import Plan
-from .export import neutralise
+from .cells import neutralise
 from .validate import parse_month
 
 HEADER_ROW = 4
@@ -38,7 +38,7 @@ def template_rows(plan: Plan, org: str, month: str, reports: pd.DataFrame | None
     Register-fed targets are never included (they are entered in their register).
     """
     reportable = plan.reportable()
-    year, mon = int(month[:4]), int(month[5:7])
+    year = int(month[:4])
     earlier = pd.DataFrame(columns=["org", "measure", "month", "value"])
     if reports is not None and not reports.empty:
         r = reports[(reports["org"] == org)].copy()

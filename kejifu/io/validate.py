@@ -10,13 +10,15 @@ the file):
   and denominator) is refused;
 * the month is ``YYYY-MM`` (also ``2005/6``, ``2005年6月``, ``200506``, ``6月``, an
   Excel date) and lies in the plan year;
-* the value is a finite, non-negative number; a unit written in the cell or the unit
-  column is converted to the measure's unit (``2.5万平方米`` → 亩); a unit of another
+* the value is a finite, non-negative number not above the plausible ceiling of its unit
+  (1e12 in the unit unless the plan's ``settings.limits`` says otherwise); a unit written in
+  the cell or the unit column is converted to the measure's unit (``2.5万平方米`` → 亩); a unit of another
   kind is refused; counts must be whole;
 * rows repeating the same org, measure and month must agree (equal repeats are a warning);
 * a share's numerator cannot exceed its denominator for the same org and month;
 * a year-to-date value below an earlier month's (in the file or already stored) is a
-  warning unless the row has a note.
+  warning unless the row has a note; a month far ahead of every other reporter's is a
+  warning naming it (these checks across rows are :mod:`kejifu.io.consistency`).
 
 Blank value cells (an unfilled template row) are skipped with a warning.
 """
@@ -27,7 +29,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -36,9 +38,11 @@ from .. import units
 from ..errors import Problem, ReportImportError, UnitError
 from ..i18n import t
 from ..plan import Plan
+from ..planfile import DEFAULT_CEILING, ceilings
+from .cells import check_date
+from .consistency import EPS, decreases, duplicates, late_months, shares
 from .reading import RawTable
 
-EPS = 1e-9
 FRAME_COLUMNS = ["org", "measure", "month", "value", "unit", "note", "line"]
 
 
@@ -94,11 +98,15 @@ class Resolver:
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
         self.orgs: dict[str, str] = {}
+        #: names written for two or more orgs: a report by such a name is refused, never guessed
+        self.ambiguous: set[str] = set()
         short: dict[str, set[str]] = {}
         for o in plan.orgs:
             for name in (o.id, o.name, o.name_en):
                 if name:
-                    self.orgs.setdefault(_norm(name), o.id)
+                    key = _norm(name)
+                    if self.orgs.setdefault(key, o.id) != o.id and name != o.id:
+                        self.ambiguous.add(key)
             for suf in self._SUFFIXES:
                 if o.name.endswith(suf) and len(o.name) > len(suf) + 1:
                     short.setdefault(_norm(o.name[: -len(suf)]), set()).add(o.id)
@@ -135,7 +143,12 @@ class Resolver:
         return raw
 
     def org(self, raw: Any) -> str | None:
-        return self.orgs.get(_norm(self._unquote(raw)))
+        key = _norm(self._unquote(raw))
+        return None if key in self.ambiguous else self.orgs.get(key)
+
+    def is_ambiguous(self, raw: Any) -> bool:
+        """True when ``raw`` is the name of two or more orgs of the plan."""
+        return _norm(self._unquote(raw)) in self.ambiguous
 
     def measure(self, raw: Any) -> tuple[str, str] | None:
         return self.measures.get(_norm(self._unquote(raw)))
@@ -156,7 +169,9 @@ def parse_month(raw: Any, year: int) -> tuple[int, int]:
 
     Accepts ``2005-06``, ``2005/6``, ``2005.06``, ``2005年6月``, ``200506``, dates and
     datetimes (→ their month). Raises ``ValueError`` for anything else, including a
-    fractional number such as ``2005.1`` (Excel turned ``2005.10`` into it: ambiguous).
+    fractional number such as ``2005.1`` (Excel turned ``2005.10`` into it: ambiguous) and an
+    impossible date such as ``2005-02-30`` (then the error's argument is the located
+    :class:`~kejifu.errors.Problem` saying why).
     """
     if isinstance(raw, dt.datetime | dt.date):
         return raw.year, raw.month
@@ -176,6 +191,11 @@ def parse_month(raw: Any, year: int) -> tuple[int, int]:
         m = pattern.fullmatch(text)
         if m:
             y, mo = (year, int(m.group(1))) if bare else (int(m.group(1)), int(m.group(2)))
+            if pattern is _YMD:
+                try:
+                    check_date(y, mo, int(m.group(3)), text=text)
+                except ReportImportError as err:  # 2005-02-30 is no day of February
+                    raise ValueError(err.problems[0]) from None
             if 1 <= mo <= 12:
                 return y, mo
             raise ValueError(raw)
@@ -212,12 +232,15 @@ def _strip_apostrophe(raw: Any) -> Any:
     return raw
 
 
-def _measure_checks_decrease(plan: Plan, measure: str) -> bool:
-    """Whether a measure's year-to-date figures should never fall (cumulative targets, raw measures)."""
-    if measure in plan.measure_index:
-        return True
-    tg = plan.target_index.get(measure)
-    return tg is not None and tg.kind == "cumulative"
+def ceiling_of(plan: Plan):
+    """The plausible ceiling of a value [in a unit] → ``ceiling(unit)``: the plan's
+    ``settings.limits`` (one number, or ``{default: …, 万元: …}``), else 1e12 in the unit.
+    A malformed ``settings`` never stops an import: the defaults apply."""
+    try:
+        settings = plan.settings if isinstance(plan.settings, dict) else {}
+        return ceilings(settings)[0]
+    except Exception:  # noqa: BLE001 - limits are checked by the plan checker, not here
+        return lambda unit: DEFAULT_CEILING
 
 
 def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = None) -> Checked:
@@ -228,6 +251,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
     hf = {f: head.get(f, f) for f in ("org", "measure", "month", "value", "unit", "note")}
     resolver = Resolver(plan)
     reportable = plan.reportable()
+    ceiling = ceiling_of(plan)
     problems: list[Problem] = list(table.warnings)
     rows: list[dict] = []
     for raw in table.rows:
@@ -242,7 +266,8 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
         else:
             org = resolver.org(v["org"])
             if org is None:
-                problems.append(_p("io.val.unknown_org", file, line, hf["org"], name=_echo(v["org"])))
+                key = "io.val.ambiguous_org" if resolver.is_ambiguous(v["org"]) else "io.val.unknown_org"
+                problems.append(_p(key, file, line, hf["org"], name=_echo(v["org"])))
                 bad = True
         # measure
         measure = None
@@ -292,8 +317,12 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
         else:
             try:
                 y, mo = parse_month(v["month"], plan.year)
-            except ValueError:
-                problems.append(_p("io.val.bad_month", file, line, hf["month"], text=_echo(v["month"])))
+            except ValueError as err:
+                why = err.args[0] if err.args and isinstance(err.args[0], Problem) else None
+                if why is not None:
+                    problems.append(replace(why, file=file, row=line, field=hf["month"]))
+                else:
+                    problems.append(_p("io.val.bad_month", file, line, hf["month"], text=_echo(v["month"])))
                 bad = True
             else:
                 if y != plan.year:
@@ -362,6 +391,18 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
             )
             continue
         value = units.convert(q.value, from_unit, target_unit)
+        if not math.isfinite(value) or value > ceiling(target_unit):
+            problems.append(
+                _p(
+                    "io.val.too_large",
+                    file,
+                    line,
+                    hf["value"],
+                    text=_echo(raw_value),
+                    limit=units.format_value(ceiling(target_unit), target_unit),
+                )
+            )
+            continue
         if units.is_count(target_unit) and abs(value - round(value)) > EPS:
             problems.append(
                 _p("io.val.fraction", file, line, hf["value"], text=_echo(raw_value), unit=target_unit)
@@ -385,133 +426,17 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
     frame["value"] = frame["value"].astype(float)
     frame["line"] = frame["line"].astype(int)
-    problems += _duplicates(frame, file, hf)
+    problems += duplicates(frame, file, hf)
     frame = frame.drop_duplicates(["org", "measure", "month"], keep="first").reset_index(drop=True)
-    problems += _shares(frame, plan, file, hf)
-    problems += _decreases(frame, plan, existing, file, hf)
+    problems += shares(frame, plan, file, hf)
+    problems += decreases(frame, plan, existing, file, hf)
+    problems += late_months(frame, plan, existing, file, hf)
     if not rows and not any(p.level == "error" for p in problems):
         problems.append(_p("io.read.no_rows", file, table.header_line, None))
     problems.sort(key=lambda p: (p.row if isinstance(p.row, int) else 0, p.level != "error"))
     return Checked(
         file=file, frame=frame.sort_values("line", kind="stable").reset_index(drop=True), problems=problems
     )
-
-
-def _duplicates(frame: pd.DataFrame, file: str, hf: dict) -> list[Problem]:
-    out = []
-    first: dict[tuple, tuple[int, float]] = {}
-    for r in frame.itertuples(index=False):
-        key = (r.org, r.measure, r.month)
-        if key not in first:
-            first[key] = (r.line, r.value)
-            continue
-        line0, v0 = first[key]
-        if abs(r.value - v0) <= EPS * max(1.0, abs(v0)):
-            out.append(_p("io.val.duplicate_same", file, r.line, hf["value"], level="warning", line=line0))
-        else:
-            out.append(
-                _p(
-                    "io.val.duplicate_conflict",
-                    file,
-                    r.line,
-                    hf["value"],
-                    line=line0,
-                    value=f"{v0:g}",
-                    other=f"{r.value:g}",
-                )
-            )
-    return out
-
-
-def _shares(frame: pd.DataFrame, plan: Plan, file: str, hf: dict) -> list[Problem]:
-    out, seen = [], set()
-    index = {(r.org, r.measure, r.month): r for r in frame.itertuples(index=False)}
-    for tg in plan.targets:
-        if tg.kind != "share" or (tg.numerator, tg.denominator) in seen:
-            continue
-        seen.add((tg.numerator, tg.denominator))
-        nu, du = plan.measure_unit(tg.numerator), plan.measure_unit(tg.denominator)
-        if units.unit_kind(nu) != units.unit_kind(du):
-            continue
-        for (org, measure, month), r in index.items():
-            if measure != tg.numerator:
-                continue
-            d = index.get((org, tg.denominator, month))
-            if d is None:
-                continue
-            num_in_den = units.convert(r.value, nu, du)
-            if num_in_den > d.value + EPS * max(1.0, abs(d.value)):
-                out.append(
-                    _p(
-                        "io.val.share_exceeds",
-                        file,
-                        r.line,
-                        hf["value"],
-                        num=units.format_value(r.value, nu),
-                        den=units.format_value(d.value, du),
-                        line=d.line,
-                        title=tg.title,
-                        title_en=tg.label("en"),
-                    )
-                )
-    return out
-
-
-def _decreases(
-    frame: pd.DataFrame, plan: Plan, existing: pd.DataFrame | None, file: str, hf: dict
-) -> list[Problem]:
-    out = []
-    if frame.empty:
-        return out
-    stored: dict[tuple, dict[str, float]] = {}
-    if existing is not None and not existing.empty:
-        prefix = f"{plan.year:04d}-"
-        ex = existing[existing["month"].astype(str).str.startswith(prefix)]
-        for r in ex.itertuples(index=False):
-            stored.setdefault((r.org, r.measure), {})[str(r.month)] = float(r.value)
-    from_file: dict[tuple, dict[str, Any]] = {}
-    for r in frame.itertuples(index=False):
-        from_file.setdefault((r.org, r.measure), {})[r.month] = r
-    for key, months in from_file.items():
-        if not _measure_checks_decrease(plan, key[1]):
-            continue
-        series = {m: (v, "store") for m, v in stored.get(key, {}).items()}
-        series.update({m: (r.value, "file") for m, r in months.items()})
-        unit = plan.measure_unit(key[1])
-        for month, r in months.items():
-            if r.note:
-                continue
-            earlier = [(m, v) for m, (v, _) in series.items() if m < month]
-            later = [(m, v) for m, (v, src) in series.items() if m > month and src == "store"]
-            top = max(earlier, key=lambda mv: mv[1], default=None)
-            low = min(later, key=lambda mv: mv[1], default=None)
-            if top is not None and r.value < top[1] - EPS * max(1.0, abs(top[1])):
-                out.append(
-                    _p(
-                        "io.val.decrease",
-                        file,
-                        r.line,
-                        hf["value"],
-                        level="warning",
-                        value=units.format_value(r.value, unit),
-                        month=top[0],
-                        earlier=units.format_value(top[1], unit),
-                    )
-                )
-            elif low is not None and r.value > low[1] + EPS * max(1.0, abs(low[1])):
-                out.append(
-                    _p(
-                        "io.val.above_later",
-                        file,
-                        r.line,
-                        hf["value"],
-                        level="warning",
-                        value=units.format_value(r.value, unit),
-                        month=low[0],
-                        later=units.format_value(low[1], unit),
-                    )
-                )
-    return out
 
 
 def validate(table: RawTable, plan: Plan, existing: pd.DataFrame | None = None) -> pd.DataFrame:
