@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from functools import lru_cache
 from typing import NamedTuple
 
 from babel.numbers import format_decimal
@@ -99,6 +100,7 @@ for _sym, _kind, _factor, _en, _aliases in _TABLE:
         _ALIASES.setdefault(_key(_name), _sym)
 
 
+@lru_cache(maxsize=4096)
 def _lookup(unit: str | None) -> Unit | None:
     return UNITS.get(_ALIASES.get(_key(unit if unit is not None else ""), "\0"))
 
@@ -198,6 +200,7 @@ def _factor(from_unit: str, to_unit: str) -> Fraction:
 def convert(value, from_unit: str, to_unit: str):
     """``value`` [from_unit] expressed in [to_unit]; raises :class:`UnitError` naming both units
     when their kinds differ. Arrays and Series are multiplied elementwise by the factor.
+    Never raises for a finite scalar: a result beyond the largest float is ±inf.
 
     A Python scalar is converted through its shortest decimal form and the exact factor, so
     ``convert(6.19, '亿元', '万元')`` is exactly 61900.0 and 340万平方米 exactly 5100.0 亩.
@@ -206,7 +209,10 @@ def convert(value, from_unit: str, to_unit: str):
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         value = float(value)
         if math.isfinite(value):
-            return float(Fraction(repr(value)) * factor)
+            try:
+                return float(Fraction(repr(value)) * factor)
+            except OverflowError:  # beyond the largest float: as float arithmetic would say
+                return math.copysign(math.inf, value)
         return value * float(factor)
     return value * float(factor)
 
@@ -243,12 +249,36 @@ def points_between(a, b) -> float:
     return float(Fraction(repr(to_unit(b, "%"))) - Fraction(repr(to_unit(a, "%"))))
 
 
+#: From this magnitude up a value is shown in scientific notation [in its unit] (no county figure
+#: comes near it; babel's 28-digit decimal context fails from about 1e26).
+SCIENTIFIC_FROM = 1e15
+
+
+def _scientific(value: float) -> str:
+    """``value`` in scientific notation with up to 6 significant digits: ``1.5e+30``."""
+    mantissa, exponent = f"{value:.5e}".split("e")
+    mantissa = mantissa.rstrip("0").rstrip(".")
+    return f"{mantissa}e{exponent}"
+
+
+def _decimal(value: float, lang: str, decimals: int | None) -> str:
+    """``value`` grouped in thousands with ``decimals`` places (up to 2, trailing zeros cut)."""
+    decimals = None if decimals is None else max(0, min(int(decimals), 12))
+    pattern = "#,##0.##" if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = format_decimal(Decimal(repr(value)), format=pattern, locale=_LOCALES[lang])
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]  # -0.001 shown to 2 decimals is 0, not -0
+    return text
+
+
 def format_value(value, unit: str, lang: str = "zh", decimals: int | None = None) -> str:
     """``value`` [unit] for display: ``3,000亩``, ``6.19亿元``, ``33.14%``, ``353台``; English
     puts a space before the unit name (``3,000 mu``) but never before ``%``.
 
     By default shows up to 2 decimals with trailing zeros stripped (whole counts show none);
-    ``decimals`` fixes the number of decimals.
+    ``decimals`` fixes the number of decimals. Never raises for a finite value: from
+    :data:`SCIENTIFIC_FROM` up it is written in scientific notation (``1.5e+30亩``, which
+    :func:`parse_quantity` reads back), and a value that rounds to zero shows no minus sign.
     """
     if lang not in _LOCALES:
         raise ValueError(f"未知语言 / unknown language: {lang!r}")
@@ -256,11 +286,7 @@ def format_value(value, unit: str, lang: str = "zh", decimals: int | None = None
     value = float(value)
     if not math.isfinite(value):
         raise UnitError(f"数值不是有限数：'{value}'", f"value is not a finite number: '{value}'")
-    if decimals is None:
-        pattern = "#,##0.##"
-    else:
-        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    text = format_decimal(Decimal(repr(value)), format=pattern, locale=_LOCALES[lang])
+    text = _scientific(value) if abs(value) >= SCIENTIFIC_FROM else _decimal(value, lang, decimals)
     if info.kind == "number":
         return text
     if lang == "zh":

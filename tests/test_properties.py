@@ -22,7 +22,7 @@ from kejifu.io.importer import import_file
 from kejifu.plan import parse_plan
 from kejifu.status import ALL, status
 from kejifu.store import Store
-from tests.conftest import TERMINALS_PLAN
+from tests.helpers import SMALL_PLAN, reports
 
 TINY = config.data_dir() / "examples" / "tiny-plan.yaml"
 QUICK = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -234,13 +234,9 @@ def test_one_corrupted_cell_refuses_the_whole_file_and_leaves_the_store_unchange
 
 # ----- the status engine --------------------------------------------------------------------------
 
-SMALL = parse_plan(TERMINALS_PLAN, file="small.yaml")
+SMALL = parse_plan(SMALL_PLAN, file="small.yaml")
 AS_OF = dt.date(2005, 6, 30)
 STATUS = settings(max_examples=12, deadline=None)
-
-
-def reports(rows):
-    return pd.DataFrame(rows, columns=["org", "measure", "month", "value"])
 
 
 def row_of(frame, target, org):

@@ -5,6 +5,10 @@ sub-parser and sets ``func`` (a callable taking the parsed ``args`` and returnin
 an exit code). Exit codes: 0 ok, 1 bad input (every problem listed as
 ``file:row: field: 中文 / English``), 2 misuse. No traceback reaches the user for
 bad input.
+
+Path arguments are checked by the helpers of :mod:`kejifu.cli.paths` before a command runs
+(exists / is a folder / writable / not overwritten without ``--force``); a database server
+named by ``KEJIFU_DB_URL`` or ``--url`` that does not answer is reported as unreachable.
 """
 
 from __future__ import annotations
@@ -73,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_MISUSE
     try:
+        if getattr(args, "dir", None) is not None:
+            from . import paths
+
+            paths.database(getattr(args, "url", None))  # "unreachable", not "not a workspace"
         return int(args.func(args) or 0)
     except UsageError as exc:
         report_problems(exc)
@@ -88,6 +96,13 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as exc:  # a file the checks could not foresee (a full disk, a vanished folder)
+        where = f"{exc.filename}: " if exc.filename else ""
+        reason = exc.strerror or str(exc)
+        from ..i18n import both
+
+        print(where + both("cli.os_error", reason=reason), file=sys.stderr)
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":  # pragma: no cover

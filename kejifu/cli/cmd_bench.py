@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
+from . import paths
 
 
 def register(subparsers) -> None:
@@ -37,7 +38,8 @@ def register(subparsers) -> None:
         "--naive-towns",
         type=int,
         default=150,
-        help="朴素循环实现最多用多少个乡镇（其余线性外推） / towns the naive loop runs on (then extrapolated)",
+        help="朴素循环实现最多用多少个乡镇（其余线性外推） / "
+        "towns the naive loop runs on (then extrapolated)",
     )
     p.add_argument("--files", type=int, default=100, help="导入测试的乡镇文件数 / town xlsx files to import")
     p.add_argument("--no-dashboard", action="store_true", help="不测仪表盘 / skip the dashboard measurement")
@@ -52,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--naive-towns 至少为1", "--naive-towns must be at least 1", field="--naive-towns")
     if not 1 <= args.files <= 150:
         raise UsageError("--files 应在1到150之间", "--files must be 1..150", field="--files")
+    if args.json:
+        paths.output_file(args.json, "--json", force=True)  # a rerun rewrites its results
     from ..scale import bench
 
     result = bench.run(

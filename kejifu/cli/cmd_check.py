@@ -10,6 +10,7 @@ import argparse
 import json
 
 from ..i18n import both
+from . import paths
 
 
 def register(subparsers) -> None:
@@ -24,6 +25,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..store.integrity import check_workspace
 
+    paths.workspace(args.dir)
     report = check_workspace(args.dir, url=args.url)
     if args.format == "json":
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

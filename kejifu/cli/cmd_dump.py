@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from ..i18n import both
+from . import paths
 
 
 def register(subparsers) -> None:
@@ -23,6 +24,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..store.backup import dump
 
+    paths.workspace(args.dir)
+    paths.output_file(args.file, "FILE", force=True)  # an existing dump is refused by dump() unless --force
     result = dump(args.dir, args.file, url=args.url, overwrite=args.force)
     print(both("rel.dump.done", tables=len(result.tables), rows=result.rows, file=result.file))
     return 0

@@ -7,6 +7,7 @@ import argparse
 from .. import config
 from ..errors import KejifuError, UsageError
 from ..i18n import both, t
+from . import paths
 
 
 def register(subparsers) -> None:
@@ -21,6 +22,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..io.importer import default_who
 
+    paths.new_folder(args.dir)
+    if args.plan:
+        paths.input_file(args.plan, "--plan")
     if args.demo:
         if args.plan:
             raise UsageError(t("cli.init.demo_plan", "zh"), t("cli.init.demo_plan", "en"), field="--plan")
@@ -34,9 +38,11 @@ def run(args: argparse.Namespace) -> int:
         with Store.open(args.dir, readonly=True) as store:
             title = store.plan().plan.title
     else:
+        from ..plancheck import accept_plan
         from ..store import Store
 
         plan_file = args.plan or config.demo_plan()
+        accept_plan(plan_file)  # the checks of `kejifu plan`: a plan it refuses is refused here too
         store = Store.create(args.dir, plan_file, who=default_who())
         try:
             title = store.plan().plan.title

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from ..i18n import both
+from . import paths
 
 
 def register(subparsers) -> None:
@@ -23,6 +24,8 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..store.backup import restore
 
+    paths.input_file(args.file, "FILE")
+    paths.new_folder(args.dir)
     result = restore(args.file, args.dir, url=args.url)
     print(both("rel.restore.done", tables=len(result.tables), rows=result.rows, dir=result.workspace))
     report = result.report
