@@ -4,9 +4,10 @@ Every figure made here is invented (示例数据, marked ``synthetic`` in the st
 it exists so that notebooks, dashboards and tests have a realistic half year to
 show. It is reproducible from ``seed`` (``numpy.random.default_rng``) and shaped
 so that the June status is a real mix — a few targets achieved, most on track,
-one behind, exactly one far behind at county level — with one town late with its
-June report (its May figures carried forward, stale) and one June figure
-corrected by a second import (revision 2, note ``更正 / correction``).
+one behind, exactly one far behind at county level — with one town that never
+sends its June report (its May figures carried forward, stale), one town whose May
+report arrives after the deadline (迟报) and one June figure corrected by a second
+import (revision 2, note ``更正 / correction``).
 
 Reports go through :meth:`kejifu.store.Store.commit_reports` exactly as real
 imports do: one batch per reporting org per month, named like
@@ -55,6 +56,7 @@ HT_ENTERPRISES = ("ent_ymgy", "ent_sy", "ent_a", "ent_b", "ent_c", "ent_d", "ent
 OTHER_ENTERPRISES = ("ent_h", "ent_i", "ent_j")
 STALE_TOWN = "mamuchi"  # sends no June report
 CORRECTED_TOWN = "sucun"  # June mushroom figure re-imported with a correction
+LATE_TOWN = "zhuanbu"  # files the month before the last one three days after the deadline (迟报)
 HT_SHARE_JUNE = (31.6, 31.9)  # county share [%] of high-tech enterprise output, drawn in this range
 CORRECTION_NOTE = "更正 / correction"
 
@@ -111,7 +113,7 @@ def _county_counts(pace: float, schedule, target: float, months: int) -> np.ndar
 def _split_counts(
     rng, totals: np.ndarray, orgs: list[str], probs: np.ndarray, skip_last: str | None = None
 ) -> dict[str, np.ndarray]:
-    """Distribute each month's new units among ``orgs`` at random (``skip_last`` gets none in the last month)."""
+    """Distribute each month's new units among ``orgs`` at random (``skip_last``: none in the last month)."""
     months = len(totals)
     inc = np.diff(np.concatenate([[0], totals]))
     per = np.zeros((len(orgs), months), dtype=int)
@@ -187,7 +189,8 @@ def demo_reports(
     hto = plan.target("ht_output_value")
     ent_alloc = hto.allocation_values()
     linear = schedule_mod.weights("linear")
-    ht_total = PACE["ht_output"] * schedule_mod.expected_share("linear", months) * hto.target
+    goal = hto.target if hto.target is not None else hto.stretch  # 争取突破10亿元: a stretch only
+    ht_total = PACE["ht_output"] * schedule_mod.expected_share("linear", months) * goal
     raw = {e: ent_alloc.get(e, 1.0) * rng.uniform(0.75, 1.3) for e in HT_ENTERPRISES}
     finals = {e: raw[e] / sum(raw.values()) * ht_total for e in HT_ENTERPRISES}
     ht_paths = _org_paths(rng, finals, linear, months, 3)
@@ -203,13 +206,14 @@ def demo_reports(
         add({e: np.round(sales * rng.uniform(0.006, 0.013), 1)}, "rd_spend_other")
 
     # Statistics bureau: above-scale industrial output [亿元], so the share ends in HT_SHARE_JUNE.
-    ht_sum = sum(p[-1] for p in ht_paths.values())
     share = rng.uniform(*HT_SHARE_JUNE)
     # Monthly shares wander a little around the June one.
     ht_month = np.sum([p for p in ht_paths.values()], axis=0)
     wobble = np.append(rng.uniform(0.985, 1.015, size=months - 1), 1.0)
     ind_paths = {TJJ: np.round(ht_month / (share / 100.0) * wobble, 3)}
     add(ind_paths, "industrial_output")
+    # ... and high-tech industry output [亿元], about 24 % of it (2004: 23.2 %); its target is awaited.
+    add({TJJ: np.round(ind_paths[TJJ] * rng.uniform(0.235, 0.245), 3)}, "ht_industry_output")
 
     reports = pd.DataFrame(rows, columns=["org", "measure", "mnum", "value"])
     reports = reports[~((reports["org"] == STALE_TOWN) & (reports["mnum"] == months) & (months > 1))]
@@ -341,6 +345,9 @@ def build_demo(
             orgs = sorted({o for (mm, o) in by_org_month if mm == m}, key=order.index)
             for i, org in enumerate(orgs):
                 frame = by_org_month[(m, org)]
+                received = due + dt.timedelta(minutes=7 * i)
+                if org == LATE_TOWN and m == months - 1:
+                    received = due + dt.timedelta(days=3)  # after the 5th: late
                 source = f"demo:seed={seed}:{org}-{year:04d}-{m:02d}"
                 if org == CORRECTED_TOWN and m == months and months > 1:
                     frame = frame.copy()
@@ -350,7 +357,7 @@ def build_demo(
                     source_file=source,
                     sha256=_sha(frame, source),
                     who="demo",
-                    imported_at=due + dt.timedelta(minutes=7 * i),
+                    imported_at=received,
                 )
             for kind, per_month in item_months.items():
                 batch = per_month.get(m)

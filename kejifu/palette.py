@@ -21,6 +21,12 @@ status_palette = MappingProxyType(
         "far_behind": "#D55E00",  # vermillion
         "no_data": "#999999",  # grey
         "not_allocated": "#DDDDDD",  # light grey
+        "met": "#00664A",  # a floor cleared: a darker bluish green than achieved
+        "not_met": "#CC79A7",  # a floor missed: Okabe–Ito reddish purple
+        "not_due": "#A9D8F2",  # a milestone not yet due: a paler sky blue than on track
+        "overdue": "#8F3F00",  # a milestone past its date: a darker vermillion
+        "not_applicable": "#F2F2F2",  # nothing to judge (one side of a share): the palest grey
+        "pending": "#F0E442",  # target value awaited: Okabe–Ito yellow
     }
 )
 
@@ -34,6 +40,12 @@ status_text_palette = MappingProxyType(
         "far_behind": "#FFFFFF",
         "no_data": "#000000",
         "not_allocated": "#000000",
+        "met": "#FFFFFF",
+        "not_met": "#000000",
+        "not_due": "#000000",
+        "overdue": "#FFFFFF",
+        "not_applicable": "#000000",
+        "pending": "#000000",
     }
 )
 

@@ -27,8 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from . import planfile, units
 from . import schedule as schedule_mod
-from . import units
 from .errors import PlanError, Problem, UnitError
 
 OrgKind = Literal[
@@ -104,6 +104,13 @@ class Measure(_Model):
 Number = float | int | str
 
 
+class Acknowledgement(_Model):
+    """A plan-check finding the planner has read: printed as a note with the reason, not a warning."""
+
+    check: str = Field(min_length=1)  # the check's name, e.g. ``target_points``
+    reason: str = Field(min_length=1)
+
+
 class Target(_Model):
     """One commitment of the plan.
 
@@ -136,6 +143,10 @@ class Target(_Model):
     )  # register feeding this target (default: the target id)
     aggregate: Literal["sum", "mean", "max", "min"] = "sum"  # levels only: how orgs add up
     note: str = ""
+    each: bool = False  # a floor every org must clear itself (met / not met), shares and levels only
+    owner: str | None = None  # milestones: the org whose own report says it is done (default: the root)
+    pending: bool | str = False  # the target value is not set yet: true (目标值待市里下达) or the reason
+    acknowledge: list[Acknowledgement] = []  # plan-check findings the planner has read and explained
 
     @field_validator("unit")
     @classmethod
@@ -163,8 +174,12 @@ class Target(_Model):
         if self.kind == "milestone":
             if self.due is None:
                 raise ValueError("milestone targets need a due date")
-        elif self.target is None:
-            raise ValueError("a target value is required")
+        elif self.target is None and not self.pending:
+            raise ValueError("a target value is required (or pending: true while it is awaited)")
+        if self.each and self.kind not in ("share", "level"):
+            raise ValueError("each: true (a floor every org must clear) is for share and level targets")
+        if self.owner is not None and self.kind != "milestone":
+            raise ValueError("owner is for milestone targets")
         if self.kind in ("share", "level") and self.baseline is None and self.target_points is not None:
             raise ValueError("target_points needs a baseline")
         if isinstance(self.schedule, list) and len(self.schedule) != 12:
@@ -198,7 +213,7 @@ class Target(_Model):
 
 class Plan(_Model):
     plan: PlanInfo
-    orgs: list[Org]
+    orgs: list[Org] = Field(min_length=1)  # a plan without orgs has nobody to report
     measures: list[Measure] = []
     targets: list[Target]
     assessment: dict[str, Any] | None = None
@@ -230,6 +245,8 @@ class Plan(_Model):
         if clash:
             raise ValueError(f"duplicate measure/target ids: {', '.join(clash)}")
         for t in self.targets:
+            if t.owner is not None and t.owner not in known:
+                raise ValueError(f"target {t.id!r}: unknown owner {t.owner!r}")
             for m in (t.numerator, t.denominator, t.measure):
                 if m is not None and m not in mids:
                     raise ValueError(f"target {t.id!r}: unknown measure {m!r}")
@@ -334,6 +351,7 @@ _ZH = {
     "greater_than_equal": "数值过小",
     "less_than_equal": "数值过大",
     "string_too_short": "不能为空",
+    "too_short": "不能为空",
     "value_error": "取值无效",
 }
 
@@ -390,15 +408,12 @@ def _problems(exc: ValidationError, file: str, root: yaml.Node | None) -> list[P
 
 
 def parse_plan(text: str, file: str = "<plan>") -> Plan:
-    """Validate YAML text into a :class:`Plan`; raise :class:`PlanError` listing every problem."""
-    try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise PlanError(
-            f"YAML格式错误：{exc}", f"not valid YAML: {exc}", file=file, row=(mark.line + 1) if mark else None
-        ) from None
+    """Validate YAML text into a :class:`Plan`; raise :class:`PlanError` listing every problem.
+
+    Beyond the model: the file's size and nesting, duplicate keys, impossible dates and the
+    plan numbers' limits (:mod:`kejifu.planfile`) are refused with their line.
+    """
+    root, data = planfile.read_yaml(text, file)
     if not isinstance(data, dict):
         raise PlanError(
             "计划文件应为映射，包含 plan、orgs、targets",
@@ -406,20 +421,17 @@ def parse_plan(text: str, file: str = "<plan>") -> Plan:
             file=file,
         )
     try:
-        return Plan.model_validate(data)
+        plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanError(problems=_problems(exc, file, root)) from None
     except UnitError as exc:
         raise PlanError(exc.zh, exc.en, file=file, field=exc.field) from None
+    refused = planfile.number_problems(plan, file, lambda loc: _line_of(root, loc))
+    if refused:
+        raise PlanError(problems=refused)
+    return plan
 
 
 def load_plan(path: str | Path) -> Plan:
-    """Read and validate a plan file (UTF-8 YAML)."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PlanError("找不到计划文件", "plan file not found", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise PlanError("计划文件必须是UTF-8编码", "plan file must be UTF-8", file=str(path)) from None
-    return parse_plan(text, file=str(path))
+    """Read and validate a plan file (UTF-8 YAML, at most :data:`kejifu.planfile.MAX_PLAN_BYTES`)."""
+    return parse_plan(planfile.read_text(path), file=str(path))

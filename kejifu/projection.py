@@ -9,7 +9,7 @@ Two estimates, side by side:
   December (fewer months early in the year, counting from zero).
 
 Shares are projected from numerator and denominator separately, then divided;
-levels extrapolate their recent trend; milestones are not projected.
+levels extrapolate their recent trend; milestones and floors (``each: true``) are not projected.
 ``vs_target_*`` and ``vs_stretch_*`` are surplus (+) or shortfall (−) in the
 target's unit, signed so that positive is good for ``decrease`` targets too.
 """
@@ -91,7 +91,9 @@ def project(
         den_l = _pace(den, np.where(np.isnan(den_prev) & (back == month), 0.0, den_prev), back, left)
         share_pace = np.where(den_l > 0, num_l / den_l * 100.0, np.nan)
     pace = np.where(share, share_pace, pace)
-    milestone = kind == "milestone"
+    # Milestones and floors (each org clears a line: met / not met) are not projected.
+    floors = {tg.id for tg in plan.targets if tg.each}
+    milestone = (kind == "milestone") | f["target"].isin(floors).to_numpy()
     run = np.where(milestone, np.nan, run)
     pace = np.where(milestone, np.nan, pace)
 

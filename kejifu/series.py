@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import schedule as schedule_mod
 from .plan import Plan
+from .rollup import milestone_owner
 from .status import ALL, split_months
 
 COLUMNS = ["target", "org", "month", "actual", "numerator", "denominator", "expected_value", "stale"]
@@ -54,16 +55,31 @@ def monthly(
     """Month-by-month year-to-date actuals [target unit; shares in %].
 
     Returns :data:`COLUMNS`: one row per target, org (and ``'all'``) and month
-    1..``through`` (default: the latest month reported in the plan year) that has a value; ``expected_value`` is the plan target times
-    the schedule's share due through that month (for shares and levels:
-    baseline + that share of the change). ``orgs`` restricts the org rows
-    (the total always counts every org).
+    1..``through`` (default: the latest month reported in the plan year) that has a value;
+    ``expected_value`` is the plan target times the schedule's share due through that
+    month (for shares and levels: baseline + that share of the change). ``orgs`` restricts
+    the org rows (the total counts every org not below an org reporting the same measure).
     """
     if through is None:
         years, months = split_months(reports["month"]) if len(reports) else (np.array([]), np.array([]))
         in_year = months[years == plan.year]
         through = int(in_year.max()) if in_year.size else 0
     grid = _grid(reports, plan.year, through)
+    # An org's own figure is authoritative: the orgs below one that reports a measure itself do
+    # not count again in the total (kejifu.rollup); a milestone's total is its owner's.
+    reporters = grid[["org", "measure"]].drop_duplicates()
+    by_measure = reporters.groupby("measure")["org"].agg(set).to_dict()
+    shadowed = {
+        (o, m)
+        for m, orgs in by_measure.items()
+        for o in orgs
+        if o in plan.org_index and any(a in orgs for a in plan.ancestors(o))
+    }
+    top = ~pd.Series(
+        [(o, m) in shadowed for o, m in zip(grid["org"], grid["measure"], strict=True)], dtype=bool
+    )
+    top = top.to_numpy() if len(grid) else np.array([], dtype=bool)
+    grid = grid.assign(top=top)
     chosen = [tg for tg in plan.targets if targets is None or tg.id in targets]
     frames = []
     for tg in chosen:
@@ -81,6 +97,7 @@ def monthly(
                     "stale": both["stale_n"] | both["stale_d"],
                 }
             )
+            n, d = n[grid.loc[n.index, "top"]], d[grid.loc[d.index, "top"]]
             nt = n.groupby("mnum").agg(numerator=("value", "sum"), stale_n=("stale", "any"))
             dt_ = d.groupby("mnum").agg(denominator=("value", "sum"), stale_d=("stale", "any"))
             tot = nt.join(dt_, how="inner").reset_index().rename(columns={"mnum": "month"})
@@ -95,7 +112,14 @@ def monthly(
                 {"org": g["org"], "month": g["mnum"], "actual": g["value"], "stale": g["stale"]}
             )
             how = {"sum": "sum", "mean": "mean", "max": "max", "min": "min"}[tg.aggregate]
-            tot = per_org.groupby("month", as_index=False).agg(actual=("actual", how), stale=("stale", "any"))
+            counted = g["top"].to_numpy()
+            if tg.kind == "milestone":
+                counted = (g["org"] == milestone_owner(plan, tg)).to_numpy()
+            tot = (
+                per_org[counted]
+                .groupby("month", as_index=False)
+                .agg(actual=("actual", how), stale=("stale", "any"))
+            )
             tot["org"] = ALL
             f = pd.concat([tot, per_org], ignore_index=True)
             f["numerator"] = np.nan
@@ -104,7 +128,7 @@ def monthly(
             continue
         f["target"] = tg.id
         base = tg.baseline or 0.0
-        goal = tg.target if tg.target is not None else 1.0
+        goal = tg.target if tg.target is not None else (1.0 if tg.kind == "milestone" else np.nan)
         share_due = cum[f["month"].to_numpy(dtype=int)]
         if tg.kind in ("share", "level"):
             expected = base + (goal - base) * share_due
@@ -112,7 +136,8 @@ def monthly(
             expected = np.full(len(f), np.nan)
         else:
             alloc = tg.allocation_values()
-            own = f["org"].map(lambda o: goal if o == ALL else alloc.get(o, np.nan)).to_numpy(dtype=float)
+            own = f["org"].map(lambda o, goal=goal, alloc=alloc: goal if o == ALL else alloc.get(o, np.nan))
+            own = own.to_numpy(dtype=float)
             expected = own * share_due
         f["expected_value"] = expected
         frames.append(f)

@@ -1,18 +1,28 @@
 """Status: where each target stands as of a date, for every org and for the total.
 
-The contract (design.md):
+The contract (design.md; the rules in ``docs/status-rules.md``):
 
 * the *reporting month* is the last month ended on or before the as-of date;
-* ``actual`` is the year-to-date value through that month [target unit]; a town
-  whose latest report is older is carried forward and flagged ``stale``; a town
+* ``actual`` is the year-to-date value through that month [target unit]; an org
+  whose latest report is older is carried forward and flagged ``stale``; an org
   with no report through the reporting month is ``no_data``;
-* ``completion`` = actual / target [share] (shares and levels:
-  (actual − baseline) / (target − baseline));
+* an org's own report is authoritative for it; the orgs below it count only where
+  it reports nothing (:mod:`kejifu.rollup`); ``children_sum`` keeps their sum beside it;
+* ``completion`` = actual / target [share]; for shares and levels the total is
+  measured from the baseline, (actual − baseline) / (target − baseline), an org
+  against the target level; never non-finite, never below −1 (−100 %);
 * ``expected`` = the schedule's share due through the reporting month [share];
 * status ``stretch_achieved``, ``achieved``, ``on_track`` (completion ≥ expected),
-  ``behind`` (completion ≥ bands.behind × expected), ``far_behind``, ``no_data``;
-  extended with ``not_allocated`` for an org that reports a cumulative target
-  it was given no share of (its figures still count in the total).
+  ``behind`` (completion ≥ bands.behind × expected), ``far_behind``, ``no_data``,
+  ``not_allocated`` (a cumulative target the org was given no share of);
+  ``not_applicable`` for an org reporting one side of a share only; ``met`` /
+  ``not_met`` for floors (``each: true``; the total counts the orgs that meet it,
+  ``n_met`` of ``n_orgs``); ``not_due`` / ``achieved`` / ``overdue`` for milestones
+  (done when the owner reports it); ``pending`` while a target value is awaited;
+* every row carries ``data_month`` (the month its data run through), ``n_expected``
+  and ``incomplete`` (an expected reporter has no figure for the reporting month),
+  and, when last year's monthly figures are in ``reports``, ``last_year_actual``
+  (same month last year) and ``yoy`` (growth [share]; for shares the change [points]).
 
 Cumulative targets add up across orgs; shares are the ratio of summed numerators
 to summed denominators, never a mean of ratios. Everything is vectorised over a
@@ -28,13 +38,45 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from . import months
 from . import schedule as schedule_mod
 from .i18n import t
 from .plan import Plan
+from .rollup import ALL, aggregate, ancestor_pairs, latest, milestone_owner, region_org, split_months
 from .units import is_count
 
-ALL = "all"
-STATUSES = ("stretch_achieved", "achieved", "on_track", "behind", "far_behind", "no_data", "not_allocated")
+__all__ = [
+    "ALL",
+    "COLUMNS",
+    "STATUSES",
+    "counts_by_status",
+    "latest",
+    "month_label",
+    "reporting_month",
+    "split_months",
+    "status",
+    "totals",
+]
+
+#: Every status code, the one list (labels ``status.<code>`` in the catalogue, colours in
+#: :mod:`kejifu.palette`).
+STATUSES = (
+    "stretch_achieved",
+    "achieved",
+    "on_track",
+    "behind",
+    "far_behind",
+    "no_data",
+    "not_allocated",
+    "met",
+    "not_met",
+    "not_due",
+    "overdue",
+    "not_applicable",
+    "pending",
+)
+#: Statuses that name an org as lagging (bulletins, rankings).
+LAGGING = ("behind", "far_behind", "not_met", "overdue")
 COLUMNS = [
     "target",
     "org",
@@ -58,6 +100,15 @@ COLUMNS = [
     "last_month",
     "n_reporting",
     "n_stale",
+    "children_sum",
+    "n_met",
+    "n_orgs",
+    "due",
+    "data_month",
+    "n_expected",
+    "incomplete",
+    "last_year_actual",
+    "yoy",
 ]
 EPS = 1e-9
 
@@ -69,61 +120,12 @@ def reporting_month(as_of: dt.date | str, year: int) -> int:
         return 0
     if d.year > year:
         return 12
-    month_end = (pd.Timestamp(d) + pd.offsets.MonthEnd(0)).date()
-    return d.month if d == month_end else d.month - 1
+    return d.month if d == months.month_end(d) else d.month - 1
 
 
 def month_label(year: int, month: int) -> str:
     """``YYYY-MM`` for month 1..12 of ``year`` (empty for 0)."""
     return f"{year:04d}-{month:02d}" if month else ""
-
-
-def split_months(months: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Years and month numbers of a series of ``YYYY-MM`` texts or monthly Periods."""
-    if isinstance(months.dtype, pd.PeriodDtype):
-        return months.dt.year.to_numpy(), months.dt.month.to_numpy()
-    cat = months.astype("category")
-    cats = pd.Series(cat.cat.categories.astype(str))
-    years = cats.str.slice(0, 4).astype(int).to_numpy()
-    mons = cats.str.slice(5, 7).astype(int).to_numpy()
-    codes = cat.cat.codes.to_numpy()
-    return years[codes], mons[codes]
-
-
-def latest(reports: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
-    """Each org's latest report per measure through ``month`` of ``year``.
-
-    Returns ``org, measure, value, mnum`` where ``mnum`` is the month (1..12) the
-    value was reported for.
-    """
-    if reports.empty or month <= 0:
-        return pd.DataFrame(
-            {
-                "org": pd.Series(dtype=object),
-                "measure": pd.Series(dtype=object),
-                "value": pd.Series(dtype=float),
-                "mnum": pd.Series(dtype=int),
-            }
-        )
-    years, mons = split_months(reports["month"])
-    rows = np.flatnonzero((years == year) & (mons <= month))
-    # Integer codes for org and measure (cheap for categoricals), then one stable sort by
-    # (org, measure, month): the last row of each (org, measure) run is the latest report,
-    # a later row of the same month winning, as a stable sort + drop_duplicates(keep="last").
-    org_codes, org_ids = pd.factorize(reports["org"].take(rows), use_na_sentinel=False)
-    mea_codes, mea_ids = pd.factorize(reports["measure"].take(rows), use_na_sentinel=False)
-    mnum = mons[rows]
-    key = org_codes.astype(np.int64) * max(len(mea_ids), 1) + mea_codes
-    order = np.lexsort((mnum, key))
-    last = order[np.append(key[order][1:] != key[order][:-1], True)] if len(order) else order
-    return pd.DataFrame(
-        {
-            "org": np.asarray(org_ids, dtype=object)[org_codes[last]],
-            "measure": np.asarray(mea_ids, dtype=object)[mea_codes[last]],
-            "value": reports["value"].to_numpy(dtype=float)[rows[last]],
-            "mnum": mnum[last],
-        }
-    )
 
 
 def _targets_frame(plan: Plan, month: int) -> pd.DataFrame:
@@ -141,7 +143,12 @@ def _targets_frame(plan: Plan, month: int) -> pd.DataFrame:
                 "unit": tg.unit,
                 "direction": tg.direction,
                 "aggregate": tg.aggregate,
-                "plan_target": tg.target if tg.target is not None else 1.0,
+                "plan_target": tg.target
+                if tg.target is not None
+                else (1.0 if tg.kind == "milestone" else np.nan),
+                "pending": bool(tg.pending and tg.target is None),
+                "each": bool(tg.each),
+                "due": tg.due.isoformat() if tg.due is not None else "",
                 "plan_stretch": tg.stretch if tg.stretch is not None else np.nan,
                 "baseline_value": tg.baseline if tg.baseline is not None else 0.0,
                 "expected": float(exp),
@@ -186,46 +193,72 @@ def _allocations(plan: Plan) -> pd.DataFrame:
     )
 
 
-def _ancestor_pairs(plan: Plan) -> pd.DataFrame:
-    """Pairs (org, ancestor) for every org of the plan [one row per ancestor]."""
-    pairs = [(o.id, a) for o in plan.orgs for a in plan.ancestors(o.id)]
-    return pd.DataFrame(pairs, columns=["org", "unit_org"], dtype=object)
-
-
-def _edges(plan: Plan, orgs: np.ndarray, rollup: bool) -> pd.DataFrame:
-    """Pairs (org, unit) telling which aggregate rows each reporting org counts in."""
-    orgs = pd.Series(orgs, dtype=object)
-    parts = [pd.DataFrame({"org": orgs, "unit_org": orgs}), pd.DataFrame({"org": orgs, "unit_org": ALL})]
-    if rollup:
-        anc = _ancestor_pairs(plan)
-        parts.append(anc[anc["org"].isin(orgs)])
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
-
-
-def _aggregate(values: pd.DataFrame, edges: pd.DataFrame, month: int) -> pd.DataFrame:
-    """Sum (or other aggregate) target values over each unit's reporting orgs."""
-    v = values.merge(edges, on="org", how="inner")
-    v["is_stale"] = v["mnum"] < month
-    g = v.groupby(["target", "unit_org"], sort=False)
-    out = (
-        g.agg(
-            num_sum=("num_value", "sum"),
-            den_sum=("den_value", "sum"),
-            val_sum=("value", "sum"),
-            val_mean=("value", "mean"),
-            val_max=("value", "max"),
-            val_min=("value", "min"),
-            last=("mnum", "max"),
-            first=("mnum", "min"),
-            n_reporting=("org", "count"),
-            n_stale=("is_stale", "sum"),
-            n_num=("num_value", "count"),
-            n_den=("den_value", "count"),
-        )
-        .reset_index()
-        .rename(columns={"unit_org": "org"})
+def _values(f: pd.DataFrame, prefix: str = "") -> np.ndarray:
+    """The figure of each row from its aggregates: a share's Σ numerator / Σ denominator [%]
+    (both sides needed), else the target's aggregate of the values [target unit]."""
+    kind = f["kind"].to_numpy()
+    how = f["aggregate"].to_numpy()
+    v = {a: f[f"{prefix}v_{a}"].to_numpy(dtype=float) for a in ("sum", "mean", "max", "min")}
+    plain = np.where(
+        how == "mean", v["mean"], np.where(how == "max", v["max"], np.where(how == "min", v["min"], v["sum"]))
     )
-    return out
+    plain = np.where(f[f"{prefix}v_n"].fillna(0).to_numpy() > 0, plain, np.nan)
+    num, den = f[f"{prefix}n_sum"].to_numpy(dtype=float), f[f"{prefix}d_sum"].to_numpy(dtype=float)
+    both = (f[f"{prefix}n_n"].fillna(0).to_numpy() > 0) & (f[f"{prefix}d_n"].fillna(0).to_numpy() > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(both & (den > 0), num / den * 100.0, np.nan)
+    return np.where(kind == "share", share, plain).astype(float)
+
+
+def _scope(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
+    """Each row of ``frame`` (with an ``org`` column) once for every row it counts in: its own,
+    its ancestors' and the total's (the ``unit`` column)."""
+    anc = ancestor_pairs(plan)[["org", "unit_org"]].rename(columns={"unit_org": "unit"})
+    return pd.concat(
+        [frame.assign(unit=frame["org"]), frame.assign(unit=ALL), frame.merge(anc, on="org")],
+        ignore_index=True,
+    )
+
+
+def _last_year(plan: Plan, reports: pd.DataFrame, month: int) -> pd.DataFrame | None:
+    """``target, org, last_year_actual``: the same month of last year, where every figure is
+    of that very month (never a full-year or older figure); None without last year's data."""
+    if month <= 0 or reports.empty:
+        return None
+    years, _ = split_months(reports["month"])
+    if not (years == plan.year - 1).any():
+        return None
+    agg = aggregate(plan, latest(reports, plan.year - 1, month), month)
+    if agg.empty:
+        return None
+    tf = pd.DataFrame([{"target": tg.id, "kind": tg.kind, "aggregate": tg.aggregate} for tg in plan.targets])
+    f = agg.merge(tf, on="target")
+    value = np.where(f["first"].to_numpy(dtype=float) == month, _values(f), np.nan)
+    value = np.where(f["kind"].to_numpy() == "milestone", np.nan, value)
+    return pd.DataFrame({"target": f["target"], "org": f["org"], "last_year_actual": value})
+
+
+def _expected_reporters(plan: Plan, agg_own: pd.DataFrame, month: int) -> pd.DataFrame:
+    """``target, org, fresh``: who is expected to report each target (allocated orgs, orgs that
+    have reported it this year, a milestone's owner; nobody for a register) and whether they
+    have a figure for the reporting month."""
+    rows = []
+    for tg in plan.targets:
+        if tg.source != "reports":
+            continue
+        if tg.kind == "milestone":
+            rows.append((tg.id, milestone_owner(plan, tg)))
+        else:
+            rows += [(tg.id, o) for o in tg.allocations]
+    exp = pd.DataFrame(rows, columns=["target", "org"])
+    reg = {tg.id for tg in plan.targets if tg.source != "reports"}
+    ms = {tg.id for tg in plan.targets if tg.kind == "milestone"}
+    own = agg_own[~agg_own["target"].isin(reg | ms)][["target", "org"]]
+    exp = pd.concat([exp, own], ignore_index=True).drop_duplicates()
+    fresh = agg_own[agg_own["first"] == month][["target", "org"]].assign(fresh=True)
+    exp = exp.merge(fresh, on=["target", "org"], how="left")
+    exp["fresh"] = exp["fresh"].fillna(False).astype(bool)
+    return exp
 
 
 def status(
@@ -234,73 +267,29 @@ def status(
     """Status of every target for every reporting or allocated org and for the total (``org='all'``).
 
     ``rollup=True`` adds a row for every org above the reporting ones (town → county
-    → city → province), each aggregating its descendants in the same pass.
-    Columns are :data:`COLUMNS`; values are in each target's unit, shares in percent.
+    → city → province). Columns are :data:`COLUMNS`; values are in each target's unit,
+    shares in percent; ``completion``, ``expected`` and ``yoy`` are shares (1 = 100 %),
+    ``gap_pp`` and a share's ``yoy`` percentage points.
     """
     year = plan.year
     month = reporting_month(as_of, year)
     tf = _targets_frame(plan, month)
-    lat = latest(reports, year, month)
+    agg = aggregate(plan, latest(reports, year, month), month)
 
-    # One row per (target, org) with the target's value or its numerator / denominator.
-    plain = tf[tf["kind"] != "share"][["target", "measure"]]
-    vals = plain.merge(lat, on="measure", how="inner")[["target", "org", "value", "mnum"]]
-    vals["num_value"] = np.nan
-    vals["den_value"] = np.nan
-    shares = tf[tf["kind"] == "share"][["target", "num", "den"]]
-    if not shares.empty:
-        n = shares.merge(lat.rename(columns={"measure": "num"}), on="num")[["target", "org", "value", "mnum"]]
-        d = shares.merge(lat.rename(columns={"measure": "den"}), on="den")[["target", "org", "value", "mnum"]]
-        sv = n.merge(d, on=["target", "org"], how="outer", suffixes=("_n", "_d"))
-        sv = pd.DataFrame(
-            {
-                "target": sv["target"],
-                "org": sv["org"],
-                "value": np.nan,
-                "mnum": np.fmin(sv["mnum_n"], sv["mnum_d"]),
-                "num_value": sv["value_n"],
-                "den_value": sv["value_d"],
-            }
-        )
-        vals = pd.concat([vals, sv], ignore_index=True) if not vals.empty else sv
-
-    edges = _edges(plan, vals["org"].unique() if not vals.empty else np.array([], dtype=object), rollup)
-    agg = (
-        _aggregate(vals, edges, month)
-        if not vals.empty
-        else pd.DataFrame(
-            columns=[
-                "target",
-                "org",
-                "num_sum",
-                "den_sum",
-                "val_sum",
-                "val_mean",
-                "val_max",
-                "val_min",
-                "last",
-                "first",
-                "n_reporting",
-                "n_stale",
-                "n_num",
-                "n_den",
-            ]
-        )
-    )
-
-    # Rows: every aggregate, every allocated org, and the total for every target.
     alloc = _allocations(plan)
     # The total's allocation is the sum of what the plan hands out, counted once.
     total_alloc = alloc.groupby("target")["allocation"].sum(min_count=1).rename("alloc_total")
     if rollup and not alloc.empty:
-        up = alloc.merge(_ancestor_pairs(plan), on="org")
+        floors = {tg.id for tg in plan.targets if tg.each}  # a floor is every org's own: it does not add up
+        up = alloc[~alloc["target"].isin(floors)].merge(ancestor_pairs(plan)[["org", "unit_org"]], on="org")
         roll = up.groupby(["target", "unit_org"], as_index=False, sort=False)["allocation"].sum()
         roll = roll.rename(columns={"unit_org": "org"})
         roll = roll[~roll.set_index(["target", "org"]).index.isin(alloc.set_index(["target", "org"]).index)]
         alloc = pd.concat([alloc, roll], ignore_index=True)
+    shown = agg if rollup else agg[agg["own"].eq(True) | (agg["org"] == ALL)]
     keys = pd.concat(
         [
-            agg[["target", "org"]],
+            shown[["target", "org"]],
             alloc[["target", "org"]],
             pd.DataFrame({"target": tf["target"], "org": ALL}),
         ]
@@ -309,65 +298,126 @@ def status(
     s = s.merge(alloc, on=["target", "org"], how="left")
     s = s.merge(total_alloc, left_on="target", right_index=True, how="left")
     is_all = (s["org"] == ALL).to_numpy()
-    # For shares, drop org rows without a denominator unless the org was allocated the share.
-    share_no_den = (s["kind"] == "share") & ~is_all & (s["n_den"].fillna(0) == 0) & s["allocation"].isna()
-    s = s[~share_no_den].reset_index(drop=True)
-    is_all = (s["org"] == ALL).to_numpy()
-
     kind = s["kind"].to_numpy()
-    agg_kind = s["aggregate"].to_numpy()
-    actual = np.where(
-        agg_kind == "mean",
-        s["val_mean"],
-        np.where(agg_kind == "max", s["val_max"], np.where(agg_kind == "min", s["val_min"], s["val_sum"])),
-    ).astype(float)
-    num, den = s["num_sum"].to_numpy(dtype=float), s["den_sum"].to_numpy(dtype=float)
     is_share = kind == "share"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        share_val = np.where((den > 0) & (s["n_den"].fillna(0).to_numpy() > 0), num / den * 100.0, np.nan)
-    actual = np.where(is_share, share_val, actual)
-    has_data = s["n_reporting"].fillna(0).to_numpy() > 0
-    if is_share.any():
-        has_data = has_data & (~is_share | (s["n_den"].fillna(0).to_numpy() > 0))
-    actual = np.where(has_data, actual, np.nan)
+    milestone = kind == "milestone"
+    each = s["each"].to_numpy(dtype=bool)
+    actual = _values(s)
+    children = _values(s, "c")
+    has_data = np.isfinite(actual)
+    n_num, n_den = s["n_n"].fillna(0).to_numpy(), s["d_n"].fillna(0).to_numpy()
+    one_side = is_share & ~is_all & ((n_num > 0) != (n_den > 0))
 
     allocation = s["allocation"].to_numpy(dtype=float)
+    allocated = ~np.isnan(allocation)
     plan_target = s["plan_target"].to_numpy(dtype=float)
     # The org's own target: its allocation; for shares, levels and milestones the plan's own
     # standard applies to every org that was not allocated a figure of its own.
-    own = np.where(~np.isnan(allocation), allocation, np.where(kind == "cumulative", np.nan, plan_target))
+    own = np.where(allocated, allocation, np.where(kind == "cumulative", np.nan, plan_target))
     target_value = np.where(is_all, plan_target, own)
     stretch = np.where(is_all | (kind != "cumulative"), s["plan_stretch"].to_numpy(dtype=float), np.nan)
-    allocation_out = np.where(is_all, s["alloc_total"].to_numpy(dtype=float), allocation)
     baseline = s["baseline_value"].to_numpy(dtype=float)
     plan_baseline = s["target"].map({tg.id: tg.baseline for tg in plan.targets}).to_numpy(dtype=float)
-    relative = (kind == "share") | (kind == "level")
-    base_for = np.where(relative, baseline, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        completion = np.where(
-            kind == "milestone",
-            np.where(actual >= 1 - EPS, 1.0, 0.0),
-            (actual - base_for) / (target_value - base_for),
-        )
-    completion = np.where(np.isnan(actual), np.nan, completion)
-    expected = s["expected"].to_numpy(dtype=float)
+    relative = is_share | (kind == "level")
     decrease = (s["direction"] == "decrease").to_numpy()
+
+    # Floors: every allocated org (else every org reporting the figure itself) must clear the target.
+    floor_org = each & ~is_all & (allocated | (s["own"].eq(True).to_numpy() & ~one_side))
+    meets = has_data & np.where(decrease, actual <= target_value + EPS, actual >= target_value - EPS)
+    floors = pd.DataFrame({"target": s["target"], "org": s["org"], "met": meets})[floor_org]
+    n_orgs = np.where(each, 0.0, np.nan)
+    n_met = n_orgs.copy()
+    if not floors.empty:
+        sc = _scope(plan, floors).groupby(["target", "unit"], sort=False)["met"].agg(["size", "sum"])
+        idx = pd.MultiIndex.from_arrays([s["target"], s["org"]])
+        n_orgs = np.where(each, sc["size"].reindex(idx).fillna(0).to_numpy(dtype=float), np.nan)
+        n_met = np.where(each, sc["sum"].reindex(idx).fillna(0).to_numpy(dtype=float), np.nan)
+    n_orgs = np.where(floor_org, 1.0, n_orgs)
+    n_met = np.where(floor_org, meets.astype(float), n_met)
+
+    # The plan's baseline is the total's (and the region's own org's); any other org is measured
+    # against the target level.
+    has_base = is_all | (s["org"] == region_org(plan)).to_numpy()
+    base_for = np.where(relative & has_base, baseline, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        completion = (actual - base_for) / (target_value - base_for)
+        completion = np.where(milestone, np.where(actual >= 1 - EPS, 1.0, 0.0), completion)
+        completion = np.where(has_data, completion, np.nan)
+        completion = np.where(each & ~floor_org, np.where(n_orgs > 0, n_met / n_orgs, np.nan), completion)
+    completion = np.where(np.isfinite(completion), np.maximum(completion, -1.0), np.nan)
+    completion = np.where(one_side, np.nan, completion)
+    expected = np.where(each, np.nan, s["expected"].to_numpy(dtype=float))
     stretch_ok = ~np.isnan(stretch) & np.where(decrease, actual <= stretch + EPS, actual >= stretch - EPS)
     behind_band = plan.plan.bands.behind
+    pending = s["pending"].to_numpy(dtype=bool)
     code = np.select(
         [
+            milestone & has_data & (actual >= 1 - EPS),
+            milestone & ~has_data & ~is_all,
+            milestone & (expected >= 1),
+            milestone,
+            one_side & ~allocated,
+            floor_org & ~has_data,
+            floor_org & meets,
+            floor_org,
+            each & (n_orgs == 0),
+            each & (n_met == n_orgs),
+            each,
             ~has_data,
+            np.isnan(target_value) & pending,
             np.isnan(target_value),
             stretch_ok,
             completion >= 1 - EPS,
             completion >= expected - EPS,
             completion >= behind_band * expected - EPS,
         ],
-        ["no_data", "not_allocated", "stretch_achieved", "achieved", "on_track", "behind"],
+        [
+            "achieved",
+            "no_data",
+            "overdue",
+            "not_due",
+            "not_applicable",
+            "no_data",
+            "met",
+            "not_met",
+            "no_data",
+            "met",
+            "not_met",
+            "no_data",
+            "pending",
+            "not_allocated",
+            "stretch_achieved",
+            "achieved",
+            "on_track",
+            "behind",
+        ],
         default="far_behind",
     )
-    last = s["last"].to_numpy(dtype=float)
+    actual = np.where(one_side, np.nan, actual)
+    last = np.nan_to_num(s["last"].to_numpy(dtype=float), nan=0.0).astype(int)
     n_stale = s["n_stale"].fillna(0).to_numpy(dtype=int)
+    labels = np.array([month_label(year, m) for m in range(13)], dtype=object)
+
+    # Completeness: expected reporters without a figure for the reporting month.
+    own_rows = agg[agg["own"].eq(True)]
+    expect = _expected_reporters(plan, own_rows, month)
+    sc = _scope(plan, expect).groupby(["target", "unit"], sort=False)["fresh"].agg(["size", "sum"])
+    idx = pd.MultiIndex.from_arrays([s["target"], s["org"]])
+    n_expected = sc["size"].reindex(idx).fillna(0).to_numpy(dtype=int)
+    n_fresh = sc["sum"].reindex(idx).fillna(0).to_numpy(dtype=int)
+
+    # Year on year: the same month of last year, when its monthly figures are there.
+    last_year = np.full(len(s), np.nan)
+    ly = _last_year(plan, reports, month)
+    if ly is not None:
+        last_year = s[["target", "org"]].merge(ly, on=["target", "org"], how="left")["last_year_actual"]
+        last_year = last_year.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yoy = np.where(
+            is_share, actual - last_year, np.where(last_year > 0, actual / last_year - 1.0, np.nan)
+        )
+    yoy = np.where(milestone | ~np.isfinite(yoy), np.nan, yoy)
+
     out = pd.DataFrame(
         {
             "target": s["target"].to_numpy(),
@@ -377,13 +427,13 @@ def status(
             "unit": s["unit"].to_numpy(),
             "month": month_label(year, month),
             "actual": actual,
-            "numerator": np.where(is_share, num, np.nan),
-            "denominator": np.where(is_share, den, np.nan),
-            # A cumulative target's baseline (last year's county figure) describes the total only.
-            "baseline": np.where(relative, baseline, np.where(is_all, plan_baseline, np.nan)),
+            "numerator": np.where(is_share & (n_num > 0), s["n_sum"].to_numpy(dtype=float), np.nan),
+            "denominator": np.where(is_share & (n_den > 0), s["d_sum"].to_numpy(dtype=float), np.nan),
+            # A baseline (last year's county figure) describes the total only.
+            "baseline": np.where(has_base, np.where(relative, baseline, plan_baseline), np.nan),
             "target_value": target_value,
             "stretch": stretch,
-            "allocation": allocation_out,
+            "allocation": np.where(is_all, s["alloc_total"].to_numpy(dtype=float), allocation),
             "completion": completion,
             "expected": expected,
             "gap_pp": (completion - expected) * 100.0,
@@ -392,11 +442,18 @@ def status(
             .map({c: t(f"status.{c}", lang) for c in STATUSES})
             .to_numpy(dtype=object),
             "stale": has_data & (n_stale > 0),
-            "last_month": np.array([month_label(year, m) for m in range(13)], dtype=object)[
-                np.nan_to_num(last, nan=0.0).astype(int)
-            ],
+            "last_month": labels[last],
             "n_reporting": s["n_reporting"].fillna(0).to_numpy(dtype=int),
             "n_stale": n_stale,
+            "children_sum": children,
+            "n_met": n_met,
+            "n_orgs": n_orgs,
+            "due": s["due"].to_numpy(dtype=object),
+            "data_month": labels[last],
+            "n_expected": n_expected,
+            "incomplete": n_fresh < n_expected,
+            "last_year_actual": last_year,
+            "yoy": yoy,
         }
     )
     # Keep the plan's target order, then the total first, then orgs in plan order.

@@ -14,9 +14,10 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from . import config
+from . import completeness, config, months
 from . import status as status_mod
 from .plan import Plan
 from .registers import register_reports, register_targets
@@ -34,6 +35,8 @@ class Workspace:
         self._plan: Plan | None = None
         self._reports: pd.DataFrame | None = None
         self._filed: pd.DataFrame | None = None
+        self._items: pd.DataFrame | None = None
+        self._version: tuple[int, int, int, int] | None = None  # the store's data version read
 
     # ----- the data ----------------------------------------------------------------------------
     @property
@@ -49,7 +52,7 @@ class Workspace:
         (latest revisions) and register-derived counts (cached; see :meth:`refresh`)."""
         if self._reports is None:
             stored = self.filed[REPORT_FRAME_COLUMNS]
-            items = self.store.register_items() if register_targets(self.plan) else None
+            items = self.items
             through = self._through(stored, items)
             derived = register_reports(self.plan, items, through=through) if through else None
             frames = [f for f in (stored, derived) if f is not None and not f.empty]
@@ -70,9 +73,24 @@ class Workspace:
         if self._filed is None:
             # The plan year and the year before it (for year-on-year): a five-year store
             # holds five times the rows every dashboard kernel would otherwise read.
+            self._mark()
             year = self.plan.year
             self._filed = self.store.reports(years=(year - 1, year))
         return self._filed
+
+    @property
+    def items(self) -> pd.DataFrame | None:
+        """The register items the plan counts (latest revisions; None when no target is counted
+        from a register; cached)."""
+        if self._items is None and register_targets(self.plan):
+            self._mark()
+            self._items = self.store.register_items()
+        return self._items
+
+    def _mark(self) -> None:
+        """Note the store's data version before the first read (what :meth:`refresh` compares)."""
+        if self._version is None:
+            self._version = self.store.data_version()
 
     def _through(self, stored: pd.DataFrame, items: pd.DataFrame | None) -> int:
         """The month (1..12) registers are counted through: the newest month reported or registered."""
@@ -88,12 +106,42 @@ class Workspace:
         """True when the figures are synthetic demo data (store meta or the plan says so)."""
         return self.store.synthetic or self.plan.plan.synthetic
 
-    def refresh(self) -> None:
-        """Forget the cached plan and reports (after an import through ``.store``)."""
+    def refresh(self) -> bool:
+        """Pick up what was committed since the figures were read (by this process or another: an
+        import while a dashboard is open), re-reading only that; True when anything changed.
+
+        The check is cheap (:meth:`Store.data_version`: four index look-ups), so a board may call
+        this before every render. New report batches re-read only the months they touched; new
+        register batches re-read the register items; a new plan version forgets everything.
+        """
+        if self._version is None:  # nothing read yet: nothing to bring up to date
+            self.forget()
+            return False
+        now = self.store.data_version()
+        if now == self._version:
+            return False
+        if now[0] != self._version[0] or self._filed is None:
+            self.forget()
+            return True
+        months, kinds = self.store.changes_since(self._version)
+        self._version = now
+        year = self.plan.year
+        months = [m for m in months if f"{year - 1:04d}-01" <= m <= f"{year:04d}-12"]
+        if months:
+            self._filed = _replace_months(self._filed, self.store.reports(months=months), months)
+        if kinds:
+            self._items = None
+        self._reports = None  # re-joined from the (updated) parts: no store read
+        return True
+
+    def forget(self) -> None:
+        """Forget every cached figure and the plan (the next access reads the store again)."""
         self._plan = None
         self._reports = None
         self._filed = None
-        self.store._plan_cache = None
+        self._items = None
+        self._version = None
+        self.store.forget_plan()
 
     # ----- questions ---------------------------------------------------------------------------
     def latest_month(self) -> str | None:
@@ -102,12 +150,36 @@ class Workspace:
         return str(months.max()) if not months.empty else None
 
     def default_as_of(self) -> dt.date:
-        """The last day of the latest reported month; with no reports, today within the plan year."""
-        latest = self.latest_month()
-        if latest is None:
+        """The last day of the latest month that at least half of the expected reporters have
+        filed (one clerk's slip to a later month does not move it; see
+        :func:`kejifu.completeness.current_month`); else of the latest reported month; with no
+        reports, today within the plan year."""
+        month = completeness.current_month(self.plan, self.filed) or self.latest_month()
+        if month is None:
             today = dt.date.today()
             return min(max(today, dt.date(self.plan.year, 1, 1)), dt.date(self.plan.year, 12, 31))
-        return (pd.Timestamp(f"{latest}-01") + pd.offsets.MonthEnd(0)).date()
+        return months.month_end(str(month))
+
+    def data_month(self, as_of: dt.date | str | None = None) -> str | None:
+        """``YYYY-MM``: the month the data run through as of ``as_of`` (default: the default as-of),
+        by the same half-of-the-reporters rule; None when nothing is filed."""
+        as_of = self.default_as_of() if as_of is None else as_of
+        through = status_mod.reporting_month(as_of, self.plan.year)
+        if through <= 0:
+            return None
+        return completeness.current_month(self.plan, self.filed, through=through)
+
+    def missing_reporters(self, month: str | int) -> list[str]:
+        """Org ids expected to report that filed nothing for ``month`` (``YYYY-MM`` or 1..12)."""
+        return completeness.missing_reporters(self.plan, self.filed, month)
+
+    def reporting_record(self, year: int | None = None, lang: str = "zh") -> pd.DataFrame:
+        """按时 / 迟报 / 未报 per expected reporter and month, from the time each figure was first
+        received (every revision's batch; :func:`kejifu.completeness.reporting_record`)."""
+        hist = self.store.history()
+        batches = self.store.batches()[["id", "imported_at"]].rename(columns={"id": "batch_id"})
+        frame = hist.drop(columns=[c for c in ("imported_at",) if c in hist]).merge(batches, on="batch_id")
+        return completeness.reporting_record(self.plan, frame, year, lang=lang)
 
     def status(
         self, as_of: dt.date | str | None = None, rollup: bool = False, lang: str = "zh"
@@ -130,6 +202,15 @@ class Workspace:
     def __repr__(self) -> str:
         mode = "ro" if self.store.readonly else "rw"
         return f"Workspace({str(self.path)!r}, {mode})"
+
+
+def _replace_months(old: pd.DataFrame, new: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """``old`` with the rows of ``months`` replaced by ``new``, ordered by measure, org, month (as
+    :meth:`Store.reports` orders them; sorted on codes, not on the strings)."""
+    frame = pd.concat([old[~old["month"].isin(months)], new], ignore_index=True)
+    codes = [pd.factorize(frame[c], sort=True)[0] for c in ("month", "org", "measure")]
+    order = np.lexsort(codes)
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def open_workspace(path: str | os.PathLike | None = None, *, readonly: bool = True) -> Workspace:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
-import os
-import subprocess
-import sys
 
 import openpyxl
 import pytest
 
 from kejifu import config
-from kejifu.cli import main
+from kejifu.plan import load_plan
+from tests.helpers import REPORT_HEADER, run_in_process, run_kejifu, write_report_csv
 
 TINY = config.data_dir() / "examples" / "tiny-plan.yaml"
-HEADER = "单位,指标,月份,累计完成,计量单位,备注\n"
 JSON_KEYS = {
     "target",
     "org",
@@ -35,30 +33,10 @@ JSON_KEYS = {
 }
 
 
-def subprocess_kejifu(*args):
-    """Run ``python -m kejifu`` as a user would (a few tests: exit codes and output end to end)."""
-    return subprocess.run(
-        [sys.executable, "-m", "kejifu", *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
-    )
-
-
 @pytest.fixture()
 def kejifu(capsys):
     """Run the CLI in-process (fast): returns an object like ``subprocess.CompletedProcess``."""
-
-    def run(*args):
-        capsys.readouterr()
-        try:
-            code = main([str(a) for a in args])
-        except SystemExit as exc:  # argparse: --help (0) and misuse (2)
-            code = exc.code
-        out, err = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, out, err)
-
-    return run
+    return functools.partial(run_in_process, capsys)
 
 
 @pytest.fixture()
@@ -66,11 +44,6 @@ def ws(tmp_path, kejifu):
     r = kejifu("init", tmp_path / "ws", "--plan", TINY)
     assert r.returncode == 0, r.stderr
     return tmp_path / "ws"
-
-
-def write_csv(path, body):
-    path.write_text(HEADER + body, encoding="utf-8")
-    return path
 
 
 def test_init_creates_a_workspace_with_the_plan(tmp_path, kejifu):
@@ -117,7 +90,7 @@ def test_every_sub_command_help_is_bilingual(command, kejifu):
 def test_a_csv_import_gives_the_hand_checked_status_at_the_end_of_june(
     tmp_path, ws, actual, status, label, kejifu
 ):
-    f = write_csv(tmp_path / "county-06.csv", f"测试县,安装农村科技信息机,2005-06,{actual},台,\n")
+    f = write_report_csv(tmp_path / "county-06.csv", f"测试县,安装农村科技信息机,2005-06,{actual},台,\n")
     r = kejifu("import", ws, f, "--who", "tester")
     assert r.returncode == 0, r.stderr
     assert "新增 1 行" in r.stdout and "1 rows added" in r.stdout
@@ -146,7 +119,7 @@ def test_status_json_has_the_required_keys_and_nan_becomes_null(ws, kejifu):
 
 
 def test_status_table_is_an_aligned_chinese_table_and_by_org_lists_the_towns(tmp_path, ws, kejifu):
-    f = write_csv(
+    f = write_report_csv(
         tmp_path / "r.csv",
         "湖头镇,新发展优质食用菌面积,2005-06,600,亩,\n界湖镇,新发展优质食用菌面积,2005-06,400,亩,\n",
     )
@@ -194,8 +167,8 @@ def test_an_unknown_option_is_misuse_exit_2(ws, kejifu):
 
 
 def test_import_lists_every_problem_of_a_refused_file_and_imports_the_good_one(tmp_path, ws, kejifu):
-    good = write_csv(tmp_path / "good.csv", "hutou,terminals,2005-06,10,,\n")
-    bad = write_csv(
+    good = write_report_csv(tmp_path / "good.csv", "hutou,terminals,2005-06,10,,\n")
+    bad = write_report_csv(
         tmp_path / "bad.csv",
         "hutou,terminals,2005-06,10,,\n东风镇,terminals,2005-06,1,,\nhutou,mushroom_area,2005-14,1,,\n",
     )
@@ -208,21 +181,22 @@ def test_import_lists_every_problem_of_a_refused_file_and_imports_the_good_one(t
 
 
 def test_importing_the_same_file_again_says_so(tmp_path, ws, kejifu):
-    f = write_csv(tmp_path / "r.csv", "hutou,terminals,2005-06,10,,\n")
+    f = write_report_csv(tmp_path / "r.csv", "hutou,terminals,2005-06,10,,\n")
     kejifu("import", ws, f)
     r = kejifu("import", ws, f)
     assert r.returncode == 0 and "已导入过" in r.stdout and "imported before" in r.stdout
 
 
 def test_import_warnings_are_shown_with_their_location(tmp_path, ws, kejifu):
-    f = write_csv(tmp_path / "r.csv", "hutou,terminals,2005-05,10,,\nhutou,terminals,2005-06,8,,\n")
+    f = write_report_csv(tmp_path / "r.csv", "hutou,terminals,2005-05,10,,\nhutou,terminals,2005-06,8,,\n")
     r = kejifu("import", ws, f)
     assert r.returncode == 0 and f"{f}:3: 累计完成: " in r.stdout and "warning" in r.stdout
 
 
 def test_many_files_show_a_progress_bar_on_stderr(tmp_path, ws, kejifu):
     files = [
-        write_csv(tmp_path / f"{m:02d}.csv", f"hutou,terminals,2005-{m:02d},{m},,\n") for m in range(1, 6)
+        write_report_csv(tmp_path / f"{m:02d}.csv", f"hutou,terminals,2005-{m:02d},{m},,\n")
+        for m in range(1, 6)
     ]
     r = kejifu("import", ws, *files)
     assert r.returncode == 0 and "5/5" in r.stderr and "5 files: 5 imported, 0 refused" in r.stdout
@@ -274,7 +248,7 @@ def test_template_arguments_that_make_no_sense_are_misuse(tmp_path, ws, args, ke
 
 
 def test_export_writes_the_progress_table_as_xlsx_and_csv(tmp_path, ws, kejifu):
-    f = write_csv(tmp_path / "r.csv", "测试县,terminals,2005-06,180,,\n")
+    f = write_report_csv(tmp_path / "r.csv", "测试县,terminals,2005-06,180,,\n")
     kejifu("import", ws, f)
     r = kejifu("export", ws, "--as-of", "2005-06-30", "--out", tmp_path / "t.xlsx")
     assert r.returncode == 0, r.stderr
@@ -298,22 +272,22 @@ def test_export_to_an_unknown_file_type_is_misuse(tmp_path, ws, kejifu):
 @pytest.mark.slow
 def test_the_installed_command_runs_the_whole_flow_in_a_subprocess(tmp_path):
     ws = tmp_path / "ws"
-    assert subprocess_kejifu("init", ws, "--plan", TINY).returncode == 0
-    help_text = subprocess_kejifu("status", "--help")
+    assert run_kejifu("init", ws, "--plan", TINY).returncode == 0
+    help_text = run_kejifu("status", "--help")
     flat = " ".join(help_text.stdout.split())
     assert help_text.returncode == 0 and "截至日期" in flat and "as-of date" in flat
     f = tmp_path / "gbk.csv"
-    f.write_bytes((HEADER + "测试县,安装农村科技信息机,2005-06,160,台,\n").encode("gbk"))
-    r = subprocess_kejifu("import", ws, f)
+    f.write_bytes((REPORT_HEADER + "测试县,安装农村科技信息机,2005-06,160,台,\n").encode("gbk"))
+    r = run_kejifu("import", ws, f)
     assert r.returncode == 0, r.stderr
-    r = subprocess_kejifu("status", ws, "--as-of", "2005-06-30", "--target", "terminals", "--format", "json")
+    r = run_kejifu("status", ws, "--as-of", "2005-06-30", "--target", "terminals", "--format", "json")
     assert r.returncode == 0 and json.loads(r.stdout)[0]["status"] == "behind"
-    bad = write_csv(tmp_path / "bad.csv", "hutou,terminals,2005-06,-3,,\n")
-    r = subprocess_kejifu("import", ws, bad)
+    bad = write_report_csv(tmp_path / "bad.csv", "hutou,terminals,2005-06,-3,,\n")
+    r = run_kejifu("import", ws, bad)
     assert r.returncode == 1 and f"{bad}:2: 累计完成: " in r.stderr and "Traceback" not in r.stderr
-    r = subprocess_kejifu("status", ws, "--as-of", "June")
+    r = run_kejifu("status", ws, "--as-of", "June")
     assert r.returncode == 2 and "Traceback" not in r.stderr
-    r = subprocess_kejifu("status", tmp_path / "nothing-here")
+    r = run_kejifu("status", tmp_path / "nothing-here")
     assert r.returncode == 1 and "not a kejifu workspace" in r.stderr and "Traceback" not in r.stderr
 
 
@@ -322,8 +296,38 @@ def test_init_demo_builds_the_synthetic_workspace(tmp_path, kejifu):
     assert r.returncode == 0, r.stderr
     r = kejifu("status", tmp_path / "demo", "--as-of", "2005-06-30", "--format", "json")
     rows = json.loads(r.stdout)
-    assert len(rows) == 19 and {row["target"] for row in rows} >= {"terminals", "mushroom_area", "ht_share"}
+    assert len(rows) == len(load_plan(config.demo_plan()).targets) == 20
+    assert {row["target"] for row in rows} >= {"terminals", "mushroom_area", "ht_share"}
     assert (
         kejifu("status", tmp_path / "demo", "--as-of", "2005-06-30").stdout.splitlines()[1]
         == "注意：示例数据（合成，非真实统计）"
     )
+
+
+def test_the_demo_quarterly_report_names_no_org_whose_completion_is_not_a_real_figure(tmp_path, kejifu):
+    import math
+
+    import docx
+
+    from kejifu.completeness import missing_reporters
+    from kejifu.workspace import open_workspace
+
+    demo = tmp_path / "demo"
+    assert kejifu("init", demo, "--demo").returncode == 0
+    r = kejifu("report", demo, "quarterly", "--period", "2005Q2", "--out", tmp_path / "out", "--no-charts")
+    assert r.returncode == 0, r.stderr
+    with open_workspace(demo) as w:
+        plan, frame, reps = w.plan, w.status("2005-06-30"), w.reports
+    real = frame[(frame["org"] != "all") & frame["completion"].astype(float).map(math.isfinite)]
+    with_figure = set(real["org"]) | set(missing_reporters(plan, reps, "2005-06"))
+    doc = docx.Document(tmp_path / "out" / "yinan-2005_quarterly_2005Q2.docx")
+    cells = [c.text for tb in doc.tables for row in tb.rows for c in row.cells]
+    text = "\n".join([p.text for p in doc.paragraphs] + cells)
+    named = {o.id for o in plan.orgs if o.kind != "county" and o.name in text}
+    assert named and named <= with_figure, named - with_figure
+    # the statistics bureau reports one side of the share only: never named, never a laggard
+    assert "统计局" not in text and "比上年提高" not in text
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "yinan-2005_quarterly_2005Q2.xlsx")["严重滞后项目"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, row)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rows and all(isinstance(x["完成率"], float) and -1 <= x["完成率"] < 1 for x in rows)

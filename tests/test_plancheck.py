@@ -3,17 +3,17 @@
 from kejifu import config
 from kejifu.plan import parse_plan
 from kejifu.plancheck import check_plan, errors
-from tests.conftest import TERMINALS_PLAN
+from tests.helpers import SMALL_PLAN
 
 
 def _plan(extra_targets: str):
-    head = TERMINALS_PLAN.split("targets:")[0]
+    head = SMALL_PLAN.split("targets:")[0]
     return parse_plan(head + "targets:\n" + extra_targets, file="c.yaml")
 
 
-def test_the_2005_plan_is_flagged_for_30_14_plus_3_points_not_being_33(plan):
+def test_the_2005_plan_is_flagged_for_30_14_plus_3_points_not_being_33(demo_plan):
     plan_file = str(config.demo_plan())
-    found = check_plan(plan, plan_file)
+    found = check_plan(demo_plan, plan_file)
     msgs = [str(p) for p in found]
     assert any("33.14%" in m and "ht_share" in m and "targets[6].target_points" in m for m in msgs)
     (f,) = [p for p in found if "33.14%" in p.en]
@@ -48,7 +48,7 @@ def test_schedule_weights_that_do_not_sum_to_one_are_a_warning():
 
 
 def test_a_share_with_numerator_and_denominator_in_different_kinds_of_unit_is_an_error():
-    head = TERMINALS_PLAN.split("measures:")[0]
+    head = SMALL_PLAN.split("measures:")[0]
     p = parse_plan(
         head + "measures:\n  - {id: n, title: N, unit: 亩}\n  - {id: d, title: D, unit: 元}\n"
         "targets:\n  - {id: s, title: S, unit: '%', kind: share, numerator: n, denominator: d, target: 5}\n"

@@ -3,7 +3,7 @@
 import pytest
 
 from kejifu.projection import project
-from tests.conftest import reports
+from tests.helpers import reports
 
 
 def test_run_rate_and_pace_for_terminals_hand_computed(small_plan):

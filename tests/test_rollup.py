@@ -27,6 +27,11 @@ FLOATS = [
     "completion",
     "expected",
     "gap_pp",
+    "children_sum",
+    "n_met",
+    "n_orgs",
+    "last_year_actual",
+    "yoy",
 ]
 
 
@@ -115,6 +120,8 @@ def plans(draw):
                 else towns
             )
             tg["allocations"] = {o: draw(st.integers(0, 20)) for o in alloc_to}
+            if draw(st.integers(0, 4)) == 0:  # a target value awaited (待下达)
+                tg.update(target=None, stretch=None, pending=True)
         elif kind == "share":
             tg.update(
                 unit="%",
@@ -128,6 +135,7 @@ def plans(draw):
                     o: draw(st.integers(10, 60))
                     for o in draw(st.lists(st.sampled_from(ids), unique=True, max_size=3))
                 }
+            tg["each"] = draw(st.booleans())
         elif kind == "level":
             tg.update(
                 unit="%",
@@ -137,8 +145,11 @@ def plans(draw):
             )
             if draw(st.booleans()):
                 tg["stretch"] = tg["target"] + draw(st.integers(0, 10))
+            tg["each"] = draw(st.booleans())
         else:
             tg.update(unit="项", due=dt.date(YEAR, draw(st.integers(1, 12)), 28))
+            if draw(st.booleans()):
+                tg["owner"] = draw(st.sampled_from(ids))
         targets.append(tg)
     data = {
         "plan": {

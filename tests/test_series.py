@@ -3,7 +3,7 @@
 import pytest
 
 from kejifu.series import monthly
-from tests.conftest import reports
+from tests.helpers import reports
 
 
 def test_a_month_without_a_report_carries_the_previous_value_forward(small_plan):
@@ -41,3 +41,17 @@ def test_a_share_series_is_the_ratio_of_sums_each_month(small_plan):
     s = monthly(small_plan, r, targets=["share"]).set_index(["org", "month"])
     assert s.loc[("all", 1), "actual"] == pytest.approx(40.0)
     assert s.loc[("a", 1), "actual"] == pytest.approx(10.0)
+
+
+def test_a_countys_own_figure_is_not_added_to_its_towns_in_the_total_series(small_plan):
+    # the county c reports 110 itself, its towns 60 + 40: the total is the county's own 110
+    r = reports(
+        [
+            ("a", "terminals", "2005-06", 60),
+            ("b", "terminals", "2005-06", 40),
+            ("c", "terminals", "2005-06", 110),
+        ]
+    )
+    s = monthly(small_plan, r, targets=["terminals"]).set_index(["org", "month"])
+    assert s.loc[("all", 6), "actual"] == 110
+    assert s.loc[("a", 6), "actual"] == 60

@@ -10,7 +10,7 @@ import pytest
 from kejifu.errors import StoreError
 from kejifu.store import Store
 from kejifu.workspace import open_workspace
-from tests.conftest import STORE_PLAN as TINY
+from tests.helpers import TWO_TOWN_PLAN as TINY
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
 
 
@@ -169,3 +169,34 @@ def test_the_workspace_reads_only_the_plan_year_and_the_year_before(ws_path):
     store.close()
     with open_workspace(ws_path) as ws:
         assert set(ws.filed["month"]) == {"2004-06", "2005-01", "2005-02"}
+
+
+def test_the_default_as_of_is_the_latest_month_at_least_half_the_reporters_have_filed(ws_path):
+    with open_workspace(ws_path, readonly=False) as ws:
+        ws.store.commit_reports(
+            pd.DataFrame(
+                {
+                    "org": ["jiehu", "hutou"],
+                    "measure": "mushroom_area",
+                    "month": ["2005-02", "2005-12"],
+                    "value": [15.0, 36.0],
+                }
+            ),
+            source_file="slip.csv",
+            sha256="slip",
+        )
+        ws.refresh()
+        assert ws.latest_month() == "2005-12"
+        # both towns filed February, one of two filed December: one of two is half, so December
+        # (with three or more reporters one slip is not: tests/test_status_rules.py)
+        assert ws.default_as_of() == dt.date(2005, 12, 31)
+        ws.store.commit_reports(
+            pd.DataFrame(
+                {"org": ["jiehu"], "measure": "mushroom_area", "month": ["2005-03"], "value": [20.0]}
+            ),
+            source_file="mar.csv",
+            sha256="mar",
+        )
+        ws.refresh()
+        assert ws.missing_reporters("2005-03") == ["hutou"]
+        assert ws.data_month("2005-03-31") == "2005-03"

@@ -6,8 +6,12 @@ import argparse
 from pathlib import Path
 
 from .. import config
+from ..deputies import check_settings
 from ..plan import load_plan
 from ..plancheck import check_plan, errors
+
+#: How a finding of each level is tagged: an acknowledged or pending finding is a note, not a warning.
+TAGS = {"error": "错误 / error", "warning": "提示 / warning", "note": "说明 / note"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,14 +31,13 @@ def run(args: argparse.Namespace) -> int:
     if path.is_dir():
         path = path / config.PLAN_FILE
     plan = load_plan(path)
-    findings = check_plan(plan, str(path))
+    findings = check_plan(plan, str(path)) + check_settings(plan, str(path))
     print(
         f"{plan.plan.title}（{plan.plan.region}，{plan.year}）：{len(plan.targets)}项指标 / targets，"
         f"{len(plan.orgs)}个单位 / orgs"
     )
     for f in findings:
-        tag = "错误 / error" if f.level == "error" else "提示 / warning"
-        print(f"[{tag}] {f}")
+        print(f"[{TAGS.get(f.level, TAGS['warning'])}] {f}")
     if not findings:
         print("计划检查通过 / the plan checks found nothing")
     return 1 if errors(findings) else 0

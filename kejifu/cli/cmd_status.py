@@ -8,7 +8,6 @@ column (NaN → null); ``csv`` the status frame (formula-safe).
 from __future__ import annotations
 
 import argparse
-import calendar
 import datetime as dt
 import json
 import math
@@ -16,8 +15,11 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from .. import months
 from ..errors import UsageError
 from ..i18n import both, t
+from . import paths
+from .table import pad, width
 
 if TYPE_CHECKING:  # heavy modules are imported when the command runs, so --help stays quick
     import pandas as pd
@@ -42,7 +44,9 @@ def parse_as_of(text: str | None) -> dt.date | None:
             raise ValueError(text)
         y, mo = int(m.group(1)), int(m.group(2))
         if m.group(3) is None:
-            return dt.date(y, mo, calendar.monthrange(y, mo)[1]) if 1 <= mo <= 12 else dt.date(y, mo, 1)
+            if not 1 <= mo <= 12:
+                raise ValueError(text)
+            return months.month_end((y, mo))
         return dt.date(y, mo, int(m.group(3)))
     except ValueError:
         raise UsageError(
@@ -61,6 +65,7 @@ def register(subparsers) -> None:
         "--format", choices=("table", "csv", "json"), default="table", help=both("cli.status.format")
     )
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help=both("cli.lang"))
+    p.add_argument("--reporting", action="store_true", help=both("status.cli.reporting"))
     p.set_defaults(func=run)
 
 
@@ -94,15 +99,6 @@ def select(
     return frame.reset_index(drop=True)
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - _width(text))
-    return gap + text if right else text + gap
-
-
 def _fmt(value: float, unit: str, lang: str) -> str:
     from .. import units
 
@@ -112,9 +108,9 @@ def _fmt(value: float, unit: str, lang: str) -> str:
 
 
 def _pct(value: float) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    return f"{value * 100:.1f}%"
+    from ..display import pct  # truncates: a figure shown never crosses a status line
+
+    return pct(value)
 
 
 def render_table(frame: pd.DataFrame, plan: Plan, *, lang: str = "zh", with_org: bool = False) -> str:
@@ -139,13 +135,13 @@ def render_table(frame: pd.DataFrame, plan: Plan, *, lang: str = "zh", with_org:
         }
         body.append([cells[c] for c in cols])
     right = {"actual", "target_value", "completion", "expected"}
-    widths = [max([_width(h)] + [_width(row[i]) for row in body]) for i, h in enumerate(head)]
+    widths = [max([width(h)] + [width(row[i]) for row in body]) for i, h in enumerate(head)]
     lines = [
-        "  ".join(_pad(h, widths[i], cols[i] in right) for i, h in enumerate(head)).rstrip(),
+        "  ".join(pad(h, widths[i], cols[i] in right) for i, h in enumerate(head)).rstrip(),
         "  ".join("-" * w for w in widths),
     ]
     for row in body:
-        lines.append("  ".join(_pad(c, widths[i], cols[i] in right) for i, c in enumerate(row)).rstrip())
+        lines.append("  ".join(pad(c, widths[i], cols[i] in right) for i, c in enumerate(row)).rstrip())
     return "\n".join(lines)
 
 
@@ -166,16 +162,56 @@ def to_json(frame: pd.DataFrame) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2)
 
 
+def render_reporting(record: pd.DataFrame, plan: Plan, lang: str = "zh") -> str:
+    """The reporting record as an aligned table: one row per org, one column per month
+    (按时 / 迟报 / 未报)."""
+    if record.empty:
+        return t("cli.status.empty", lang)
+    months = sorted(record["month"].unique())
+    head = [t("reporting.col.org", lang)] + [m[5:7] for m in months]
+    body = []
+    for org, g in record.groupby("org", sort=False):
+        cells = dict(zip(g["month"], g["record_label"], strict=True))
+        body.append([plan.org_name(org, lang)] + [cells.get(m, "") for m in months])
+    widths = [max([width(h)] + [width(row[i]) for row in body]) for i, h in enumerate(head)]
+    lines = ["  ".join(pad(h, widths[i]) for i, h in enumerate(head)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(pad(c, widths[i]) for i, c in enumerate(row)).rstrip() for row in body]
+    return "\n".join(lines)
+
+
+def header_lines(ws, frame: pd.DataFrame, as_of: dt.date, lang: str) -> list[str]:
+    """The lines above a status table: 「数据截至2005年3月」 first when the data end before the
+    month asked, then who has reported (「15个乡镇中13个已报送；马牧池乡、苏村镇未按时报送」)."""
+    from .. import completeness, months
+
+    lines = []
+    month = frame["month"].iloc[0] if len(frame) else ""
+    data_month = ws.data_month(as_of)
+    if month and data_month and data_month < month:
+        lines.append(months.through_text(data_month, lang))
+    if month:
+        text = completeness.completeness_text(ws.plan, ws.filed, month, lang)
+        if text:
+            lines.append(text)
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     from ..io.export import status_csv_text
     from ..workspace import open_workspace
 
     as_of = parse_as_of(args.as_of)
+    paths.workspace(args.dir)
     with open_workspace(args.dir) as ws:
         plan = ws.plan
+        if args.reporting:
+            print(render_reporting(ws.reporting_record(lang=args.lang), plan, args.lang))
+            return 0
         as_of = as_of or ws.default_as_of()
         frame = ws.status(as_of, lang=args.lang)
         synthetic = ws.synthetic
+        header = header_lines(ws, frame, as_of, args.lang) if args.format == "table" else []
     shown = select(frame, plan, by=args.by, org=args.org, target=args.target)
     if args.format == "json":
         print(to_json(shown))
@@ -184,7 +220,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         title = plan.plan.title if args.lang == "zh" else (plan.plan.title_en or plan.plan.title)
         month = frame["month"].iloc[0] if len(frame) else ""
-        print(t("cli.status.heading", args.lang, plan=title, as_of=as_of.isoformat(), month=month or "—"))
+        through = [h for h in header if h.startswith(("数据截至", "data through"))]
+        for line in through:  # 「数据截至…」 first when the data end before the month asked
+            print(line)
+        heading = t("cli.status.heading", args.lang, plan=title, as_of=as_of.isoformat(), month=month or "—")
+        # who has reported (「15个乡镇中13个已报送；马牧池乡、苏村镇未按时报送」) on the heading line
+        print("　".join([heading, *header[len(through) :]]))
         if synthetic:
             print(t("cli.status.synthetic", args.lang))
         if shown.empty:
