@@ -5,25 +5,26 @@ Every function is pure over a plan and a reports frame (``org, measure, month,
 value`` with year-to-date cumulative values in each measure's unit); all figures
 come from :func:`kejifu.status.status`.
 
-Town score in the quarterly bulletin (``score="progress"``, the default):
-the mean over a town's allocated targets of ``min(completion / expected, 1.5)``
-times 100 [points]; a target with nothing due yet (expected 0) counts 1, one
-without data counts 0. ``score="rubric"`` ranks by :func:`kejifu.scoring.assess`
-as of the quarter's end instead.
+Town score in the quarterly bulletin (``score="progress"``, the default): the one ranking
+rule of :mod:`kejifu.ranking` — the mean over a town's allocated targets due so far of
+``min(completion / expected, cap)`` times 100 [points] (``cap`` = the plan's
+``settings.ranking.cap``, default 1.5); a target without data counts 0; ties share a rank; a
+town that reported nothing has no score and is ranked last. ``score="rubric"`` ranks by
+:func:`kejifu.scoring.assess` as of the quarter's end instead.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from . import scoring
+from . import bulletin as bulletin_mod
+from . import display, months, opensdg, ranking, scoring
 from . import status as status_mod
 from .errors import UsageError
 from .i18n import t
@@ -37,7 +38,6 @@ _PATTERNS = {
     "half-year": re.compile(r"^(\d{4})-?[Hh]([12])$"),
     "annual": re.compile(r"^(\d{4})$"),
 }
-SCORE_CAP = 1.5
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,12 @@ class Period:
     @property
     def as_of(self) -> dt.date:
         """The last day of the period."""
-        return dt.date(self.year, self.end_month, calendar.monthrange(self.year, self.end_month)[1])
+        return months.month_end((self.year, self.end_month))
+
+    @property
+    def month(self) -> str:
+        """The period's last month ``YYYY-MM``."""
+        return months.key(self.year, self.end_month)
 
     def label(self, lang: str = "zh") -> str:
         if self.kind == "monthly":
@@ -120,16 +125,6 @@ def parse_period(kind: str, text: str, *, year: int | None = None) -> Period:
     return Period(kind=kind, year=y, end_month=end, code=code)
 
 
-def month_end(year: int, month: int) -> dt.date:
-    """The last day of ``month`` of ``year``."""
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _last_year_plan(plan: Plan) -> Plan:
-    info = plan.plan.model_copy(update={"year": plan.year - 1})
-    return plan.model_copy(update={"plan": info})
-
-
 def has_last_year(plan: Plan, reports: pd.DataFrame) -> bool:
     """Whether ``reports`` holds any row of ``plan.year − 1``."""
     if reports is None or reports.empty:
@@ -147,14 +142,18 @@ def monthly_table(
     :func:`kejifu.status.status` plus ``org_name, target_title, increment`` (this
     month's addition: year-to-date now minus last month [target unit]; for shares
     the change [percentage points]), ``last_year`` (the same month of last year,
-    when the frame has reports of ``plan.year − 1``), ``yoy_pct`` (year-on-year
-    growth [%], cumulative and level targets) and ``yoy_pp`` (shares [percentage points]).
+    when the frame has reports of that month of ``plan.year − 1``: the engine's
+    ``last_year_actual``), ``yoy_pct`` (year-on-year growth [%], cumulative and level targets:
+    the engine's ``yoy`` × 100) and ``yoy_pp`` (shares [percentage points]); all NaN
+    (「无上年同期数据」) without last year's figures of the same month.
     """
     mon = _month_number(plan, month)
-    now = status_mod.status(plan, reports, month_end(plan.year, mon), lang=lang)
+    now = status_mod.status(plan, reports, months.month_end((plan.year, mon)), lang=lang)
     key = ["target", "org"]
     if mon > 1:
-        prev = status_mod.status(plan, reports, month_end(plan.year, mon - 1), lang=lang)[key + ["actual"]]
+        prev = status_mod.status(plan, reports, months.month_end((plan.year, mon - 1)), lang=lang)[
+            key + ["actual"]
+        ]
         prev = prev.rename(columns={"actual": "_prev"})
         out = now.merge(prev, on=key, how="left")
         prev_actual = out["_prev"].to_numpy(dtype=float)
@@ -166,18 +165,12 @@ def monthly_table(
         out = now.copy()
         out["increment"] = np.where(out["kind"] == "share", np.nan, out["actual"])
     out.loc[out["kind"] == "milestone", "increment"] = np.nan
-    if has_last_year(plan, reports):
-        last = status_mod.status(_last_year_plan(plan), reports, month_end(plan.year - 1, mon), lang=lang)
-        last = last[key + ["actual"]].rename(columns={"actual": "last_year"})
-        out = out.merge(last, on=key, how="left")
-    else:
-        out["last_year"] = np.nan
-    a, ly = out["actual"].to_numpy(dtype=float), out["last_year"].to_numpy(dtype=float)
+    # 同比 is the engine's: the same month of last year only (rule 10), never a full-year figure
+    yoy = pd.to_numeric(out["yoy"], errors="coerce").to_numpy(dtype=float)
     is_share = (out["kind"] == "share").to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        pct = np.where(ly != 0, (a / ly - 1.0) * 100.0, np.nan)
-    out["yoy_pct"] = np.where(is_share | (out["kind"] == "milestone").to_numpy(), np.nan, pct)
-    out["yoy_pp"] = np.where(is_share, a - ly, np.nan)
+    out["last_year"] = pd.to_numeric(out["last_year_actual"], errors="coerce")
+    out["yoy_pct"] = np.where(is_share, np.nan, yoy * 100.0)
+    out["yoy_pp"] = np.where(is_share, yoy, np.nan)
     out.insert(2, "org_name", [plan.org_name(o, lang) for o in out["org"]])
     out.insert(1, "target_title", [plan.target(x).label(lang) for x in out["target"]])
     return out.reset_index(drop=True)
@@ -203,48 +196,34 @@ def _month_number(plan: Plan, month) -> int:
 
 
 def progress_scores(
-    plan: Plan, frame: pd.DataFrame, *, kinds: tuple[str, ...] = ("town", "subdistrict"), lang: str = "zh"
+    plan: Plan, frame: pd.DataFrame, *, kinds: tuple[str, ...] = ranking.KINDS, lang: str = "zh"
 ) -> pd.DataFrame:
-    """Rank orgs of ``kinds`` by the progress score (module docstring) from a status frame.
+    """Rank orgs of ``kinds`` by the progress score (module docstring) from a status frame:
+    :func:`kejifu.ranking.rank_towns` (the one rule).
 
-    Columns ``rank, org, org_name, score`` [points], ``n_targets, n_far_behind, n_no_data``.
+    Columns ``rank, org, org_name, score`` [points], ``n_targets, n_far_behind, n_no_data``,
+    ``reported`` (False: reported nothing, no score, ranked last), ``status``.
     """
-    orgs = [o.id for o in plan.orgs if o.kind in kinds]
-    f = frame[frame["org"].isin(orgs) & frame["allocation"].notna() & (frame["kind"] != "milestone")]
-    comp = f["completion"].to_numpy(dtype=float)
-    exp = f["expected"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(exp > 0, comp / exp, 1.0)
-    ratio = np.where(np.isnan(comp), 0.0, np.minimum(ratio, SCORE_CAP))
-    f = f.assign(_ratio=ratio, _far=(f["status"] == "far_behind"), _nd=(f["status"] == "no_data"))
-    g = f.groupby("org", sort=False)
-    res = (
-        pd.DataFrame(
-            {
-                "score": g["_ratio"].mean() * 100.0,
-                "n_targets": g["_ratio"].size(),
-                "n_far_behind": g["_far"].sum(),
-                "n_no_data": g["_nd"].sum(),
-            }
-        )
-        .reindex(orgs)
-        .dropna(subset=["score"])
-        .reset_index()
-        .rename(columns={"index": "org"})
-    )
-    res["n_targets"] = res["n_targets"].astype(int)
-    res["n_far_behind"] = res["n_far_behind"].astype(int)
-    res["n_no_data"] = res["n_no_data"].astype(int)
-    res["rank"] = res["score"].rank(method="min", ascending=False).astype(int)
-    res["org_name"] = [plan.org_name(o, lang) for o in res["org"]]
-    res = res.sort_values(["rank"], kind="stable").reset_index(drop=True)
-    return res[["rank", "org", "org_name", "score", "n_targets", "n_far_behind", "n_no_data"]]
+    r = ranking.rank_towns(frame, plan, kinds=kinds, lang=lang)
+    cols = [
+        "rank",
+        "org",
+        "org_name",
+        "score",
+        "n_targets",
+        "n_far_behind",
+        "n_no_data",
+        "reported",
+        "status",
+    ]
+    return r[cols]
 
 
 @dataclass(frozen=True)
 class QuarterlyBulletin:
     """Data of a quarterly bulletin: the status ``frame`` at the quarter's end, the
-    county ``totals``, the town ``ranking`` and the ``far_behind`` items (target × org)."""
+    county ``totals``, the town ``ranking``, the ``far_behind`` items (target × org) and every
+    ``laggards`` item (:func:`laggard_items`: far behind, behind, below a floor, overdue)."""
 
     period: Period
     frame: pd.DataFrame
@@ -252,6 +231,7 @@ class QuarterlyBulletin:
     ranking: pd.DataFrame
     far_behind: pd.DataFrame
     score_method: str
+    laggards: pd.DataFrame | None = None
 
 
 def quarterly_bulletin(
@@ -281,15 +261,40 @@ def quarterly_bulletin(
         ranking=ranking,
         far_behind=far,
         score_method=score,
+        laggards=laggard_items(plan, frame, lang=lang),
     )
 
 
-def far_behind_items(plan: Plan, frame: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
-    """The ``far_behind`` rows of an org (not the total), worst gap first, with names added."""
-    f = frame[(frame["status"] == "far_behind") & (frame["org"] != status_mod.ALL)].copy()
+def laggard_items(
+    plan: Plan, frame: pd.DataFrame, *, statuses=status_mod.LAGGING, lang: str = "zh"
+) -> pd.DataFrame:
+    """The rows of an org (not the total) whose status is one of ``statuses`` (only those of
+    :data:`kejifu.status.LAGGING`: never ``not_applicable``, ``pending``, ``not_due`` or ``met``),
+    worst first (:data:`kejifu.bulletin.LAG_ORDER`, then the gap), with names added.
+
+    Only rows whose completion is a real figure (finite, ≥ −100 %) of the reporting month: an org
+    without its own status (one side of a share) or with a carried-forward figure is never named,
+    nor an org of a target whose value is awaited (its total ``pending``)."""
+    codes = [c for c in bulletin_mod.LAG_ORDER if c in statuses and c in status_mod.LAGGING]
+    comp = pd.to_numeric(frame["completion"], errors="coerce")
+    real = comp.map(display.is_number).astype(bool) & (comp.fillna(-2) >= -1)
+    if "stale" in frame:
+        real &= ~frame["stale"].fillna(False).astype(bool)
+    # a target whose value is awaited (pending) has a provisional split: none of its orgs is named
+    pending = frame.loc[(frame["org"] == status_mod.ALL) & (frame["status"] == "pending"), "target"]
+    real &= ~frame["target"].isin(set(pending))
+    f = frame[frame["status"].isin(codes) & (frame["org"] != status_mod.ALL) & real].copy()
     f.insert(1, "target_title", [plan.target(x).label(lang) for x in f["target"]])
     f.insert(3, "org_name", [plan.org_name(o, lang) for o in f["org"]])
-    return f.sort_values("gap_pp", kind="stable").reset_index(drop=True)
+    f["_order"] = f["status"].map({c: i for i, c in enumerate(codes)})
+    f = f.sort_values(["_order", "gap_pp"], kind="stable", na_position="last")
+    return f.drop(columns="_order").reset_index(drop=True)
+
+
+def far_behind_items(plan: Plan, frame: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
+    """The ``far_behind`` rows of an org (not the total), worst gap first, with names added:
+    :func:`laggard_items` of that one status (real completion figures only)."""
+    return laggard_items(plan, frame, statuses=("far_behind",), lang=lang)
 
 
 def half_year_review(plan: Plan, reports: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:
@@ -297,11 +302,18 @@ def half_year_review(plan: Plan, reports: pd.DataFrame, *, lang: str = "zh") -> 
 
     Columns: those of the status frame plus ``target_title, org_name``, ``half_pass``
     (completion ≥ 50%; NaN-safe: no data fails) and ``half_margin_pp`` = (completion − 0.5) × 100
-    [percentage points]. Milestones are left out (they are due on a date, not by half).
+    [percentage points]. Milestones are left out (they are due on a date, not by half), and so are
+    floors (``each: true``: met / not met) and targets whose value is awaited (``pending``).
     """
     frame = status_mod.status(plan, reports, dt.date(plan.year, 6, 30), lang=lang)
+    # floors (each org must clear them: met / not met) and targets whose value is awaited have no
+    # time progress to be half through
+    untimed = {tg.id for tg in plan.targets if tg.each}
+    untimed |= set(frame.loc[(frame["org"] == status_mod.ALL) & (frame["status"] == "pending"), "target"])
     f = frame[
-        (frame["kind"] != "milestone") & ((frame["org"] == status_mod.ALL) | frame["allocation"].notna())
+        (frame["kind"] != "milestone")
+        & ~frame["target"].isin(untimed)
+        & ((frame["org"] == status_mod.ALL) | frame["allocation"].notna())
     ].copy()
     comp = f["completion"].to_numpy(dtype=float)
     f["half_pass"] = np.where(np.isnan(comp), False, comp >= 0.5 - 1e-9)
@@ -330,13 +342,6 @@ def grade_counts(totals: pd.DataFrame) -> dict[str, int]:
     """How many orgs got each grade (``excellent, good, pass, fail``)."""
     vc = totals["grade"].value_counts()
     return {g: int(vc.get(g, 0)) for g in scoring.GRADES}
-
-
-def is_finite(x) -> bool:
-    try:
-        return x is not None and math.isfinite(float(x))
-    except (TypeError, ValueError):
-        return False
 
 
 def year_end_values(plan: Plan, reports: pd.DataFrame, years, *, targets=None) -> pd.DataFrame:
@@ -376,13 +381,11 @@ def five_year(
     ``years`` default: ``plan.settings['synthetic_years']`` or the five years ending in the
     plan year; ``baseline_year`` default: the year before the first. The plan's ``baseline``
     is the baseline-year value and its ``target`` the value due in the last year.
-    Returns ``(paths, summary)``: ``paths`` = :func:`kejifu.trajectory.plan_trajectory`
+    Returns ``(paths, summary)``: ``paths`` = :func:`kejifu.opensdg.plan_trajectory`
     rows with ``target, target_title``; ``summary`` one row per target with the latest
     year's ``actual, path, completion, expected_completion, gap_pp, on_track`` (ours:
     completion ≥ the straight-line share of the period) and ``opensdg_status, opensdg_score``.
     """
-    from . import trajectory
-
     yrs = (
         list(years)
         if years is not None
@@ -396,7 +399,7 @@ def five_year(
         if tg.baseline is None or tg.target is None:
             continue
         v = v.dropna(subset=["actual"])
-        p = trajectory.plan_trajectory(
+        p = opensdg.plan_trajectory(
             v["year"],
             v["actual"],
             baseline_year=by,

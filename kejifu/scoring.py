@@ -24,8 +24,9 @@ total = base + Σ bonus − deductions [points], where deductions are
 reported after ``deadline_day`` of the following month (needs an ``imported_at``
 column in the reports frame), capped at ``max_deduction``. Grades: ``excellent``
 (优秀) ≥ ``grades.excellent``, ``good`` (良好) ≥ ``grades.good``, ``pass`` (合格)
-≥ ``grades.pass``, else ``fail`` (不合格). Ranking: by total, descending (ties share
-the better rank).
+≥ ``grades.pass``, else ``fail`` (不合格). Ranking: by total, descending, by the one rule of
+:func:`kejifu.ranking.shared_ranks` (ties share the better rank: 1, 2, 2, 4); an org that
+reported none of its scored targets (``reported`` False) is ranked last.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from . import completeness, ranking
 from . import status as status_mod
 from .errors import PlanError, Problem
 from .i18n import t
@@ -188,42 +190,55 @@ def grade_of(total: float, grades: Grades) -> str:
 def report_discipline(
     plan: Plan, reports: pd.DataFrame, orgs: list[str], month: int, rule: ReportRule, measures: list[str]
 ) -> pd.DataFrame:
-    """Missing and late report months per org through ``month`` (1..12).
+    """Missing and late report months per org through ``month`` (1..12): the reporting record of
+    :func:`kejifu.completeness.reporting_record` (按时 / 迟报 / 未报) over ``measures``.
 
-    A month is *missing* for an org when it has no row for that month for one of
-    ``measures``; *late* when its earliest ``imported_at`` for that month is after
-    ``deadline_day`` of the following month (only when the frame has ``imported_at``).
-    Returns ``org, missing_months, late_months, deductions`` [points].
+    A month is *missing* (未报) for an org when it filed no figure of ``measures`` for it; *late*
+    (迟报) when its first figure of the month arrived (``imported_at``) after the deadline, the
+    plan's ``settings.reporting.deadline_day`` (else ``rule.deadline_day``) of the next month; without
+    ``imported_at`` nothing is late. An org the record does not know (it filed nothing and was
+    expected of nothing) misses every month. Returns ``org, missing_months, late_months, deductions``
+    [points].
     """
-    year = plan.year
+    counts: dict[str, dict[str, int]] = {}
+    if reports is not None and not reports.empty and measures and month > 0:
+        f = reports[reports["measure"].isin(measures)]
+        if "imported_at" in f:
+            stamps = pd.to_datetime(f["imported_at"], errors="coerce", utc=True).dt.tz_localize(None)
+        else:
+            stamps = pd.Series(pd.Timestamp(plan.year - 1, 1, 1), index=f.index)  # nothing is late
+        f = f.assign(imported_at=stamps.fillna(pd.Timestamp(plan.year - 1, 1, 1)))
+        settings = dict(plan.settings or {})
+        if (settings.get("reporting") or {}).get("deadline_day") is None:
+            settings["reporting"] = {**(settings.get("reporting") or {}), "deadline_day": rule.deadline_day}
+        record = completeness.reporting_record(
+            plan.model_copy(update={"settings": settings}), f, plan.year, through=month
+        )
+        for (org, code), n in record.groupby(["org", "record"]).size().items():
+            counts.setdefault(org, {})[code] = int(n)
     rows = []
-    if reports is not None and not reports.empty and measures:
-        years, mons = status_mod.split_months(reports["month"])
-        r = reports.assign(_y=years, _m=mons)
-        r = r[(r["_y"] == year) & (r["_m"] <= month) & r["measure"].isin(measures)]
-    else:
-        r = pd.DataFrame(columns=["org", "measure", "_m"])
-    has_import = "imported_at" in r.columns
     for org in orgs:
-        mine = r[r["org"] == org]
-        missing = late = 0
-        for m in range(1, month + 1):
-            rows_m = mine[mine["_m"] == m]
-            if not measures:
-                continue
-            if set(measures) - set(rows_m["measure"]):
-                missing += 1
-                continue
-            if has_import:
-                stamps = pd.to_datetime(rows_m["imported_at"], errors="coerce", utc=True).dropna()
-                if not stamps.empty:
-                    ny, nm = (year, m + 1) if m < 12 else (year + 1, 1)
-                    deadline = pd.Timestamp(dt.datetime(ny, nm, rule.deadline_day, 23, 59, 59), tz="UTC")
-                    if stamps.min() > deadline:
-                        late += 1
+        mine = counts.get(org)
+        missing = (mine.get("missing", 0) if mine is not None else month) if measures else 0
+        late = mine.get("late", 0) if mine is not None else 0
         ded = min(missing * rule.deduct_missing + late * rule.deduct_late, rule.max_deduction)
         rows.append({"org": org, "missing_months": missing, "late_months": late, "deductions": float(ded)})
     return pd.DataFrame(rows, columns=["org", "missing_months", "late_months", "deductions"])
+
+
+def _progress(code, completion: float, expected: float) -> float:
+    """How far an org is along a target for the rubric [ratio]: completion ÷ expected; a floor
+    (``met`` 1, ``not_met`` its completion below 1), a milestone (``not_due`` 1, ``overdue`` 0) by its
+    status; no figure 0."""
+    if code == "met" or code == "not_due":
+        return 1.0
+    if code == "overdue" or completion != completion:
+        return 0.0
+    if code == "not_met":
+        return min(completion, 1.0)
+    if expected > 0:
+        return completion / expected
+    return 1.0 if completion >= 0 else 0.0
 
 
 def score_frame(plan: Plan, frame: pd.DataFrame, rubric: Rubric, orgs: list[str]) -> pd.DataFrame:
@@ -231,27 +246,28 @@ def score_frame(plan: Plan, frame: pd.DataFrame, rubric: Rubric, orgs: list[str]
 
     Columns ``org, target, weight, completion, expected, progress, points, stretch_share,
     bonus, veto, veto_failed``; ``points`` and ``bonus`` in [points], shares as fractions.
+    Left out of an org's base: targets not allocated to it, targets whose value is awaited
+    (``pending``) and a share it reports one side of (``not_applicable``).
     """
     rows = []
     idx = frame.set_index(["target", "org"])
+    pending = set(frame.loc[(frame["org"] == status_mod.ALL) & (frame["status"] == "pending"), "target"])
     for org in orgs:
         for tid, tr in rubric.targets.items():
             tg = plan.target(tid)
             alloc = tg.allocation_values()
-            if alloc and org not in alloc:
-                continue  # not allocated to this org: its weight is left out of the base
+            if (alloc and org not in alloc) or tid in pending:
+                continue  # not allocated to this org, or its value awaited: left out of the base
             try:
                 row = idx.loc[(tid, org)]
             except KeyError:
                 row = None
+            code = row["status"] if row is not None and "status" in row else None
+            if code == "not_applicable":
+                continue  # one side of a share: no figure of its own to score
             completion = float(row["completion"]) if row is not None else math.nan
             expected = float(row["expected"]) if row is not None else 1.0
-            if completion != completion:
-                progress = 0.0
-            elif expected > 0:
-                progress = completion / expected
-            else:
-                progress = 1.0 if completion >= 0 else 0.0
+            progress = _progress(code, completion, expected)
             cap = tr.cap if tr.cap is not None else rubric.rule.cap
             floor = tr.floor if tr.floor is not None else rubric.rule.floor
             bonus_pts = tr.stretch_bonus if tr.stretch_bonus is not None else rubric.rule.stretch_bonus
@@ -302,13 +318,15 @@ def totals_from(
     detail: pd.DataFrame, discipline: pd.DataFrame, rubric: Rubric, plan: Plan, lang: str = "zh"
 ) -> pd.DataFrame:
     """Totals, ranks and grades per org from :func:`score_frame` and :func:`report_discipline`."""
-    g = detail.groupby("org", sort=False)
+    has = np.isfinite(pd.to_numeric(detail["completion"], errors="coerce").to_numpy(dtype=float))
+    g = detail.assign(has_figure=has).groupby("org", sort=False)
     tot = pd.DataFrame(
         {
             "points": g["points"].sum(),
             "weights": g["weight"].sum(),
             "bonus": g["bonus"].sum(),
             "veto_failed": g["veto_failed"].any(),
+            "reported": g["has_figure"].any(),
         }
     ).reset_index()
     tot = discipline.merge(tot, on="org", how="left")
@@ -316,12 +334,13 @@ def totals_from(
     tot["points"] = tot["points"].fillna(0.0)
     tot["bonus"] = tot["bonus"].fillna(0.0)
     tot["veto_failed"] = tot["veto_failed"].astype("boolean").fillna(False).astype(bool)
+    tot["reported"] = tot["reported"].astype("boolean").fillna(False).astype(bool)
     with np.errstate(invalid="ignore", divide="ignore"):
         base = np.where(tot["weights"] > 0, 100.0 * tot["points"] / tot["weights"], 0.0)
     tot["base"] = base
     total = tot["base"] + tot["bonus"] - tot["deductions"]
     tot["total"] = np.where(tot["veto_failed"], 0.0, np.maximum(total, 0.0))
-    tot["rank"] = tot["total"].rank(method="min", ascending=False).astype(int)
+    tot["rank"] = ranking.shared_ranks(tot["total"], reported=tot["reported"])
     tot["grade"] = [
         ("fail" if v else grade_of(x, rubric.grades)) for x, v in zip(tot["total"], tot["veto_failed"])
     ]
@@ -342,6 +361,7 @@ def totals_from(
         "grade_label",
         "points",
         "weights",
+        "reported",
     ]
     return tot.sort_values(["rank", "org"], kind="stable").reset_index(drop=True)[cols]
 
@@ -367,7 +387,8 @@ def assess(
 
     ``totals`` columns: ``rank, org, org_name, total, base, bonus, deductions,
     missing_months, late_months, veto_failed, grade, grade_label, points, weights``
-    (all in [points] except counts); ``detail`` as :func:`score_frame`.
+    (all in [points] except counts) and ``reported`` (False: no figure for any scored target,
+    ranked last); ``detail`` as :func:`score_frame`.
     """
     rubric = rubric or rubric_for(plan)
     as_of = pd.Timestamp(as_of if as_of is not None else dt.date(plan.year, 12, 31)).date()

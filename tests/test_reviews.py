@@ -7,7 +7,7 @@ import pytest
 from kejifu import reviews
 from kejifu.errors import UsageError
 from kejifu.status import ALL, status
-from tests.conftest import reports
+from tests.helpers import reports
 
 
 def rows(org, measure, values, year=2005):
@@ -48,8 +48,30 @@ def test_without_last_years_reports_year_on_year_is_empty(small_plan):
     assert t["last_year"].isna().all() and t["yoy_pct"].isna().all()
 
 
+def test_the_monthly_tables_yoy_is_the_engines_and_never_against_an_older_month(small_plan):
+    # last year stopped in February: March 2005 has no same-month figure, so no 同比 (rule 10)
+    r = reports(rows("a", "terminals", [10, 20, 50]) + rows("a", "terminals", [10, 20], year=2004))
+    t = reviews.monthly_table(small_plan, r, 3).set_index(["target", "org"])
+    assert t["last_year"].isna().all() and t["yoy_pct"].isna().all()
+    # shares in points: June 2004 2.7 / 10 = 27 %, June 2005 3.1 / 10 = 31 % -> +4 points
+    r = reports(
+        [
+            ("a", "ht", "2004-06", 2.7),
+            ("a", "ind", "2004-06", 10),
+            ("a", "ht", "2005-06", 3.1),
+            ("a", "ind", "2005-06", 10),
+        ]
+    )
+    t = reviews.monthly_table(small_plan, r, 6).set_index(["target", "org"])
+    assert t.loc[("share", ALL), "last_year"] == pytest.approx(27.0)
+    assert t.loc[("share", ALL), "yoy_pp"] == pytest.approx(4.0)
+    s = status(small_plan, r, "2005-06-30").set_index(["target", "org"])
+    assert t.loc[("share", ALL), "yoy_pp"] == pytest.approx(s.loc[("share", ALL), "yoy"])
+
+
 def test_the_quarterly_ranking_scores_completion_against_expected_capped_at_1_5(small_plan):
-    # By 30 June (linear, half due): 甲镇 terminals 100/200 -> ratio 1, mushroom 1800/1800 -> ratio 2 -> capped 1.5
+    # By 30 June (linear, half due): 甲镇 terminals 100/200 -> ratio 1,
+    # mushroom 1800/1800 -> ratio 2 -> capped 1.5;
     # score (1 + 1.5) / 2 × 100 = 125; 乙镇 terminals 38.25/153 -> 0.5, mushroom none -> 0: score 25.
     r = reports(
         [
@@ -90,19 +112,46 @@ def test_periods_are_read_in_their_usual_notation(kind, text, end):
 
 
 @pytest.mark.parametrize(
-    "kind,text",
+    "kind,text,zh,en",
     [
-        ("monthly", "2005-13"),
-        ("quarterly", "2005Q5"),
-        ("half-year", "2005"),
-        ("annual", "05"),
-        ("weekly", "2005"),
+        (
+            "monthly",
+            "2005-13",
+            "期间格式错误：'2005-13'（月调度表应写作 2005-06）",
+            "bad period '2005-13' (monthly periods look like 2005-06)",
+        ),
+        (
+            "quarterly",
+            "2005Q5",
+            "期间格式错误：'2005Q5'（季度通报应写作 2005Q2）",
+            "bad period '2005Q5' (quarterly periods look like 2005Q2)",
+        ),
+        (
+            "half-year",
+            "2005",
+            "期间格式错误：'2005'（半年工作总结应写作 2005H1）",
+            "bad period '2005' (half-year periods look like 2005H1)",
+        ),
+        (
+            "annual",
+            "05",
+            "期间格式错误：'05'（年终考核应写作 2005）",
+            "bad period '05' (annual periods look like 2005)",
+        ),
+        (
+            "weekly",
+            "2005",
+            "未知的报告类型：'weekly'（可选 monthly、quarterly、half-year、annual）",
+            "unknown report kind 'weekly' (choose monthly, quarterly, half-year or annual)",
+        ),
     ],
 )
-def test_a_bad_period_is_a_bilingual_usage_error(kind, text):
+def test_a_bad_period_is_a_usage_error_in_both_languages(kind, text, zh, en):
     with pytest.raises(UsageError) as exc:
         reviews.parse_period(kind, text)
-    assert " / " in str(exc.value)
+    assert exc.value.zh == zh
+    assert exc.value.en == en
+    assert str(exc.value).endswith(f"{zh} / {en}")
 
 
 def test_a_period_outside_the_plan_year_is_refused():
@@ -110,9 +159,124 @@ def test_a_period_outside_the_plan_year_is_refused():
         reviews.parse_period("monthly", "2004-06", year=2005)
 
 
-def test_the_allocation_table_shows_when_a_split_does_not_add_up(plan):
-    t = reviews.allocation_table(plan).set_index("target")
+def test_the_allocation_table_shows_when_a_split_does_not_add_up(demo_plan):
+    t = reviews.allocation_table(demo_plan).set_index("target")
     assert t.loc["terminals", "difference"] == pytest.approx(
-        sum(plan.target("terminals").allocation_values().values()) - 353
+        sum(demo_plan.target("terminals").allocation_values().values()) - 353
     )
     assert t.loc["mushroom_area", "difference"] == 0
+
+
+COUNTY = """
+plan: {id: k, title: 测试计划, region: 测试县, year: 2005}
+orgs:
+  - {id: c, name: 测试县, kind: county}
+  - {id: tjj, name: 县统计局, kind: department, parent: c}
+  - {id: kjj, name: 县科技局, kind: department, parent: c}
+  - {id: a, name: 甲镇, kind: town, parent: c}
+  - {id: b, name: 乙镇, kind: town, parent: c}
+  - {id: d, name: 丙镇, kind: town, parent: c}
+  - {id: e1, name: 甲企业, kind: enterprise, parent: c}
+  - {id: e2, name: 乙企业, kind: enterprise, parent: c}
+measures:
+  - {id: ht, title: 高新技术企业产值, unit: 亿元}
+  - {id: ind, title: 规模以上工业产值, unit: 亿元}
+  - {id: rd, title: 研发经费, unit: 万元}
+  - {id: sales, title: 销售收入, unit: 万元}
+targets:
+  - {id: area, title: 食用菌面积, unit: 亩, target: 300, allocations: {a: 100, b: 100, d: 100}}
+  - {id: share, title: 高新技术产值比重, unit: '%', kind: share, numerator: ht, denominator: ind,
+     baseline: 30, target: 33}
+  - {id: rd_floor, title: 研发经费占比, unit: '%', kind: share, numerator: rd, denominator: sales,
+     target: 5, each: true}
+  - {id: plan5, title: 十一五规划, unit: 项, kind: milestone, due: 2005-10-31, owner: kjj}
+  - {id: industry, title: 高新技术产业产值, unit: 亿元, pending: true, allocations: {e1: 3, e2: 3}}
+"""
+
+
+def test_laggard_items_are_the_lagging_statuses_only_worst_first():
+    from kejifu.plan import parse_plan
+    from kejifu.status import LAGGING
+
+    plan = parse_plan(COUNTY)
+    r = reports(
+        [
+            ("a", "area", "2005-06", 50),  # on track
+            ("b", "area", "2005-06", 45),  # 0.45 ≥ 0.85 × 0.5: behind
+            ("d", "area", "2005-06", 10),  # far behind
+            ("e1", "ht", "2005-06", 3.0),
+            ("tjj", "ind", "2005-06", 16.0),  # one side of the share: not_applicable
+            ("e1", "rd", "2005-06", 600),  # 6 %: met
+            ("e1", "sales", "2005-06", 10000),
+            ("e2", "rd", "2005-06", 400),  # 4 %: not met
+            ("e2", "sales", "2005-06", 10000),
+            ("e1", "industry", "2005-06", 0.1),  # a pending target
+        ]
+    )
+    frame = status(plan, r, "2005-06-30")
+    lag = reviews.laggard_items(plan, frame)
+    assert list(zip(lag["target"], lag["org"], lag["status"])) == [
+        ("area", "d", "far_behind"),
+        ("rd_floor", "e2", "not_met"),
+        ("area", "b", "behind"),
+    ]
+    assert set(lag["status"]) <= set(LAGGING) and lag.loc[0, "org_name"] == "丙镇"
+    named = set(lag["org"])
+    quiet = frame[frame["status"].isin(["not_applicable", "pending", "not_due", "met"])]
+    assert not quiet.empty and named.isdisjoint(set(quiet["org"]) - {"e2"})
+    assert list(reviews.far_behind_items(plan, frame)["org"]) == ["d"]
+
+
+@pytest.fixture(scope="module")
+def demo_workspace(tmp_path_factory):
+    from kejifu.demo import build_demo
+    from kejifu.workspace import open_workspace
+
+    with open_workspace(build_demo(tmp_path_factory.mktemp("demo") / "ws", seed=2005)) as ws:
+        yield ws.plan, ws.reports
+
+
+def test_the_demo_2005q2_bulletin_names_no_org_whose_completion_is_not_a_real_figure(demo_workspace):
+    import math
+
+    from kejifu import bulletin
+    from kejifu.status import LAGGING
+
+    plan, reps = demo_workspace
+    qb = reviews.quarterly_bulletin(plan, reps, "2005Q2")
+    for items in (qb.far_behind, qb.laggards):
+        assert not items.empty
+        comp = items["completion"].astype(float)
+        assert comp.map(math.isfinite).all() and (comp >= -1).all()
+        assert set(items["status"]) <= set(LAGGING)
+    # the statistics bureau reports one side of the share: never named anywhere in the text
+    bureau = [o.id for o in plan.orgs if o.kind == "department" and "统计" in o.name]
+    assert bureau and (qb.frame.loc[qb.frame["org"].isin(bureau), "status"] != "far_behind").all()
+    text = bulletin.text(plan, qb.frame)
+    assert all(plan.org_name(o) not in text for o in bureau)
+    # every org the text names as lagging has a real completion on a lagging status
+    real = qb.frame[qb.frame["status"].isin(LAGGING) & qb.frame["completion"].map(math.isfinite)]
+    named = {o.id for o in plan.orgs if o.kind != "county" and plan.org_name(o.id) in text}
+    missing = set(bulletin.missing_orgs(plan, qb.frame))
+    assert named <= set(real["org"]) | missing
+    assert "比上年提高" not in text and "暂无报送数据" not in text
+
+
+def test_the_half_year_check_leaves_out_floors_milestones_and_targets_awaiting_their_value():
+    from kejifu.plan import parse_plan
+
+    plan = parse_plan(COUNTY)
+    r = reports(
+        [
+            ("a", "area", "2005-06", 60),
+            ("b", "area", "2005-06", 50),
+            ("d", "area", "2005-06", 40),  # 150 / 300 = 50 %: half done
+            ("e1", "rd", "2005-06", 600),
+            ("e1", "sales", "2005-06", 10000),
+            ("e1", "industry", "2005-06", 1.0),
+        ]
+    )
+    h = reviews.half_year_review(plan, r)
+    assert set(h["target"]) == {"area", "share"}
+    total = h[(h["org"] == ALL) & (h["target"] == "area")].iloc[0]
+    assert bool(total["half_pass"]) and total["half_margin_pp"] == pytest.approx(0.0)
