@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import docx
 import openpyxl
 import pytest
 
+from kejifu import display
 from kejifu.cli import main
 from kejifu.demo import build_demo
 from kejifu.status import ALL
@@ -59,26 +61,45 @@ def test_the_monthly_workbook_agrees_with_the_workspace_status(workspace, tmp_pa
         assert row["完成率"] == pytest.approx(totals.loc[tid, "completion"])
 
 
-def test_english_reports_get_an_en_suffix(workspace, tmp_path, capsys):
-    assert (
-        main(
-            [
-                "report",
-                str(workspace),
-                "quarterly",
-                "--period",
-                "2005Q2",
-                "--out",
-                str(tmp_path),
-                "--lang",
-                "en",
-                "--no-charts",
-            ]
-        )
-        == 0
+def test_english_reports_get_an_en_suffix_and_english_figures_of_the_workspace(workspace, tmp_path, capsys):
+    argv = [
+        "report",
+        str(workspace),
+        "quarterly",
+        "--period",
+        "2005Q2",
+        "--out",
+        str(tmp_path),
+        "--lang",
+        "en",
+    ]
+    assert main([*argv, "--no-charts"]) == 0
+    stem = "yinan-2005_quarterly_2005Q2_en"
+    printed = capsys.readouterr().out.splitlines()
+    assert sorted(printed) == sorted(
+        f"wrote: {tmp_path / (stem + ext)}" for ext in (".docx", ".html", ".xlsx")
     )
-    assert "wrote" in capsys.readouterr().out
-    assert (tmp_path / "yinan-2005_quarterly_2005Q2_en.docx").exists()
+    doc = docx.Document(tmp_path / f"{stem}.docx")
+    assert "Quarterly bulletin, Q2 2005" in "\n".join(p.text for p in doc.paragraphs)
+    summary = doc.tables[0]
+    assert [c.text for c in summary.rows[0].cells][:5] == [
+        "Target",
+        "Measure unit",
+        "Year to date",
+        "Annual target",
+        "Completion",
+    ]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in summary.rows[1:]}
+    with open_workspace(workspace) as w:
+        s = w.status("2005-06-30", lang="en")
+        plan = w.plan
+    for tid in ("terminals", "mushroom_area"):
+        target = plan.target(tid)
+        total = s[(s["org"] == ALL) & (s["target"] == tid)].iloc[0]
+        row = rows[target.label("en")]
+        assert row[2] == display.number(total["actual"], target.unit, "en")
+        assert row[3] == display.number(target.target, target.unit, "en")
+        assert row[4] == display.pct(total["completion"], "en")
 
 
 @pytest.mark.parametrize(

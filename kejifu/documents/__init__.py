@@ -1,80 +1,63 @@
-"""Review documents: one :class:`Review` (title, body paragraphs, tables, figures) written
-as xlsx (:mod:`.xlsx`), docx (:mod:`.docx`) and HTML (:mod:`.html`); responsibility
-contracts (责任状) as docx.
+"""Review documents: one :class:`Review` (title, body paragraphs, tables, figures) written as
+xlsx, docx and HTML; responsibility contracts (责任状) as docx.
 
-:func:`build_review` gathers a review's content from the numbers (reviews, scoring,
-bulletin, charts); the writers only lay it out. Tables keep raw numbers with a
-format per column (``amount`` in the row's unit, ``pct`` a share shown as per cent,
-``pp`` percentage points, ``score`` points, ``int``, ``bool``, ``text``) so that
-xlsx cells hold numbers and docx/HTML cells hold :func:`kejifu.units.format_value` text.
+Modules, in flow order:
 
-Charts are PNG images exported through kaleido (Chromium); :func:`chart_png`
-returns ``None`` (and the documents say so) when the export fails or times out.
+* :mod:`.model` — :class:`Review`, :class:`Table`, :class:`Column`; :func:`cell_text` (the one
+  way a cell becomes text, through :mod:`kejifu.display`);
+* :mod:`.build` — :func:`build_review` gathers a review's content from the numbers (status,
+  reviews, ranking, scoring, bulletin, charts) and says how current and complete they are;
+  :func:`contract_rows`;
+* :mod:`.annual` — the year-end assessment's sheet (points per target, deductions, veto items,
+  total, rank, grade) and sentences; scored as of the data month, and saying so, when the data do
+  not cover the whole year;
+* :mod:`.contract` — the responsibility contracts' content: amounts at the unit's natural
+  precision, quarterly checkpoints, the rubric's clauses;
+* :mod:`.layout` — the 公文 layout (GB/T 9704-2012) in one place: 发文机关标志, 发文字号, fonts,
+  margins, titles without repetition, 主送机关 by type, 版记, number style of running text;
+  a plan's ``settings.documents`` overrides it;
+* :mod:`.xlsx`, :mod:`.docx`, :mod:`.html` — the writers; they only lay the review out;
+* :mod:`.pdf` — PDF copies through LibreOffice (``soffice --headless``) and reading them back;
+* here: :func:`write_review`, :func:`write_contracts`, chart export (:func:`chart_png`: PNG
+  through kaleido/Chromium, ``None`` — and the documents say so — when the export fails or
+  times out), and the workspace folders (:func:`output_dir`, :func:`save_upload`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import math
 import threading
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
-from .. import bulletin, reviews, scoring
-from .. import status as status_mod
 from ..i18n import t
 from ..plan import Plan
-from ..units import format_value
+from .build import build_review, contract_rows, mark_text, missing_reporters, with_marks
+from .model import Column, Review, Table, cell_text, table_rows
+
+__all__ = [
+    "Column",
+    "Review",
+    "Table",
+    "build_review",
+    "cell_text",
+    "chart_png",
+    "chart_server",
+    "contract_rows",
+    "mark_text",
+    "missing_reporters",
+    "output_dir",
+    "render_figures",
+    "save_upload",
+    "table_rows",
+    "with_marks",
+    "write_contracts",
+    "write_review",
+]
 
 CHART_TIMEOUT = 60.0  # [s] per figure
 _chart_state: dict[str, bool] = {}
-
-
-@dataclass(frozen=True)
-class Column:
-    """A table column: frame column ``name``, its ``header`` and display ``fmt``."""
-
-    name: str
-    header: str
-    fmt: str = "text"  # text | amount | pct | pp | score | int | bool
-
-
-@dataclass(frozen=True)
-class Table:
-    """A titled table; ``unit_col`` names the column holding each row's unit (for ``amount``)."""
-
-    key: str
-    title: str
-    frame: pd.DataFrame
-    columns: tuple[Column, ...]
-    unit_col: str | None = "unit"
-
-
-@dataclass
-class Review:
-    """Everything a review document shows."""
-
-    kind: str
-    period: reviews.Period
-    lang: str
-    title: str
-    issuer: str
-    date: dt.date
-    addressee: str
-    paragraphs: list[bulletin.Paragraph]
-    summary: list[str]
-    tables: list[Table]
-    figures: list[tuple[str, object]] = field(default_factory=list)  # (caption, plotly Figure)
-    notes: list[str] = field(default_factory=list)
-    plan_id: str = "plan"
-
-    def stem(self) -> str:
-        """File name stem: ``<plan id>_<kind>_<period>`` (plus ``_en`` for English)."""
-        return f"{self.plan_id}_{self.kind}_{self.period.code}" + ("_en" if self.lang == "en" else "")
 
 
 # ----- workspace folders ---------------------------------------------------------------------------
@@ -101,51 +84,6 @@ def save_upload(name: str, content: bytes, workspace=None) -> Path:
     path = output_dir("uploads", workspace) / base
     path.write_bytes(bytes(content))
     return path
-
-
-# ----- cell formatting ---------------------------------------------------------------------------
-
-
-def is_number(v) -> bool:
-    if v is None or isinstance(v, bool):
-        return False
-    try:
-        return math.isfinite(float(v))
-    except (TypeError, ValueError):
-        return False
-
-
-def cell_text(value, fmt: str, unit: str | None, lang: str) -> str:
-    """The display text of one cell (docx, HTML); empty for missing numbers."""
-    if fmt == "text":
-        return "" if value is None or (isinstance(value, float) and value != value) else str(value)
-    if fmt == "bool":
-        if value is None or (isinstance(value, float) and value != value):
-            return ""
-        return t("reviews.yes" if bool(value) else "reviews.no", lang)
-    if not is_number(value):
-        return "–"
-    v = float(value)
-    if fmt == "amount":
-        return format_value(v, unit or "", lang) if unit else format_value(v, "", lang)
-    if fmt == "pct":
-        return format_value(round(v * 100.0, 1), "%", lang, decimals=1)
-    if fmt == "pp":
-        return format_value(round(v, 1), "", lang, decimals=1)
-    if fmt == "score":
-        return format_value(round(v, 1), "", lang, decimals=1)
-    if fmt == "int":
-        return format_value(round(v), "", lang, decimals=0)
-    return str(value)
-
-
-def table_rows(table: Table, lang: str) -> list[list[str]]:
-    """The display texts of a table's rows."""
-    out = []
-    for _, row in table.frame.iterrows():
-        unit = row[table.unit_col] if table.unit_col and table.unit_col in row else None
-        out.append([cell_text(row.get(c.name), c.fmt, unit, lang) for c in table.columns])
-    return out
 
 
 # ----- charts ------------------------------------------------------------------------------------
@@ -207,221 +145,6 @@ def chart_server(timeout: float = CHART_TIMEOUT):
             _with_timeout(lambda: kaleido.stop_sync_server(silence_warnings=True), timeout)
 
 
-def _figures(kind: str, plan: Plan, frame: pd.DataFrame, extra, lang: str) -> list[tuple[str, object]]:
-    from .. import charts
-
-    figs: list[tuple[str, object]] = []
-    totals = status_mod.totals(frame)
-    totals = totals[totals["kind"] != "milestone"]
-    if kind in ("monthly", "half-year") and not totals.empty:
-        figs.append((t("reviews.sheet.summary", lang), charts.bullet(totals, plan, lang)))
-    if kind == "quarterly" and extra is not None and not extra.empty:
-        figs.append((t("reviews.sheet.ranking", lang), charts.ranking(extra, plan, lang, score="score")))
-    if kind == "annual" and extra is not None and not extra.empty:
-        figs.append((t("reviews.sheet.assessment", lang), charts.ranking(extra, plan, lang, score="total")))
-    towns = frame[(frame["org"] != status_mod.ALL) & frame["allocation"].notna()]
-    if kind in ("monthly", "quarterly") and not towns.empty:
-        figs.append((t("reviews.sheet.detail", lang), charts.heatmap(frame, plan, lang)))
-    return figs
-
-
-# ----- review content ----------------------------------------------------------------------------
-
-
-def _C(name: str, key: str, fmt: str, lang: str) -> Column:
-    return Column(name, t(f"reviews.col.{key}", lang), fmt)
-
-
-def _summary_columns(lang: str, *, monthly: bool) -> tuple[Column, ...]:
-    cols = [_C("target_title", "target", "text", lang), _C("unit", "unit", "text", lang)]
-    if monthly:
-        cols.append(_C("increment", "increment", "amount", lang))
-    cols += [
-        _C("actual", "actual", "amount", lang),
-        _C("target_value", "target_value", "amount", lang),
-        _C("completion", "completion", "pct", lang),
-        _C("expected", "expected", "pct", lang),
-        _C("gap_pp", "gap_pp", "pp", lang),
-        _C("status_label", "status", "text", lang),
-    ]
-    if monthly:
-        cols += [_C("last_year", "last_year", "amount", lang), _C("yoy_pct", "yoy", "pp", lang)]
-    return tuple(cols)
-
-
-def _with_names(plan: Plan, frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    f = frame.copy()
-    if "target_title" not in f:
-        f["target_title"] = [plan.target(x).label(lang) for x in f["target"]]
-    if "org_name" not in f:
-        f["org_name"] = [plan.org_name(o, lang) for o in f["org"]]
-    return f
-
-
-def build_review(
-    plan: Plan,
-    reports: pd.DataFrame,
-    kind: str,
-    period: str | reviews.Period,
-    *,
-    lang: str = "zh",
-    charts: bool = True,
-    date: dt.date | None = None,
-    synthetic: bool | None = None,
-    submissions: pd.DataFrame | None = None,
-) -> Review:
-    """Gather a review of ``kind`` (monthly, quarterly, half-year, annual) for ``period``.
-
-    ``period`` is a :class:`~kejifu.reviews.Period` or its text (``2005-06``, ``2005Q2``,
-    ``2005H1``, ``2005``); raises :class:`~kejifu.errors.UsageError` for a bad one.
-    ``submissions``: the frame late/missing reports are judged from (``store.reports()``,
-    with ``imported_at``), for the year-end assessment. ``date`` (issue date) defaults to
-    today, but no later than 10 days after the period's end.
-    """
-    if not isinstance(period, reviews.Period):
-        period = reviews.parse_period(kind, period, year=plan.year)
-    as_of = period.as_of
-    frame = _with_names(plan, status_mod.status(plan, reports, as_of, lang=lang), lang)
-    tables: list[Table] = []
-    summary: list[str] = []
-    extra = None
-    detail_cols = (
-        _C("target_title", "target", "text", lang),
-        _C("org_name", "org", "text", lang),
-        _C("unit", "unit", "text", lang),
-    )
-    if kind == "monthly":
-        mt = reviews.monthly_table(plan, reports, period.end_month, lang=lang)
-        cols = _summary_columns(lang, monthly=True)
-        tables.append(
-            Table("summary", t("reviews.sheet.summary", lang), mt[mt["org"] == status_mod.ALL], cols)
-        )
-        towns = mt[(mt["org"] != status_mod.ALL) & mt["allocation"].notna()]
-        tables.append(
-            Table(
-                "detail",
-                t("reviews.sheet.detail", lang),
-                towns,
-                detail_cols + tuple(c for c in cols if c.name not in ("target_title", "unit")),
-            )
-        )
-    else:
-        cols = _summary_columns(lang, monthly=False)
-        tables.append(Table("summary", t("reviews.sheet.summary", lang), status_mod.totals(frame), cols))
-    if kind == "quarterly":
-        qb = reviews.quarterly_bulletin(plan, reports, period.code, lang=lang)
-        extra = qb.ranking
-        tables.append(
-            Table(
-                "ranking",
-                t("reviews.sheet.ranking", lang),
-                qb.ranking,
-                (
-                    _C("rank", "rank", "int", lang),
-                    _C("org_name", "org", "text", lang),
-                    _C("score", "score", "score", lang),
-                    _C("n_targets", "n_targets", "int", lang),
-                    _C("n_far_behind", "n_far_behind", "int", lang),
-                ),
-                unit_col=None,
-            )
-        )
-        tables.append(
-            Table(
-                "far_behind",
-                t("reviews.sheet.far_behind", lang),
-                qb.far_behind,
-                detail_cols
-                + (
-                    _C("actual", "actual", "amount", lang),
-                    _C("allocation", "allocation", "amount", lang),
-                    _C("completion", "completion", "pct", lang),
-                    _C("expected", "expected", "pct", lang),
-                    _C("gap_pp", "gap_pp", "pp", lang),
-                ),
-            )
-        )
-        s = bulletin.ranking_sentence(plan, qb.ranking, lang)
-        summary += [x for x in (s, t("reviews.score_note", lang)) if x]
-    if kind == "half-year":
-        half = reviews.half_year_review(plan, reports, lang=lang)
-        summary.append(bulletin.half_year_sentence(half, lang))
-        hcols = (
-            _C("actual", "actual", "amount", lang),
-            _C("target_value", "target_value", "amount", lang),
-            _C("completion", "completion", "pct", lang),
-            _C("half_pass", "half_pass", "bool", lang),
-            _C("half_margin_pp", "half_margin", "pp", lang),
-            _C("expected", "expected", "pct", lang),
-            _C("status_label", "status", "text", lang),
-        )
-        tables.append(Table("half", t("reviews.sheet.half", lang), half, detail_cols + hcols))
-    if kind == "annual":
-        a = scoring.assess(plan, reports, as_of, submissions=submissions, lang=lang)
-        extra = a.totals
-        summary.append(bulletin.grades_sentence(a.totals, lang))
-        summary.append(t("reviews.rubric_note", lang))
-        tables.append(
-            Table(
-                "assessment",
-                t("reviews.sheet.assessment", lang),
-                a.totals,
-                (
-                    _C("rank", "rank", "int", lang),
-                    _C("org_name", "org", "text", lang),
-                    _C("total", "total", "score", lang),
-                    _C("base", "base", "score", lang),
-                    _C("bonus", "bonus", "score", lang),
-                    _C("deductions", "deductions", "score", lang),
-                    _C("missing_months", "missing_months", "int", lang),
-                    _C("late_months", "late_months", "int", lang),
-                    _C("veto_failed", "veto", "bool", lang),
-                    _C("grade_label", "grade", "text", lang),
-                ),
-                unit_col=None,
-            )
-        )
-        d = _with_names(plan, a.detail, lang)
-        tables.append(
-            Table(
-                "scores",
-                t("reviews.sheet.scores", lang),
-                d,
-                (
-                    _C("org_name", "org", "text", lang),
-                    _C("target_title", "target", "text", lang),
-                    _C("weight", "weight", "score", lang),
-                    _C("completion", "completion", "pct", lang),
-                    _C("points", "points", "score", lang),
-                    _C("bonus", "bonus", "score", lang),
-                ),
-                unit_col=None,
-            )
-        )
-    figures = _figures(kind, plan, frame, extra, lang) if charts else []
-    notes = []
-    if synthetic if synthetic is not None else plan.plan.synthetic:
-        notes.append(t("reviews.synthetic_note", lang))
-    kind_label = t(f"reviews.kind.{kind}", lang)
-    region = plan.plan.region if lang == "zh" else (plan.org_name(plan.root().id, "en") or plan.plan.region)
-    title = t("reviews.doc.title", lang, region=region, period=period.label(lang), kind=kind_label)
-    return Review(
-        kind=kind,
-        period=period,
-        lang=lang,
-        title=title,
-        issuer=plan.plan.issuer or plan.plan.region,
-        date=date or min(dt.date.today(), as_of + dt.timedelta(days=10)),
-        addressee=t("reviews.doc.addressee", lang),
-        paragraphs=bulletin.paragraphs(plan, frame, lang),
-        summary=summary,
-        tables=tables,
-        figures=figures,
-        notes=notes,
-        plan_id=plan.plan.id,
-    )
-
-
 def render_figures(review: Review, *, timeout: float = CHART_TIMEOUT) -> list[tuple[str, bytes]]:
     """(caption, PNG) for every figure of ``review`` that could be exported."""
     out = []
@@ -464,7 +187,8 @@ def write_contracts(
     kinds: tuple[str, ...] = ("town", "subdistrict"),
     date: dt.date | None = None,
 ) -> list[Path]:
-    """One responsibility contract (责任状) docx per org of ``kinds``; returns the paths written."""
+    """One responsibility contract (责任状) docx per org of ``kinds`` (a 任务书 for an
+    ``enterprise``, written only when it has allocated targets); returns the paths written."""
     from . import docx as docx_mod
 
     out = Path(out_dir)
@@ -473,6 +197,8 @@ def write_contracts(
     for org in plan.orgs:
         if org.kind not in kinds:
             continue
+        if org.kind == "enterprise" and contract_rows(plan, org.id, lang).empty:
+            continue
         suffix = "_en" if lang == "en" else ""
         paths.append(
             docx_mod.write_contract(
@@ -480,35 +206,3 @@ def write_contracts(
             )
         )
     return paths
-
-
-def contract_rows(plan: Plan, org_id: str, lang: str = "zh") -> pd.DataFrame:
-    """The targets allocated to ``org_id``: ``target, title, allocation`` [target unit], ``unit``,
-    ``text`` (formatted allocation) and ``schedule`` (what is due by 30 June)."""
-    rows = []
-    from .. import schedule as schedule_mod
-
-    for tg in plan.targets:
-        alloc = tg.allocation_values()
-        if org_id not in alloc:
-            continue
-        v = alloc[org_id]
-        half = float(schedule_mod.expected_share(tg.schedule, 6))
-        sched = t("reviews.contract.half", lang, pct=format_value(round(half * 100, 1), "%", lang))
-        text = format_value(v, tg.unit, lang) if is_number(v) else str(tg.allocations[org_id])
-        if is_number(v) and tg.stretch is not None and tg.target and tg.kind == "cumulative":
-            stretch = round(v * tg.stretch / tg.target, 2)
-            text = t(
-                "reviews.contract.firm_stretch", lang, firm=text, stretch=format_value(stretch, tg.unit, lang)
-            )
-        rows.append(
-            {
-                "target": tg.id,
-                "title": tg.label(lang),
-                "allocation": v,
-                "unit": tg.unit,
-                "text": text,
-                "schedule": sched,
-            }
-        )
-    return pd.DataFrame(rows, columns=["target", "title", "allocation", "unit", "text", "schedule"])
