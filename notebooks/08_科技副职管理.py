@@ -16,20 +16,28 @@
 # %% [markdown]
 # # 科技副职管理 / Managing the technology deputies
 #
-# 组织部维护挂职科技副职名册：导入名册、书面报告、年度考核和“五个一”工作簿，查看未按时报送的报告和考核等次，打印任期考核表（Word）。
-# Keep the deputy roster: import workbooks (all or nothing), see overdue reports and grades, print the end-of-term assessment sheet.
+# **目的 / Purpose**：组织部维护挂职科技副职名册：导入名册、书面报告、年度考核、“五个一”和跟踪管理工作簿，
+# 查看待办名单（书面报告、听取汇报、任期届满）和考核等次，打印任期考核表（Word）。
+# Keep the deputy roster: import workbooks (all or nothing), see the due lists (reports, hearings,
+# terms ending) and grades, print the end-of-term assessment sheet.
 #
-# - 输入 / inputs: the workspace in `$KEJIFU_WORKSPACE` (written to); the as-of date `$KEJIFU_AS_OF` (default: end of the latest reported month); optionally a deputy workbook named in `$KEJIFU_DEPUTIES_FILE`
-#   (sheets 科技副职名册, 书面报告, 年度考核, 任期考核, 五个一, 科技特派员 — `kejifu deputies DIR --template FILE` writes a blank one)
-# - 输出 / outputs: new revisions in the workspace store; `exports/任期考核表.docx` in the workspace
+# - 输入 / inputs: the workspace in `$KEJIFU_WORKSPACE` (written to); the as-of date `$KEJIFU_AS_OF`
+#   (default: end of the latest reported month); optionally a deputy workbook named in
+#   `$KEJIFU_DEPUTIES_FILE` (sheets 科技副职名册, 书面报告, 年度考核, 任期考核, 五个一, 科技特派员,
+#   跟踪管理 — `kejifu deputies DIR --template FILE` writes a blank one)
+# - 输出 / outputs: new revisions in the workspace store; in the workspace's `exports/`: `任期考核表.docx`,
+#   the yearly dual-assessment summary and the end-of-term sheet in 公文 format (docx and xlsx)
 
 # %%
 import os
 
 from kejifu import config, deputies
+from kejifu.deputies import documents as deputies_docs
 from kejifu.deputies import store as deputies_store
 from kejifu.deputies import workbook as deputies_io
+from kejifu.documents import output_dir
 from kejifu.store import Store, sha256_file
+from kejifu.web.boards import deputies as deputies_views
 from kejifu.workspace import Workspace
 
 store = Store.open(config.workspace_dir())
@@ -64,16 +72,42 @@ summary = deputies.summary(data, AS_OF, plan=plan)
 summary["by_batch"]
 
 # %%
-deputies.roster_figure(data.roster, AS_OF, plan)
+deputies_views.roster_figure(data.roster, AS_OF, plan)
 
 # %%
 deputies.allowance(data.roster, f"{AS_OF[:4]}-01-01", AS_OF, plan)
 
 # %% [markdown]
-# ## 书面报告 / Written reports — 逾期或报送不全 (overdue or incomplete)
+# 待遇：副科级政治生活待遇、上浮一档职务工资和生活补贴，召回之日起取消。
+# Treatment and allowance, stopped from a recall's date.
+
+# %%
+deputies.treatment(data.roster, AS_OF, plan)
+
+# %% [markdown]
+# ## 待办 / Due lists — 书面报告（每年1-2次，至少1次）、听取汇报（每年至少1次）、三个月内任期届满
+
+# %%
+summary["reports_due"]
+
+# %%
+summary["hearings_due"]
+
+# %%
+summary["terms_ending"]
+
+# %% [markdown]
+# ## 书面报告 / Written reports — 需跟进的报告 (to follow up: incomplete, or below the yearly minimum)
 
 # %%
 summary["overdue"]
+
+# %% [markdown]
+# ## 规则与本县设置 / Rules and county settings
+# 考核权重、等次分数线和“五个一”口径按本县办法设置（plan 的 `settings.deputies`），并非市里统一规定。
+
+# %%
+deputies.settings_table(plan)
 
 # %% [markdown]
 # ## 考核 / Assessments — 年度双重考核与任期考核 (yearly dual assessment and end of term)
@@ -95,6 +129,14 @@ summary["five_ones_county"]
 summary["specialists"]
 
 # %% [markdown]
+# “五个一”活动先进单位和个人（上一年度，候选名单，由组织部审定）：
+# 年度考核优秀且报送了“五个一”成果的科技副职，新增产值最多的乡镇。
+# Commendation candidates of the previous year, for the organisation department to decide.
+
+# %%
+deputies.commendations(data.roster, data.outputs, data.assessments, int(AS_OF[:4]) - 1, settings=plan)
+
+# %% [markdown]
 # ## 打印任期考核表 / Print the end-of-term assessment sheet
 
 # %%
@@ -106,5 +148,15 @@ out = deputies_io.end_of_term_docx(
     plan=plan,
     synthetic=bool(data.roster["synthetic"].any()),
 )
-store.close()
 out
+
+# %% [markdown]
+# ## 公文 / Documents — 年度双重考核汇总表与届满考核表（docx、xlsx）
+# 谈话情况和考核组意见标「（待填写）」，由组织部填写。 Interviews and the group's opinion are left to fill.
+
+# %%
+year = int(AS_OF[:4])
+docs = deputies_docs.write_review(deputies_docs.yearly_review(plan, data, year - 1), output_dir("exports"))
+docs += deputies_docs.write_review(deputies_docs.end_of_term_review(plan, data, AS_OF), output_dir("exports"))
+store.close()
+[d.name for d in docs]

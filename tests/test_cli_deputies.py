@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import openpyxl
 import pytest
 
 from kejifu import config
@@ -12,24 +11,18 @@ from kejifu.cli import main
 from kejifu.deputies import store as deputies_store
 from kejifu.store import Store
 from kejifu.workspace import open_workspace
+from tests.helpers import make_workspace
+from tests.helpers import workbook as write_workbook
 
 
 @pytest.fixture
 def ws(tmp_path):
-    path = tmp_path / "ws"
-    Store.create(path, config.demo_plan()).close()
-    return path
+    return make_workspace(tmp_path, config.demo_plan())
 
 
 def workbook(path, sheets):
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        sheet = wb.create_sheet(name)
-        for r in rows:
-            sheet.append(r)
-    wb.save(path)
-    return str(path)
+    """The workbook's path as text, as the command line takes it."""
+    return str(write_workbook(path, sheets))
 
 
 SPEC_HEAD = ["编号", "姓名", "派出层级", "县外", "挂职乡镇", "派出日期", "利益共同体"]
@@ -91,7 +84,8 @@ def test_a_bad_workbook_exits_1_lists_every_problem_and_stores_nothing(ws, tmp_p
     assert main(["deputies", str(ws), "--import", bad]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "bad.xlsx:科技副职名册!3: 编号: 人员重复：P1（已见于第2行） / duplicate person: P1 (already on row 2)",
+        "bad.xlsx:科技副职名册!3: 编号: 人员重复：P1（已见于第2行） / "
+        "duplicate person: P1 (already on row 2)",
         "bad.xlsx:科技副职名册!3: 任期结束: 任期结束（2001-06-30）早于开始（2003-07-01） / "
         "term ends (2001-06-30) before it starts (2003-07-01)",
     ]
@@ -174,8 +168,33 @@ def test_an_empty_ledger_prints_empty_sections_not_a_traceback(ws, capsys):
     assert main(["deputies", str(ws), "--as-of", "2005-06"]) == 0
     out = capsys.readouterr().out
     assert "名册共0人" in out and "（无）" in out
-    from kejifu import deputies
+    from kejifu.web.boards import deputies
 
     with open_workspace(ws) as w:
         board = deputies.board(w)
-        assert len(board.sections) == 6
+        parts = {p[p.index("<h2>") + 4 : p.index("</h2>")]: p for p in (s.value for s in board.sections)}
+    for heading in ("书面报告待报送名单", "组织部听取汇报待办名单", "三个月内任期届满", "届满考核结果"):
+        (part,) = [p for h, p in parts.items() if h.startswith(heading)]
+        assert "（无）" in part  # an empty ledger owes nothing
+    (rules,) = [p for h, p in parts.items() if h == "规则与本县设置"]
+    assert "本县设置（非市里统一规定）" in rules and "市委讲话" in rules
+
+
+def test_the_table_summary_shows_the_due_lists_and_the_end_of_term_results(ws, capsys):
+    main(["deputies", str(ws), "--demo"])
+    capsys.readouterr()
+    assert main(["deputies", str(ws), "--as-of", "2005-04-30"]) == 0
+    out = capsys.readouterr().out
+    section = out.split("== 三个月内任期届满（届满考核待办） ==")[1].split("==")[0]
+    # the 2002 batch ends 2005-06-30, 61 days after 2005-04-30; KF200201 was recalled in 2004
+    rows = [line.split() for line in section.strip().splitlines()[1:]]
+    assert [(r[0], r[-2], r[-1]) for r in rows] == [
+        ("KF200202", "2005-06-30", "61"),
+        ("KF200203", "2005-06-30", "61"),
+        ("KF200204", "2005-06-30", "61"),
+    ]
+    results = out.split("== 届满考核结果（届满及三个月内届满者） ==")[1].split("==")[0]
+    assert "KF200201" in results and "已召回" in results  # recalled: no end-of-term grade
+    assert "考核权重、等次分数线和“五个一”口径按本县办法设置" in results
+    hearings = out.split("== 组织部听取汇报待办名单（每年至少1次） ==")[1].split("==")[0]
+    assert "待听取" in hearings and "KF200202" not in hearings  # heard in 2005 (even-numbered in the demo)

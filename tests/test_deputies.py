@@ -60,14 +60,14 @@ def test_a_period_before_the_term_pays_nothing_and_the_rate_is_a_plan_setting():
     assert dep.allowance_total(r, "2004-01-01", "2004-12-31", s) == 2400.0
 
 
-def test_outside_share_counts_serving_deputies_per_county(plan):
+def test_outside_share_counts_serving_deputies_per_county(demo_plan):
     r = roster(
         dict(person_id="A", term_start="2005-07-01", kind="outside"),
         dict(person_id="B", term_start="2005-07-01", org="hutou"),
         dict(person_id="C", term_start="2005-07-01", kind="outside", org="sucun"),
         dict(person_id="D", term_start="1999-07-01", kind="outside"),
     )
-    share = dep.outside_share(r, plan, "2005-09-30")
+    share = dep.outside_share(r, demo_plan, "2005-09-30")
     assert share.loc[0, "county"] == "yinan"
     assert (share.loc[0, "deputies"], share.loc[0, "outside"]) == (3, 2)
     assert share.loc[0, "share"] == pytest.approx(2 / 3)
@@ -213,7 +213,7 @@ def test_weights_that_do_not_add_up_to_one_are_a_located_plan_error():
 # ----- five ones -------------------------------------------------------------------------------
 
 
-def test_five_ones_totals_add_up_by_town_batch_and_county(plan):
+def test_five_ones_totals_add_up_by_town_batch_and_county(demo_plan):
     r = roster(
         dict(person_id="A", term_start="2003-07-01"),
         dict(person_id="B", term_start="2005-07-01"),
@@ -258,14 +258,14 @@ def test_five_ones_totals_add_up_by_town_batch_and_county(plan):
     assert town.loc["jiehu", "output_added"] == pytest.approx(15.0)
     batch = dep.five_ones_totals(r, o, by="batch", year=2005).set_index("batch")
     assert batch.loc[2005, "trainees"] == 80
-    county = dep.five_ones_totals(r, o, by="county", year=2005, plan=plan)
+    county = dep.five_ones_totals(r, o, by="county", year=2005, plan=demo_plan)
     assert list(county["county"]) == ["yinan"] and county.loc[0, "enterprises"] == 3
 
 
 # ----- specialists -----------------------------------------------------------------------------
 
 
-def test_specialists_become_register_items_under_their_town_or_the_county_bureau():
+def test_specialists_become_register_items_under_their_town_or_the_county_bureau(demo_plan):
     s = pd.DataFrame(
         [
             dict(
@@ -294,7 +294,7 @@ def test_specialists_become_register_items_under_their_town_or_the_county_bureau
             ),
         ]
     )
-    items = dep.specialist_register_items(s)
+    items = dep.specialist_register_items(s, dep.county_bureau(demo_plan))
     assert list(items["org"]) == ["hutou", "yinan_kjj"]
     assert list(items["date"]) == [dt.date(2005, 3, 10), dt.date(2005, 4, 1)]
     back = dep.specialists_from_items(items.assign(kind="specialists"))
@@ -304,8 +304,8 @@ def test_specialists_become_register_items_under_their_town_or_the_county_bureau
 # ----- the demo --------------------------------------------------------------------------------
 
 
-def test_the_demo_has_the_county_specialists_of_2004_and_every_row_is_synthetic(plan):
-    d = deputies_demo.demo_data(plan)
+def test_the_demo_has_the_county_specialists_of_2004_and_every_row_is_synthetic(demo_plan):
+    d = deputies_demo.demo_data(demo_plan)
     s = dep.specialists_summary(d.specialists, 2004).set_index("level")
     assert (s.loc["county", "dispatched"], s.loc["county", "outside"], s.loc["town", "dispatched"]) == (
         11,

@@ -1,8 +1,10 @@
 """``kejifu deputies DIR`` — the technology-deputy ledger (科技副职) of a workspace.
 
 * ``kejifu deputies DIR [--as-of DATE] [--format table|json] [--lang zh|en]``: roster by
-  town and batch, outside-hire share, this year's allowance, overdue reports, latest
-  grades, five-ones totals and specialists dispatched;
+  town and batch, outside-hire share, this year's allowance, the due lists (written
+  reports under the 1–2 a year rule, hearings, terms ending within three months),
+  reports to follow up, latest grades, end-of-term results, five-ones totals,
+  specialists dispatched, and the rules in force (the programme's or the county's);
 * ``--import FILE``: validate a deputy workbook (all or nothing, exit 1 listing every
   problem) and store it; ``--export FILE``: write the ledger as a workbook;
   ``--template FILE``: a blank workbook; ``--demo``: load the synthetic demo ledger.
@@ -20,11 +22,14 @@ from pathlib import Path
 import pandas as pd
 
 from .. import deputies as dep
+from .. import display
 from ..deputies import store as deputies_store
 from ..deputies import workbook as deputies_io
 from ..errors import UsageError
 from ..i18n import both, t
-from .cmd_status import _pad, _width, parse_as_of
+from . import paths
+from .cmd_status import parse_as_of
+from .table import pad, width
 
 
 def register(subparsers) -> None:
@@ -67,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("deputies.cli.exported", lang, path=path))
         return 0
     if args.import_file or args.demo:
-        with Store.open(args.dir) as store:
+        with Store.open(paths.workspace(args.dir)) as store:
             if args.demo:
                 added = deputies_demo_load(store, _who(args))
                 print(t("deputies.cli.demo_loaded", lang))
@@ -93,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
         return 0
-    with Store.open(args.dir, readonly=True) as store:
+    with Store.open(paths.workspace(args.dir), readonly=True) as store:
         plan = store.plan()
         data = deputies_store.load(store)
         if args.export_file:
@@ -142,7 +147,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{k: _plain(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
-def to_json(summary: dict, data: dep.DeputyData, synthetic: bool) -> str:
+def to_json(summary: dep.Summary, data: dep.DeputyData, synthetic: bool) -> str:
     """The summary as JSON: one key per section, frames as lists of objects (NaN → null)."""
     out = {
         "as_of": summary["as_of"].isoformat(),
@@ -155,6 +160,10 @@ def to_json(summary: dict, data: dep.DeputyData, synthetic: bool) -> str:
         "by_batch",
         "outside_share",
         "overdue",
+        "reports_due",
+        "hearings_due",
+        "terms_ending",
+        "end_of_term",
         "grades",
         "five_ones",
         "five_ones_county",
@@ -164,30 +173,32 @@ def to_json(summary: dict, data: dep.DeputyData, synthetic: bool) -> str:
     return json.dumps(out, ensure_ascii=False, indent=2)
 
 
-def _cell(col: str, v, plan, lang: str) -> str:
+def _cell(col: str, v, plan, lang: str, status_key: str = "deputies.report") -> str:
     v = _plain(v)
     if v is None:
-        return ""
+        return "" if col in ("missing", "recipients", "submitted") else display.MISSING
     if col == "org":
         return plan.org_name(v, lang)
     if col == "grade":
         return dep.grade_label(v, lang)
     if col == "status":
-        return t(f"deputies.report.{v}", lang)
-    if col == "missing":
+        return t(f"{status_key}.{v}", lang)
+    if col in ("missing", "recipients"):
         return "、".join(t(f"deputies.col.to_{x}", lang) for x in str(v).split(";") if x)
     if col == "share":
-        return f"{v:.0%}"
+        return display.pct(v, lang, decimals=0)
     if col == "county":
         return plan.org_name(v, lang) if v else ""
     if col in ("year", "batch", "seq"):
         return str(int(v))
     if isinstance(v, float):
-        return f"{v:,.1f}" if not v.is_integer() else f"{int(v):,d}"
+        return display.number(v, "", lang, decimals=None if v.is_integer() else 1)
     return str(v)
 
 
-def table_text(frame: pd.DataFrame, columns: list[str], plan, lang: str) -> str:
+def table_text(
+    frame: pd.DataFrame, columns: list[str], plan, lang: str, status_key: str = "deputies.report"
+) -> str:
     """An aligned text table of ``columns`` with catalogue headers."""
     if frame.empty:
         return t("deputies.none", lang)
@@ -199,11 +210,11 @@ def table_text(frame: pd.DataFrame, columns: list[str], plan, lang: str) -> str:
         else c
         for c in columns
     ]
-    rows = [[_cell(c, r[c], plan, lang) for c in columns] for r in frame.to_dict("records")]
-    widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(heads)]
-    lines = ["  ".join(_pad(h, w) for h, w in zip(heads, widths))]
+    rows = [[_cell(c, r[c], plan, lang, status_key) for c in columns] for r in frame.to_dict("records")]
+    widths = [max(width(h), *(width(r[i]) for r in rows)) for i, h in enumerate(heads)]
+    lines = ["  ".join(pad(h, w) for h, w in zip(heads, widths))]
     for r in rows:
-        lines.append("  ".join(_pad(c, w) for c, w in zip(r, widths)))
+        lines.append("  ".join(pad(c, w) for c, w in zip(r, widths)))
     return "\n".join(x.rstrip() for x in lines)
 
 
@@ -213,7 +224,7 @@ def _keys():
     return catalogue()
 
 
-def render(summary: dict, data: dep.DeputyData, plan, lang: str, synthetic: bool) -> str:
+def render(summary: dep.Summary, data: dep.DeputyData, plan, lang: str, synthetic: bool) -> str:
     """The table-format report."""
     as_of = summary["as_of"].isoformat()
     out = [t("deputies.cli.heading", lang, as_of=as_of)]
@@ -230,33 +241,80 @@ def render(summary: dict, data: dep.DeputyData, plan, lang: str, synthetic: bool
         )
     )
     states = ["appointed", "serving", "completed", "recalled", "total"]
-    sections = [
-        ("deputies.heading.roster", summary["by_org"], ["org", *states]),
-        ("deputies.heading.batch", summary["by_batch"], ["batch", *states]),
-        ("deputies.heading.outside", summary["outside_share"], ["county", "deputies", "outside", "share"]),
+    sections: list[tuple[str, pd.DataFrame, list[str], str]] = [
+        ("deputies.heading.roster", summary["by_org"], ["org", *states], ""),
+        ("deputies.heading.batch", summary["by_batch"], ["batch", *states], ""),
+        (
+            "deputies.heading.outside",
+            summary["outside_share"],
+            ["county", "deputies", "outside", "share"],
+            "",
+        ),
+        (
+            "deputies.heading.reports_due",
+            summary["reports_due"],
+            ["person_id", "name", "org", "year", "due", "filed", "recipients", "status"],
+            "deputies.yearly",
+        ),
+        (
+            "deputies.heading.hearings_due",
+            summary["hearings_due"],
+            ["person_id", "name", "org", "year", "due", "heard", "status"],
+            "deputies.hearing",
+        ),
+        (
+            "deputies.heading.terms_ending",
+            summary["terms_ending"],
+            ["person_id", "name", "org", "batch", "term_end", "days_left"],
+            "",
+        ),
         (
             "deputies.heading.overdue",
             summary["overdue"],
             ["person_id", "name", "org", "year", "seq", "due", "submitted", "missing", "status"],
+            "deputies.report",
         ),
         (
             "deputies.heading.grades",
             summary["grades"].dropna(subset=["grade"]),
             ["person_id", "name", "org", "year", "score", "grade"],
+            "",
         ),
-        ("deputies.heading.five_ones", summary["five_ones"], ["org", "deputies", *dep.FIVE_ONES]),
+        (
+            "deputies.cli.end_of_term",
+            summary["end_of_term"],
+            ["person_id", "name", "org", "democratic", "inspection", "annual", "score", "grade"],
+            "",
+        ),
+        ("deputies.heading.five_ones", summary["five_ones"], ["org", "deputies", *dep.FIVE_ONES], ""),
         (
             "deputies.heading.specialists",
             summary["specialists"],
             ["year", "level", "dispatched", "outside", "communities"],
+            "",
+        ),
+        (
+            "deputies.heading.settings",
+            dep.settings_table(plan, lang),
+            ["label", "value", "source"],
+            "",
         ),
     ]
-    for key, frame, cols in sections:
+    for key, frame, cols, status_key in sections:
         out.append("")
         out.append(f"== {t(key, lang)} ==")
         if key == "deputies.heading.specialists" and len(frame):
             frame = frame.assign(level=[t(f"deputies.level.{x}", lang) for x in frame["level"]])
-        out.append(table_text(frame, cols, plan, lang))
+        out.append(table_text(frame, cols, plan, lang, status_key or "deputies.report"))
+        if key in ("deputies.cli.end_of_term", "deputies.heading.settings"):
+            out.append(t("deputies.county_rules", lang))
     out.append("")
-    out.append(t("deputies.heading.allowance", lang, as_of=as_of, amount=f"{summary['allowance_ytd']:,.0f}"))
+    out.append(
+        t(
+            "deputies.heading.allowance",
+            lang,
+            as_of=as_of,
+            amount=display.number(summary["allowance_ytd"], "", lang),
+        )
+    )
     return "\n".join(out)

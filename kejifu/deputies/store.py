@@ -7,7 +7,9 @@ Tables (own ``MetaData``, created with ``checkfirst`` on the store's engine):
 * ``deputy_assessments`` — yearly scores keyed by ``person_id, year, assessor``
   (``town`` / ``orgdept``) and end-of-term scores with ``assessor = 'end_of_term'``
   and ``year = 0``;
-* ``deputy_outputs`` — the "five ones", keyed by ``person_id, year``.
+* ``deputy_outputs`` — the "five ones", keyed by ``person_id, year``;
+* ``deputy_events`` — tracking records (hearings, inspections, spot checks,
+  criticism, admonition, recall reasons, term goals), keyed by ``person_id, kind, date``.
 
 Every table is append-only: a correction adds a row with the next ``revision``
 for its key, and readers take the latest revision. Committing a row identical
@@ -16,8 +18,9 @@ row records ``recorded_at`` (UTC), ``recorded_by``, ``source_file`` and ``sha256
 
 Specialists (科技特派员) are not kept here: they are register items of kind
 ``specialists`` in the store's own register table (see
-:func:`kejifu.deputies.specialist_register_items`), which feeds the plan target
-``specialists``.
+:func:`kejifu.deputies.outputs.specialist_register_items`), which feeds the plan target
+``specialists``; county-level ones without a town go under the county S&T bureau
+found in the stored plan (:func:`kejifu.deputies.rules.county_bureau`).
 """
 
 from __future__ import annotations
@@ -25,14 +28,54 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 import pandas as pd
 import sqlalchemy as sa
 
 from ..errors import StoreError
+from ..plan import Plan
 from ..store import sha256_text
-from . import ledger as dep
+from .ledger import DeputyData
+from .outputs import specialist_register_items, specialists_from_items
+from .roster import empty, normalise_roster, to_date
+from .rules import (
+    ASSESSMENT_COLUMNS,
+    DIMENSIONS,
+    END_OF_TERM_COLUMNS,
+    EVENT_COLUMNS,
+    FIVE_ONES,
+    OUTPUT_COLUMNS,
+    ROSTER_COLUMNS,
+    SPECIALIST_COLUMNS,
+    SPECIALIST_KIND,
+    WRITTEN_REPORT_COLUMNS,
+    county_bureau,
+    truthy,
+)
+
+
+class WorkspaceStore(Protocol):
+    """What the deputy tables need of :class:`kejifu.store.Store`."""
+
+    engine: sa.Engine
+    readonly: bool
+
+    def plan(self) -> Plan: ...
+
+    def register_items(self, kind: str | None = None) -> pd.DataFrame: ...
+
+    def commit_register_items(
+        self,
+        frame: pd.DataFrame,
+        *,
+        kind: str,
+        source_file: str,
+        sha256: str,
+        who: str,
+        imported_at: dt.datetime | None = None,
+    ) -> object: ...
+
 
 metadata = sa.MetaData()
 
@@ -90,7 +133,7 @@ assessments_table = sa.Table(
     sa.Column("person_id", sa.String(64), nullable=False, index=True),
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("assessor", sa.String(16), nullable=False),
-    *[sa.Column(d, sa.Float) for d in dep.DIMENSIONS],
+    *[sa.Column(d, sa.Float) for d in DIMENSIONS],
     sa.Column("democratic", sa.Float),
     sa.Column("inspection", sa.Float),
     sa.Column("note", sa.Text, nullable=False, default=""),
@@ -103,7 +146,20 @@ outputs_table = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("person_id", sa.String(64), nullable=False, index=True),
     sa.Column("year", sa.Integer, nullable=False),
-    *[sa.Column(c, sa.Float, nullable=False, default=0) for c in dep.FIVE_ONES],
+    *[sa.Column(c, sa.Float, nullable=False, default=0) for c in FIVE_ONES],
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    *_meta_columns(),
+)
+
+events_table = sa.Table(
+    "deputy_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(64), nullable=False, index=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("result", sa.Text, nullable=False, default=""),
+    sa.Column("by", sa.String(200), nullable=False, default=""),
     sa.Column("note", sa.Text, nullable=False, default=""),
     *_meta_columns(),
 )
@@ -119,7 +175,7 @@ class _Spec:
 
 
 SPECS = {
-    "roster": _Spec(deputies_table, ("person_id",), tuple(c for c in dep.ROSTER_COLUMNS if c != "person_id")),
+    "roster": _Spec(deputies_table, ("person_id",), tuple(c for c in ROSTER_COLUMNS if c != "person_id")),
     "reports": _Spec(
         reports_table,
         ("person_id", "year", "seq"),
@@ -128,13 +184,14 @@ SPECS = {
     "assessments": _Spec(
         assessments_table,
         ("person_id", "year", "assessor"),
-        (*dep.DIMENSIONS, "democratic", "inspection", "note"),
+        (*DIMENSIONS, "democratic", "inspection", "note"),
     ),
-    "outputs": _Spec(outputs_table, ("person_id", "year"), (*dep.FIVE_ONES, "note")),
+    "outputs": _Spec(outputs_table, ("person_id", "year"), (*FIVE_ONES, "note")),
+    "events": _Spec(events_table, ("person_id", "kind", "date"), ("result", "by", "note")),
 }
 
 
-def _clean(value: Any, column: sa.Column) -> Any:
+def _clean(value: object, column: sa.Column) -> object:
     """A frame cell as the database value of ``column``."""
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
         if isinstance(column.type, sa.Boolean):
@@ -143,9 +200,9 @@ def _clean(value: Any, column: sa.Column) -> Any:
             return ""
         return None
     if isinstance(column.type, sa.Date):
-        return dep.to_date(value)
+        return to_date(value)
     if isinstance(column.type, sa.Boolean):
-        return dep._truthy(value)
+        return truthy(value)
     if isinstance(column.type, sa.Integer):
         return int(value)
     if isinstance(column.type, sa.Float):
@@ -153,7 +210,7 @@ def _clean(value: Any, column: sa.Column) -> Any:
     return str(value)
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: object, b: object) -> bool:
     if a is None or b is None:
         return a is None and b is None
     if isinstance(a, float) or isinstance(b, float):
@@ -174,7 +231,7 @@ class DeputyStore:
             metadata.create_all(engine, checkfirst=True)
 
     @classmethod
-    def from_store(cls, store: Any) -> DeputyStore:
+    def from_store(cls, store: WorkspaceStore) -> DeputyStore:
         """The deputy tables of a :class:`kejifu.store.Store` (read-only if the store is)."""
         engine = getattr(store, "engine", None)
         if engine is None:
@@ -188,7 +245,7 @@ class DeputyStore:
         return sa.inspect(self.engine).has_table(table.name)
 
     def history(self, what: str, *, conn: sa.Connection | None = None) -> pd.DataFrame:
-        """Every revision of ``what`` (``roster``, ``reports``, ``assessments``, ``outputs``)."""
+        """Every revision of ``what`` (``roster``, ``reports``, ``assessments``, ``outputs``, ``events``)."""
         spec = SPECS[what]
         cols = [c.name for c in spec.table.columns if c.name != "id"]
         if conn is None:
@@ -211,48 +268,56 @@ class DeputyStore:
         """The current roster (``ROSTER_COLUMNS``)."""
         h = self._latest("roster")
         if h.empty:
-            return dep.empty(dep.ROSTER_COLUMNS)
-        return dep.normalise_roster(h[dep.ROSTER_COLUMNS])
+            return empty(ROSTER_COLUMNS)
+        return normalise_roster(h[ROSTER_COLUMNS])
 
     def reports(self) -> pd.DataFrame:
-        """The current written reports (``REPORT_COLUMNS``)."""
+        """The current written reports (``WRITTEN_REPORT_COLUMNS``)."""
         h = self._latest("reports")
-        return h[dep.REPORT_COLUMNS].reset_index(drop=True) if not h.empty else dep.empty(dep.REPORT_COLUMNS)
+        return (
+            h[WRITTEN_REPORT_COLUMNS].reset_index(drop=True) if not h.empty else empty(WRITTEN_REPORT_COLUMNS)
+        )
 
     def assessments(self) -> pd.DataFrame:
         """The current yearly assessments (``ASSESSMENT_COLUMNS``)."""
         h = self._latest("assessments")
         if h.empty:
-            return dep.empty(dep.ASSESSMENT_COLUMNS)
-        return h[h["assessor"] != END_OF_TERM][dep.ASSESSMENT_COLUMNS].reset_index(drop=True)
+            return empty(ASSESSMENT_COLUMNS)
+        return h[h["assessor"] != END_OF_TERM][ASSESSMENT_COLUMNS].reset_index(drop=True)
 
     def end_of_term(self) -> pd.DataFrame:
         """The current end-of-term scores (``END_OF_TERM_COLUMNS``)."""
         h = self._latest("assessments")
         if h.empty:
-            return dep.empty(dep.END_OF_TERM_COLUMNS)
-        return h[h["assessor"] == END_OF_TERM][dep.END_OF_TERM_COLUMNS].reset_index(drop=True)
+            return empty(END_OF_TERM_COLUMNS)
+        return h[h["assessor"] == END_OF_TERM][END_OF_TERM_COLUMNS].reset_index(drop=True)
 
     def outputs(self) -> pd.DataFrame:
         """The current five-ones rows (``OUTPUT_COLUMNS``)."""
         h = self._latest("outputs")
-        return h[dep.OUTPUT_COLUMNS].reset_index(drop=True) if not h.empty else dep.empty(dep.OUTPUT_COLUMNS)
+        return h[OUTPUT_COLUMNS].reset_index(drop=True) if not h.empty else empty(OUTPUT_COLUMNS)
 
-    def load(self, specialists: pd.DataFrame | None = None) -> dep.DeputyData:
+    def events(self) -> pd.DataFrame:
+        """The current tracking records (``EVENT_COLUMNS``)."""
+        h = self._latest("events")
+        return h[EVENT_COLUMNS].reset_index(drop=True) if not h.empty else empty(EVENT_COLUMNS)
+
+    def load(self, specialists: pd.DataFrame | None = None) -> DeputyData:
         """Everything current, as a :class:`~kejifu.deputies.DeputyData`."""
-        return dep.DeputyData(
+        return DeputyData(
             roster=self.roster(),
             reports=self.reports(),
             assessments=self.assessments(),
             end_of_term=self.end_of_term(),
             outputs=self.outputs(),
-            specialists=specialists if specialists is not None else dep.empty(dep.SPECIALIST_COLUMNS),
+            specialists=specialists if specialists is not None else empty(SPECIALIST_COLUMNS),
+            events=self.events(),
         )
 
     # ----- writing ----------------------------------------------------------------------------
     def commit(
         self,
-        data: dep.DeputyData,
+        data: DeputyData,
         *,
         source_file: str = "",
         sha256: str = "",
@@ -261,7 +326,7 @@ class DeputyStore:
     ) -> dict[str, int]:
         """Append the rows of ``data`` that differ from their latest revision, in one transaction.
 
-        Returns the number of rows added per part (``roster, reports, assessments, outputs``).
+        Returns the number of rows added per part (``roster, reports, assessments, outputs, events``).
         """
         if self.readonly:
             raise StoreError(
@@ -274,17 +339,19 @@ class DeputyStore:
         assessments = (
             pd.concat([x for x in (data.assessments, eot) if len(x)], ignore_index=True)
             if (len(data.assessments) or len(eot))
-            else dep.empty(dep.ASSESSMENT_COLUMNS)
+            else empty(ASSESSMENT_COLUMNS)
         )
         parts = {
             "roster": data.roster,
             "reports": data.reports,
             "assessments": assessments,
             "outputs": data.outputs,
+            "events": data.events,
         }
         now = recorded_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
         added: dict[str, int] = {}
-        # kejifu_write: the workspace store's engine then emits BEGIN IMMEDIATE on SQLite (one writer at a time)
+        # kejifu_write: the workspace store's engine then emits BEGIN IMMEDIATE on SQLite
+        # (one writer at a time)
         with self.engine.connect().execution_options(kejifu_write=True) as conn, conn.begin():
             for what, frame in parts.items():
                 spec = SPECS[what]
@@ -296,7 +363,7 @@ class DeputyStore:
                 rows = []
                 for rec in frame.to_dict("records"):
                     if what == "assessments":
-                        for c in ("democratic", "inspection", *dep.DIMENSIONS):
+                        for c in ("democratic", "inspection", *DIMENSIONS):
                             rec.setdefault(c, None)
                     key = tuple(_clean(rec.get(k), spec.table.c[k]) for k in spec.key)
                     values = {c: _clean(rec.get(c), spec.table.c[c]) for c in spec.values}
@@ -328,20 +395,20 @@ class DeputyStore:
 # ----- the store and its register -------------------------------------------------------------
 
 
-def specialists(store: Any) -> pd.DataFrame:
+def specialists(store: WorkspaceStore) -> pd.DataFrame:
     """The specialist roster from the store's register items of kind ``specialists``."""
-    items = store.register_items(dep.SPECIALIST_KIND)
-    return dep.specialists_from_items(items)
+    items = store.register_items(SPECIALIST_KIND)
+    return specialists_from_items(items)
 
 
-def load(store: Any) -> dep.DeputyData:
+def load(store: WorkspaceStore) -> DeputyData:
     """The whole deputy ledger of a workspace store (deputy tables + specialist register)."""
     return DeputyStore.from_store(store).load(specialists=specialists(store))
 
 
 def commit(
-    store: Any,
-    data: dep.DeputyData,
+    store: WorkspaceStore,
+    data: DeputyData,
     *,
     source_file: str = "",
     sha256: str = "",
@@ -358,12 +425,12 @@ def commit(
     )
     added["specialists"] = 0
     if len(data.specialists):
-        items = dep.specialist_register_items(data.specialists)
+        items = specialist_register_items(data.specialists, county_bureau(store.plan()))
         # the store refuses a second batch with the same (kind, sha256): without a file hash, hash the content
         digest = sha256 or sha256_text(items.to_json(orient="records", date_format="iso", force_ascii=False))
         result = store.commit_register_items(
             items,
-            kind=dep.SPECIALIST_KIND,
+            kind=SPECIALIST_KIND,
             source_file=source_file,
             sha256=digest,
             who=who,
