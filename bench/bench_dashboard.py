@@ -67,7 +67,9 @@ PHASES = """() => {
 }"""
 BOARD_WATCH = """() => {
   const id = setInterval(() => {
-    if (document.querySelector('.kejifu-board')) { window.__kejifuBoardAt = performance.now(); clearInterval(id); }
+    if (document.querySelector('.kejifu-board')) {
+      window.__kejifuBoardAt = performance.now(); clearInterval(id);
+    }
   }, 20);
 }"""
 

@@ -16,16 +16,18 @@
 # %% [markdown]
 # # 总览 / Overview
 #
-# 领导一眼看清各项目标：每项目标一张卡片（完成值、完成率、序时进度、状态），各状态的指标数，截至月份与类别筛选，数据报送情况。 A card per target, counts by status, as-of month and group filters, data freshness.
+# 领导一眼看清各项目标：每项目标一张卡片（完成值、完成率、序时进度、状态），
+# 各状态的指标数，截至月份与类别筛选，数据报送情况。
+# A card per target, counts by status, as-of month and group filters, data freshness.
 #
 # - 输入 / inputs: the workspace in `$KEJIFU_WORKSPACE` (opened read-only)
 # - 输出 / outputs: none; this dashboard never writes
 
 # %%
-from kejifu.web import board as dashboard
+from kejifu.web import boards
 
 # %%
-board = dashboard.overview()
+board = boards.overview()
 
 # %%
 board.layout

@@ -16,16 +16,17 @@
 # %% [markdown]
 # # 指标详情 / Target detail
 #
-# 选一项指标：逐月累计完成与序时进度，各乡镇（企业）完成与分解任务，明细表。 Pick a target: its trajectory, each town against its allocation, a table.
+# 选一项指标：逐月累计完成与序时进度，各乡镇（企业）完成与分解任务，明细表。
+# Pick a target: its trajectory, each town against its allocation, a table.
 #
 # - 输入 / inputs: the workspace in `$KEJIFU_WORKSPACE` (opened read-only)
 # - 输出 / outputs: none; this dashboard never writes
 
 # %%
-from kejifu.web import board as dashboard
+from kejifu.web import boards
 
 # %%
-board = dashboard.detail()
+board = boards.detail()
 
 # %%
 board.layout

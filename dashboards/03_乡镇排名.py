@@ -16,16 +16,17 @@
 # %% [markdown]
 # # 乡镇排名 / Towns
 #
-# 乡镇×指标热力图，乡镇排名，单个乡镇的任务卡片。 Heatmap of towns by targets, the ranking, one town's scorecard.
+# 乡镇×指标热力图，乡镇排名，单个乡镇的任务卡片。
+# Heatmap of towns by targets, the ranking, one town's scorecard.
 #
 # - 输入 / inputs: the workspace in `$KEJIFU_WORKSPACE` (opened read-only)
 # - 输出 / outputs: none; this dashboard never writes
 
 # %%
-from kejifu.web import board as dashboard
+from kejifu.web import boards
 
 # %%
-board = dashboard.towns()
+board = boards.towns()
 
 # %%
 board.layout

@@ -16,16 +16,17 @@
 # %% [markdown]
 # # 高新技术产业 / High-tech industry
 #
-# 高新技术企业产值占规模以上工业产值比重：由分子、分母逐月计算。 The high-tech output share, computed from its numerator and denominator.
+# 高新技术企业产值占规模以上工业产值比重：由分子、分母逐月计算。
+# The high-tech output share, computed from its numerator and denominator.
 #
 # - 输入 / inputs: the workspace in `$KEJIFU_WORKSPACE` (opened read-only)
 # - 输出 / outputs: none; this dashboard never writes
 
 # %%
-from kejifu.web import board as dashboard
+from kejifu.web import boards
 
 # %%
-board = dashboard.hightech()
+board = boards.hightech()
 
 # %%
 board.layout

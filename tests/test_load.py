@@ -22,19 +22,11 @@ import urllib.request
 import pytest
 
 from kejifu.web import serve
+from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SESSIONS = 20
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 LIVE = """() => {
   const k = window.kejifuPlots;
   return !!k && k.liveAt !== null && !document.getElementById('kejifu-prerender')
@@ -157,7 +149,7 @@ async def run_sessions(url: str) -> list[dict]:
 
     results: list[dict] = []
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         await asyncio.gather(*(one_session(browser, url, results, i) for i in range(SESSIONS)))
         await browser.close()
     return results
@@ -168,7 +160,7 @@ def test_twenty_simultaneous_sessions_all_draw_and_their_kernels_are_freed(tmp_p
 
     ws = build_demo(tmp_path / "ws")
     port = serve.free_port()
-    opts = serve.ServeOptions(port=port, pool_size=1, cull_idle_timeout=5, cull_interval=2)
+    opts = serve.ServeOptions(port=port, pool_size=1, cull_idle_timeout=5, cull_interval=2, log_level="INFO")
     log = open(tmp_path / "voila.log", "wb")
     proc = serve.start(ws, opts, data_dir=tmp_path / "data", log=log)
     base = f"http://127.0.0.1:{port}"
@@ -217,6 +209,125 @@ def test_twenty_simultaneous_sessions_all_draw_and_their_kernels_are_freed(tmp_p
             f"peak {watch.peak / 2**20:.0f} MiB with {watch.peak_kernels} kernels, "
             f"after {rss1 / 2**20:.0f} MiB with {left} kernels; "
             f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
+    finally:
+        watch.stop.set()
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+CAP = 6
+PAGE_LOADS, BARE_GETS, AT_ONCE = 40, 20, 4
+
+
+async def load_pages(url: str, n: int, at_once: int) -> list[dict]:
+    """``n`` page loads, ``at_once`` browser contexts at a time; each waits until its charts are
+    drawn and closes. A load that gets the busy page does what it asks: waits and refreshes
+    (every 5 s, for up to 2 minutes)."""
+    from playwright.async_api import async_playwright
+
+    results: list[dict] = []
+
+    async def one(browser, i: int) -> None:
+        ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+        busy, end = 0, time.monotonic() + 120
+        try:
+            page = await ctx.new_page()
+            while True:
+                response = await page.goto(url, wait_until="commit", timeout=150_000)
+                if response is None or response.status != 503 or time.monotonic() > end:
+                    break
+                await page.wait_for_load_state("load")
+                assert "访问人数较多" in await page.content()
+                busy += 1
+                await asyncio.sleep(5)
+            await page.wait_for_function(LIVE, timeout=150_000, polling=250)
+            kid = await page.evaluate(
+                "() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId"
+            )
+            results.append({"i": i, "status": 200, "kernel": kid, "busy": busy})
+        except Exception as e:  # noqa: BLE001 - recorded, asserted below
+            results.append({"i": i, "status": None, "error": repr(e), "busy": busy})
+        finally:
+            await ctx.close()
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for start in range(0, n, at_once):
+            await asyncio.gather(*(one(browser, i) for i in range(start, min(n, start + at_once))))
+        await browser.close()
+    return results
+
+
+def bare_get(url: str) -> tuple[int, str | None]:
+    """A GET that reads the page and never opens a websocket (curl): (status, kernel id)."""
+    import json
+    import re
+
+    try:
+        with urllib.request.urlopen(url, timeout=150) as r:
+            page = r.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, None
+    m = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', page, re.S)
+    return 200, json.loads(m.group(1))["kernelId"]
+
+
+def test_forty_page_loads_and_twenty_bare_gets_leave_at_most_the_cap_plus_the_pools_30_s_later(tmp_path):
+    """Issue 12: kernels per page view are bounded. A cap of 6 page kernels; 40 browser page loads
+    (4 at a time, each closed once drawn) right after 20 simultaneous plain GETs that never open a
+    websocket (a crawler); 30 s after the last, only the pre-heated pools and at most the cap are
+    left, and no kernel of a page or a GET is among them. Beyond the cap a request gets the polite
+    busy page; a leader who refreshes it gets the dashboard once the crawler's kernels are given
+    back, and a page let in always comes alive (its kernel is not cut short)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
+    from kejifu.demo import build_demo
+
+    ws = build_demo(tmp_path / "ws")
+    port = serve.free_port()
+    opts = serve.ServeOptions(port=port, pool_size=1, max_kernels=CAP, connect_timeout=30, disconnect_grace=3)
+    opts = replace(opts, log_level="INFO")
+    log = open(tmp_path / "voila.log", "wb")
+    proc = serve.start(ws, opts, data_dir=tmp_path / "data", log=log)
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/voila/render/{urllib.parse.quote('01_总览.ipynb')}"
+    watch = PeakRss(proc.pid)
+    n_dash = len(list(serve.dashboards_dir().glob("*.ipynb")))
+    try:
+        serve.wait_ready(base + "/", timeout=90, proc=proc)
+        end = time.monotonic() + 90
+        while time.monotonic() < end and tree_rss(proc.pid)[1] < n_dash:
+            time.sleep(0.5)
+        watch.start()
+        with ThreadPoolExecutor(BARE_GETS) as pool:  # the crawler first: 20 GETs at once
+            gets = list(pool.map(bare_get, [url] * BARE_GETS))
+        pages = run_in_own_loop(load_pages(url, PAGE_LOADS, AT_ONCE))
+        # the crawler took the cap: the rest of its GETs got the busy page, and so did the first
+        # leaders, until its kernels were given back; then every page came alive
+        assert sorted(code for code, _ in gets) == [200] * CAP + [503] * (BARE_GETS - CAP), gets
+        failed = [r for r in pages if r["status"] != 200]
+        assert failed == [], failed
+        assert min(r["busy"] for r in pages if r["i"] < AT_ONCE) >= 1
+        assert len({r["kernel"] for r in pages}) == PAGE_LOADS  # a kernel each, none reused
+        assert watch.peak_kernels <= CAP + n_dash + n_dash  # + pools being refilled
+
+        time.sleep(30)
+        rss, left = tree_rss(proc.pid)
+        assert left <= CAP + n_dash
+        used = {r["kernel"] for r in pages if r["status"] == 200} | {k for code, k in gets if k}
+        still = {k for k in used if kernel_alive(base, k)}
+        assert still == set(), f"{len(still)} kernels of closed pages or plain GETs still running"
+        print(
+            f"\n{PAGE_LOADS} page loads ({sum(r['busy'] for r in pages)} busy pages refreshed) and "
+            f"{BARE_GETS} bare GETs ({sum(code == 503 for code, _ in gets)} busy) with a cap of {CAP}: peak "
+            f"{watch.peak_kernels} kernels, {watch.peak / 2**20:.0f} MiB; 30 s later {left} kernels "
+            f"({n_dash} pooled), {rss / 2**20:.0f} MiB"
         )
     finally:
         watch.stop.set()

@@ -10,9 +10,11 @@ import re
 import pandas as pd
 import pytest
 
+from kejifu import completeness, months
 from kejifu import status as status_mod
 from kejifu.scale import synth
 from kejifu.web import board as dashboard
+from kejifu.web import boards
 
 MB = 1_000_000
 SCRIPT = re.compile(r'<script type="application/json">(.*?)</script>', re.S)
@@ -32,6 +34,9 @@ class MemoryWorkspace:
 
     def latest_month(self) -> str | None:
         return str(self.reports["month"].max())
+
+    def default_as_of(self):
+        return months.month_end(completeness.current_month(self.plan, self.filed) or self.latest_month())
 
 
 def figures(board) -> list[tuple[int, dict]]:
@@ -65,7 +70,7 @@ def _names(ws, kind: str) -> list[str]:
 
 
 def test_city_towns_board_lists_the_counties_rolled_up(city):
-    board = dashboard.towns(city)
+    board = boards.towns(city)
     counties = _names(city, "county")
     assert board.units() == [o.id for o in city.plan.orgs if o.kind == "county"]
     assert [label for label, _ in board.pick_w.options] == counties
@@ -84,19 +89,19 @@ def test_city_towns_board_lists_the_counties_rolled_up(city):
 
 def test_city_detail_and_hightech_list_counties(city):
     counties = _names(city, "county")
-    detail = dashboard.detail(city)
+    detail = boards.detail(city)
     by_org = [
         fig for n, fig in figures(detail) if n <= MB and len(fig["layout"]["yaxis"].get("ticktext", [])) > 1
     ]
     assert [ticks(f) for f in by_org] == [counties]
-    hightech = dashboard.hightech(city)
+    hightech = boards.hightech(city)
     assert all(n <= MB for n, _ in figures(hightech))
     assert not any(name in "".join(hightech._parts) for name in _names(city, "town"))
 
 
 def test_more_orgs_than_the_cap_show_the_furthest_behind_with_a_note(city, monkeypatch):
     monkeypatch.setattr(dashboard, "MAX_ORGS", 4)
-    board = dashboard.towns(city)
+    board = boards.towns(city)
     (_, heat), (_, rank) = figures(board)
     assert len(ticks(heat)) == 4 and len(ticks(rank)) == 4
     assert "共10个单位" in board._parts[0]
@@ -111,10 +116,10 @@ def test_more_orgs_than_the_cap_show_the_furthest_behind_with_a_note(city, monke
 
 def test_province_overview_and_towns_stay_small_and_list_cities(province):
     assert len(province.plan.towns()) == 2400
-    overview = dashboard.overview(province)
+    overview = boards.overview(province)
     figs = figures(overview)
     assert figs and all(n <= MB for n, _ in figs)
-    towns = dashboard.towns(province)
+    towns = boards.towns(province)
     cities = _names(province, "city")
     (heat_bytes, heat), (rank_bytes, _) = figures(towns)
     assert heat_bytes <= MB and rank_bytes <= MB

@@ -36,6 +36,15 @@ def register(subparsers) -> None:
         default=2,
         help="每个看板预热的内核数 / pre-heated kernels per dashboard (default 2)",
     )
+    p.add_argument(
+        "--max-kernels",
+        type=int,
+        default=None,
+        metavar="N",
+        help="同时最多打开的看板页面数（默认按内存估算）；超出时显示「访问人数较多，请稍后刷新」/ "
+        "at most N dashboard pages at once (default: sized to memory); beyond it a page says "
+        "the server is busy (HTTP 503)",
+    )
     p.set_defaults(func=run)
 
 
@@ -47,11 +56,18 @@ def run(args) -> int:
         raise UsageError(f"工作区不存在：{workspace}", f"no such workspace: {workspace}", file=str(workspace))
     if not 0 < args.port < 65536:
         raise UsageError(f"端口无效：{args.port}", f"invalid port: {args.port}", field="--port")
+    if args.max_kernels is not None and args.max_kernels < 1:
+        raise UsageError(
+            f"--max-kernels 须为正整数：{args.max_kernels}",
+            f"--max-kernels must be a positive whole number: {args.max_kernels}",
+            field="--max-kernels",
+        )
     opts = serve.ServeOptions(
         port=args.port,
         host=args.host,
         open_browser=not args.no_browser,
         pool_size=max(args.pool_size, 1),
         token=args.token or None,
+        max_kernels=args.max_kernels,
     )
     return serve.serve(workspace, opts)

@@ -2,8 +2,16 @@
 
 Modules, in flow order:
 
-- :mod:`.board`: the :class:`~kejifu.web.board.Board` controller every dashboard notebook calls,
-  its renderers and HTML snippets;
-- :mod:`.serve`: ``kejifu serve`` — Voila with preheated, culled kernels and local static files;
+- :mod:`.html`: the HTML snippets (escaped text, bidi-isolated names, cards, tables, the banner,
+  the freshness line, the chart container);
+- :mod:`.board`: the :class:`~kejifu.web.board.Board` controller every dashboard notebook shows,
+  and :class:`~kejifu.web.board.BoardWorkspace`, what it reads from a workspace;
+- :mod:`.boards`: one module per dashboard (``overview``, ``detail``, ``towns``, ``hightech``,
+  ``deputies``), each rendering its sections;
+- :mod:`.channels`: what may pass between a browser and a dashboard kernel (widgets' messages
+  in, no code; no error details out);
+- :mod:`.kernels`: the kernel limits (a cap sized to memory, kernels of closed pages and of
+  plain GETs given back within seconds, the busy page);
+- :mod:`.serve`: ``kejifu serve`` — Voila with preheated kernels, these limits and local files;
 - ``static/``: the vendored plotly.js bundle and the ``kejifu`` Voila template.
 """

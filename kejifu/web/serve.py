@@ -7,20 +7,23 @@
 * pre-heated kernels (``--preheat_kernel=True``, a pool per dashboard): each
   dashboard is executed ahead of the request, so a page load only ships the
   rendered page and the widget state;
-* kernel culling (``cull_idle_timeout``, ``cull_interval``, ``cull_connected=False``):
-  a page that was closed or left idle gives its kernel back; pooled kernels are
-  never culled;
+* bounded kernels (:mod:`kejifu.web.kernels`): at most ``max_kernels`` page kernels at once
+  (default sized to memory; beyond it the page is 「访问人数较多，请稍后刷新」, HTTP 503), a page's
+  kernel shut down seconds after its websocket closed, and the kernel of a request that never
+  connects (a plain GET) after ``connect_timeout``; Voila's culler (``cull_idle_timeout``,
+  ``cull_connected=False``) stays as the backstop; pooled kernels are never culled;
 * ``--strip_sources=True``, ``--no-browser``, on ``127.0.0.1`` by default; on any other
   address only with a token (generated when none is given; :func:`serve` prints the URL
   carrying it) — requests without it are refused;
-* no code from the browser: the kernel websocket (:class:`ReadOnlyKernelConnection`) passes
-  only the messages the widgets need (kernel info, comm open/message/close for the widget
-  comm targets) and drops everything else — ``execute_request``, ``inspect_request``,
-  ``complete_request``, stdin and control messages; ``MappingKernelManager.allowed_message_types``
-  says the same as a second lock;
-* the ``kejifu`` template (``kejifu/static/voila/templates/kejifu``): the lab
+* no code from the browser and no error details to it: the kernel websocket
+  (``ReadOnlyKernelConnection``, :mod:`kejifu.web.channels`) passes only the messages the widgets
+  need and drops everything else — ``execute_request``, ``inspect_request``, ``complete_request``,
+  stdin and control messages (``MappingKernelManager.allowed_message_types`` says the same as a
+  second lock); kernel errors reach the browser as one generic line, the details go to the log;
+* ``/voila/templates/…`` paths that name no template file answer 404, not 500;
+* the ``kejifu`` template (``kejifu/web/static/voila/templates/kejifu``): the lab
   template without its CDN links, plus plotly.js (the cartesian partial bundle vendored in
-  ``kejifu/static/plotly/``; the full one from the ``plotly`` package only for figures that
+  ``kejifu/web/static/plotly/``; the full one from the ``plotly`` package only for figures that
   need it), the drawing script and the board's static first view, served from
   ``/voila/static/`` with versioned URLs so that the browser caches them.
 
@@ -32,7 +35,6 @@ a small data folder (template + both plotly.js bundles) and the command runs wit
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -46,6 +48,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
+from . import channels, kernels
+from .channels import ALLOWED_FROM_BROWSER, WIDGET_COMM_TARGETS, message_allowed  # noqa: F401 - re-exported
+from .kernels import KernelLimits
 
 TEMPLATE = "kejifu"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -60,14 +65,6 @@ EXTENSION_DENYLIST = [
 ]  # code highlighting: the dashboards show no code
 
 
-#: What the browser may send to a dashboard's kernel, per channel (everything else is dropped):
-#: the widget front end asks for kernel info, opens the widget comms and sends comm messages
-#: (widget state changes). No execute/inspect/complete/history requests, no stdin, no control.
-ALLOWED_FROM_BROWSER = {
-    "shell": frozenset({"kernel_info_request", "comm_info_request", "comm_open", "comm_msg", "comm_close"}),
-}
-#: Comm targets the browser may open (ipywidgets' own).
-WIDGET_COMM_TARGETS = frozenset({"jupyter.widget", "jupyter.widget.control"})
 #: A kernel handed to a page is not culled before the page has connected to it, for up to this
 #: long [s]: the page may still be loading its scripts (seconds on a busy machine). Without
 #: this, Voila's culler shuts down a kernel that sat in the pool longer than
@@ -78,15 +75,6 @@ LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 #: Environment variable handing the token to the server process (not on its command line,
 #: where ``ps`` shows it); removed before kernels start.
 TOKEN_ENV = "KEJIFU_SERVE_TOKEN"
-
-
-def message_allowed(channel: str | None, msg_type: str | None, content: dict | None = None) -> bool:
-    """Whether a message from the browser may reach a dashboard kernel."""
-    if msg_type not in ALLOWED_FROM_BROWSER.get(channel or "shell", ()):
-        return False
-    if msg_type == "comm_open":
-        return (content or {}).get("target_name") in WIDGET_COMM_TARGETS
-    return True
 
 
 def is_loopback(host: str) -> bool:
@@ -113,6 +101,24 @@ class ServeOptions:
     open_browser: bool = False
     log_level: str = "WARN"
     token: str | None = None  # required by the server when set; always set off loopback
+    max_kernels: int | None = None  # page kernels at once, pools not counted (None: sized to memory)
+    connect_timeout: float = (
+        kernels.KernelLimits.connect_timeout
+    )  # a page kernel unconnected this long is shut down
+    disconnect_grace: float = kernels.KernelLimits.disconnect_grace  # … and this long after its page closed
+
+    def limits(self, root: Path | None = None) -> KernelLimits:
+        """The kernel limits: ``max_kernels``, or the cap sized to this machine's memory less the
+        pre-heated pools (``pool_size`` per dashboard in ``root``)."""
+        cap = self.max_kernels
+        if cap is None:
+            n_boards = len(list((root or dashboards_dir()).glob("*.ipynb")))
+            cap = kernels.default_max_kernels(pools=self.pool_size * n_boards)
+        return KernelLimits(
+            max_kernels=max(int(cap), 1),
+            connect_timeout=float(self.connect_timeout),
+            disconnect_grace=float(self.disconnect_grace),
+        )
 
     def checked(self) -> ServeOptions:
         """These options, with a fresh token when the host is not loopback and none was given."""
@@ -134,7 +140,7 @@ def dashboards_dir() -> Path:
 
 
 #: The partial plotly.js the dashboards load first (bar, scatter, heatmap, pie, box, …; 1.5 MB):
-#: vendored from npm ``plotly.js-cartesian-dist-min`` with its licence (``kejifu/static/plotly/``).
+#: vendored from npm ``plotly.js-cartesian-dist-min`` with its licence (``kejifu/web/static/plotly/``).
 PLOTLY_PARTIAL = STATIC / "plotly" / "plotly-cartesian.min.js"
 
 
@@ -231,13 +237,19 @@ def voila_command(root: Path, opts: ServeOptions) -> list[str]:
     ]
 
 
-def voila_env(workspace: Path, data_dir: Path, token: str | None = None) -> dict[str, str]:
-    """The environment for Voila and its kernels: the workspace, the template's data path
-    and the token (taken out again by the server before any kernel starts)."""
+def voila_env(
+    workspace: Path, data_dir: Path, token: str | None = None, limits: KernelLimits | None = None
+) -> dict[str, str]:
+    """The environment for Voila and its kernels: the workspace, the template's data path, the
+    token and the kernel limits (the last two taken out again by the server before any kernel
+    starts)."""
     env = dict(os.environ)
     env.pop(TOKEN_ENV, None)
+    env.pop(kernels.LIMITS_ENV, None)
     if token:
         env[TOKEN_ENV] = token
+    if limits is not None:
+        env[kernels.LIMITS_ENV] = limits.to_env()
     env["KEJIFU_WORKSPACE"] = str(Path(workspace).resolve())
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(data_dir), env.get("JUPYTER_PATH", "")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -264,10 +276,11 @@ def start(
     if not is_loopback(opts.host) and not opts.token:
         raise ValueError(f"serving on {opts.host} needs a token")
     data = prepare_data_dir(data_dir)
-    cmd = voila_command(root or dashboards_dir(), opts)
+    root = root or dashboards_dir()
+    cmd = voila_command(root, opts)
     return subprocess.Popen(
         cmd,
-        env=voila_env(workspace, data, opts.token),
+        env=voila_env(workspace, data, opts.token, opts.limits(root)),
         stdout=log or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
     )
@@ -293,15 +306,22 @@ def serve(workspace: Path, opts: ServeOptions = ServeOptions(), *, root: Path | 
     """Run Voila in the foreground until interrupted; returns its exit code."""
     opts = opts.checked()
     data = prepare_data_dir()
-    cmd = voila_command(root or dashboards_dir(), opts)
+    root = root or dashboards_dir()
+    cmd = voila_command(root, opts)
+    limits = opts.limits(root)
     print(f"kejifu: {opts.url()}  (工作区 / workspace: {Path(workspace).resolve()})", flush=True)
+    print(
+        f"kejifu: 同时最多 {limits.max_kernels} 个看板页面 / "
+        f"at most {limits.max_kernels} dashboard pages at once",
+        flush=True,
+    )
     if opts.token:
         print(
             f"kejifu: 监听 {opts.host}，需凭令牌访问 / listening on {opts.host}: the link above carries "
             f"the access token; requests without it are refused",
             flush=True,
         )
-    proc = subprocess.Popen(cmd, env=voila_env(workspace, data, opts.token))
+    proc = subprocess.Popen(cmd, env=voila_env(workspace, data, opts.token, limits))
 
     def _stop(signum, frame):  # SIGTERM to `kejifu serve` stops Voila (and its kernels) too
         raise KeyboardInterrupt
@@ -340,6 +360,8 @@ def _voila_main() -> None:  # pragma: no cover - runs in the server process
     from kejifu.web import serve as this  # not __main__: the websocket class lives in kejifu.web.serve
 
     this._patch_culler()
+    this._patch_template_statics()
+    kernels.install(KernelLimits.from_env(os.environ.pop(kernels.LIMITS_ENV, None)))
     token = os.environ.pop(TOKEN_ENV, None)  # kernels must not inherit it
     if token:
         sys.argv.append(f"--Voila.token={token}")
@@ -348,84 +370,64 @@ def _voila_main() -> None:  # pragma: no cover - runs in the server process
     sys.exit(main())
 
 
-_CONNECTED: set[str] = set()  # kernels a page has connected to
-_FIRST_SEEN: dict[str, float] = {}  # when the culler first looked at a kernel (out of the pool)
+def _patch_template_statics() -> None:
+    """``/voila/templates/<anything but template/static/file>`` answers 404, not 500 (Voila's
+    handler asserts on the path's shape and fails on an empty root list)."""
+    import tornado.web
+    from voila.static_file_handler import TemplateStaticFileHandler as handler
+
+    original_parse, original_validate = handler.parse_url_path, handler.validate_absolute_path
+    if getattr(original_parse, "kejifu", False):
+        return
+
+    def parse_url_path(self, path):
+        for parts in ((path or "").split("/", 2), os.path.normpath(path or ".").split(os.path.sep, 2)):
+            if len(parts) != 3 or not parts[0] or parts[1] != "static" or not parts[2]:
+                raise tornado.web.HTTPError(404)
+        return original_parse(self, path)
+
+    def validate_absolute_path(self, root, absolute_path):
+        if not getattr(self, "roots", None):
+            raise tornado.web.HTTPError(404)
+        return original_validate(self, root, absolute_path)
+
+    parse_url_path.kejifu = True
+    handler.parse_url_path, handler.validate_absolute_path = parse_url_path, validate_absolute_path
 
 
 def _patch_culler(grace: float = CONNECT_GRACE_S) -> None:
     """Make the kernel culler spare a kernel no page has connected to yet, for ``grace`` seconds
     from the first time it looks at it (Voila's culler never looks at kernels in the pool, so this
-    is when a page took it). Connected kernels are culled as before (idle and no connections)."""
+    is when a page took it). Connected kernels are culled as before (idle and no connections);
+    page kernels nobody watches are shut down sooner by :mod:`kejifu.web.kernels`."""
     from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
     from jupyter_server.utils import ensure_async
 
     original = MappingKernelManager.cull_kernel_if_idle
     if getattr(original, "kejifu", False):
         return
+    first_seen: dict[str, float] = {}
 
     async def cull_kernel_if_idle(self, kernel_id):
-        if kernel_id not in _CONNECTED:
-            first = _FIRST_SEEN.setdefault(kernel_id, time.monotonic())
+        if kernel_id not in channels.CONNECTED:
+            first = first_seen.setdefault(kernel_id, time.monotonic())
             if time.monotonic() - first < grace:
                 return None
         result = await ensure_async(original(self, kernel_id))
         if kernel_id not in self._kernels:
-            _CONNECTED.discard(kernel_id)
-            _FIRST_SEEN.pop(kernel_id, None)
+            channels.CONNECTED.discard(kernel_id)
+            first_seen.pop(kernel_id, None)
         return result
 
     cull_kernel_if_idle.kejifu = True
     MappingKernelManager.cull_kernel_if_idle = cull_kernel_if_idle
 
 
-def _read_only_connection_class():
-    from jupyter_server.services.kernels.connection.base import (
-        deserialize_binary_message,
-        deserialize_msg_from_ws_v1,
-    )
-    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-
-    class ReadOnlyKernelConnection(ZMQChannelsWebsocketConnection):
-        """The kernel websocket of a dashboard: passes the widgets' messages
-        (:func:`message_allowed`) and drops everything else, so a browser cannot run code."""
-
-        def _peek(self, ws_msg):
-            if self.subprotocol == "v1.kernel.websocket.jupyter.org":
-                channel, parts = deserialize_msg_from_ws_v1(ws_msg)
-                header = self.session.unpack(parts[0])
-                content = self.session.unpack(parts[3]) if header.get("msg_type") == "comm_open" else None
-                return channel, header, content
-            msg = deserialize_binary_message(ws_msg) if isinstance(ws_msg, bytes) else json.loads(ws_msg)
-            return msg.get("channel"), msg.get("header") or {}, msg.get("content")
-
-        def connect(self):
-            _CONNECTED.add(self.kernel_id)
-            return super().connect()
-
-        def handle_incoming_message(self, incoming_msg) -> None:
-            try:
-                channel, header, content = self._peek(incoming_msg)
-            except Exception:  # noqa: BLE001 - anything unreadable is dropped
-                self.log.warning("kejifu: dropped an unreadable message from the browser")
-                return
-            msg_type = header.get("msg_type")
-            if not message_allowed(channel, msg_type, content):
-                self.log.warning(
-                    "kejifu: dropped %s on %s from the browser (dashboards are read-only)",
-                    msg_type,
-                    channel or "shell",
-                )
-                return
-            super().handle_incoming_message(incoming_msg)
-
-    return ReadOnlyKernelConnection
-
-
 def __getattr__(name: str):
     # ``ReadOnlyKernelConnection`` is built on first use: importing jupyter_server is only
     # needed in the server process (traitlets imports it by name from the command line).
     if name == "ReadOnlyKernelConnection":
-        cls = globals()[name] = _read_only_connection_class()
+        cls = globals()[name] = channels.build_connection_class()
         return cls
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
