@@ -1,4 +1,4 @@
-# kejifu — the two commands:  make demo  (dashboards on the demo workspace)  ·  make test
+# kejifu — the commands:  make demo  (dashboards on the demo workspace)  ·  make lab  (notebooks)  ·  make test
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -6,7 +6,7 @@ WORKSPACE ?= data/demo
 PORT   ?= 8866
 PYTEST_ARGS ?=
 
-.PHONY: demo test venv workspace status serve bench clean-demo sync-notebooks
+.PHONY: demo lab docs lint test venv workspace status serve bench clean-demo sync-notebooks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ demo: venv workspace
 	$(BIN)/kejifu status $(WORKSPACE) --as-of 2005-06-30
 	$(BIN)/kejifu serve $(WORKSPACE) --port $(PORT)
 
+## make lab: JupyterLab on the planner notebooks, working on the demo workspace (built when missing)
+LAB_ARGS ?=
+ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root,)
+lab: venv
+	test -f $(WORKSPACE)/plan.yaml || $(MAKE) workspace
+	KEJIFU_WORKSPACE=$(abspath $(WORKSPACE)) $(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+
 workspace: venv
 	rm -f $(WORKSPACE)/kejifu.sqlite $(WORKSPACE)/kejifu.sqlite-* $(WORKSPACE)/plan.yaml
 	$(BIN)/kejifu init $(WORKSPACE) --demo
@@ -35,6 +42,17 @@ test: venv
 
 bench: venv workspace
 	$(BIN)/kejifu bench --scale county
+
+## make lint: the checks tests/test_layers.py runs — ruff (lint, format) and the import contracts
+LINT_PATHS = kejifu tests bench scripts dashboards/*.py notebooks/*.py
+lint: venv
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/lint-imports
+
+## make docs: regenerate docs/internals.md from the package (tests/test_docs.py checks it is current)
+docs: venv
+	$(BIN)/python scripts/internals.py
 
 sync-notebooks: venv
 	$(BIN)/jupytext --sync notebooks/*.ipynb dashboards/*.ipynb

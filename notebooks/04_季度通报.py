@@ -8,17 +8,26 @@
 #       format_name: percent
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
 # ---
 
 # %% [markdown]
 # # 04 季度通报 · Quarterly bulletin
 #
-# **目的 / Purpose**：按季度通报全县进展，乡镇排名（得分 = 各分解指标完成率与序时进度之比的平均，上限1.5，×100），点名严重滞后项目。
-# Quarterly circular: county progress, towns ranked by score, far-behind items named.
+# **目的 / Purpose**：按季度通报全县进展，乡镇排名（统一排名规则 `kejifu.ranking`：得分 = 各分解指标完成率与
+# 序时进度之比的平均 ×100，单项比值封顶为计划设定值、默认1.5；并列同名次；未报送的乡镇排在最后），
+# 点名严重滞后项目。
+# Quarterly circular: county progress, towns ranked by the one ranking rule (ties share a rank, a town
+# that reported nothing is last), far-behind items named.
 #
-# **输入 / Inputs**：工作区的计划与月报（最近一个完整季度）。 The workspace plan and reports (latest complete quarter).
+# **输入 / Inputs**：工作区的计划与月报（最近一个完整季度）。 The workspace plan and reports (latest
+# complete quarter).
 #
-# **输出 / Outputs**：通报正文与表格；`<工作区>/reports/` 下的 xlsx、docx、html。 Text and tables; files in `<workspace>/reports/`.
+# **输出 / Outputs**：通报正文与表格；`<工作区>/reports/` 下的 xlsx、docx、html。 Text and tables; files in
+# `<workspace>/reports/`.
 
 # %%
 from IPython.display import Markdown

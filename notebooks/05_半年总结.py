@@ -8,6 +8,10 @@
 #       format_name: percent
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
 # ---
 
 # %% [markdown]
@@ -18,7 +22,8 @@
 #
 # **输入 / Inputs**：工作区的计划与1—6月月报。 The workspace plan and January–June reports.
 #
-# **输出 / Outputs**：检查表；`<工作区>/reports/` 下的 xlsx、docx、html。 The check table; files in `<workspace>/reports/`.
+# **输出 / Outputs**：检查表；`<工作区>/reports/` 下的 xlsx、docx、html。 The check table; files in
+# `<workspace>/reports/`.
 
 # %%
 from kejifu import bulletin, charts, documents, reviews

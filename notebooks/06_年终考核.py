@@ -8,17 +8,25 @@
 #       format_name: percent
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
 # ---
 
 # %% [markdown]
 # # 06 年终考核 · Year-end assessment
 #
-# **目的 / Purpose**：按考核细则（计划文件 `assessment:`，没有时用默认细则）给各乡镇打分：权重、封顶、保底、力争加分、迟报缺报扣分、一票否决、等次。
-# Score the towns under the rubric: weights, cap, floor, stretch bonus, late/missing report deductions, veto, grades.
+# **目的 / Purpose**：按考核细则（计划文件 `assessment:`，没有时用默认细则）给各乡镇打分：权重、封顶、保底、
+# 力争加分、迟报缺报扣分、一票否决、等次。
+# Score the towns under the rubric: weights, cap, floor, stretch bonus, late/missing report deductions,
+# veto, grades.
 #
-# **输入 / Inputs**：工作区的计划（含考核细则）与月报、入库记录（判断迟报）。 Plan with rubric, reports, import log.
+# **输入 / Inputs**：工作区的计划（含考核细则）与月报、入库记录（判断迟报）。 Plan with rubric, reports,
+# import log.
 #
-# **输出 / Outputs**：考核结果与分项得分；`<工作区>/reports/` 下的 xlsx、docx、html。 Results; files in `<workspace>/reports/`.
+# **输出 / Outputs**：考核结果与分项得分；`<工作区>/reports/` 下的 xlsx、docx、html。 Results; files in
+# `<workspace>/reports/`.
 
 # %%
 from kejifu import bulletin, charts, documents, scoring

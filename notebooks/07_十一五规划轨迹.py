@@ -8,13 +8,19 @@
 #       format_name: percent
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
 # ---
 
 # %% [markdown]
 # # 07 “十一五”规划轨迹 · Five-year plan trajectories 2006–2010
 #
-# **目的 / Purpose**：五年规划（2006—2010）中比重型和水平型指标逐年实绩与直线路径的对比（本系统口径），旁边列出 Open SDG 进展评估（复合增长率法）。
-# Each year's actual against the straight path from the 2005 baseline to the 2010 target (our status), with the Open SDG progress status beside it.
+# **目的 / Purpose**：五年规划（2006—2010）中比重型和水平型指标逐年实绩与直线路径的对比（本系统口径），
+# 旁边列出 Open SDG 进展评估（复合增长率法）。
+# Each year's actual against the straight path from the 2005 baseline to the 2010 target (our status), with
+# the Open SDG progress status beside it.
 #
 # **输入 / Inputs**：合成的县级五年计划与逐月报表（`kejifu.scale.synth`，示例数据，非真实统计）。
 # A synthetic county five-year plan and monthly reports (demo data, not real statistics).
@@ -22,9 +28,7 @@
 # **输出 / Outputs**：逐年轨迹表、汇总表与轨迹图。 Per-year paths, a summary, a chart.
 
 # %%
-import plotly.graph_objects as go
-
-from kejifu import reviews
+from kejifu import charts, reviews
 from kejifu.i18n import t
 from kejifu.scale import synth
 
@@ -46,15 +50,4 @@ summary
 paths
 
 # %%
-fig = go.Figure()
-for tid, p in paths.groupby("target", sort=False):
-    fig.add_scatter(x=p["year"], y=p["actual"], mode="lines+markers", name=p["target_title"].iloc[0])
-    fig.add_scatter(
-        x=p["year"],
-        y=p["path"],
-        mode="lines",
-        line=dict(dash="dot"),
-        name=p["target_title"].iloc[0] + "（路径）",
-    )
-fig.update_layout(title="“十一五”轨迹（示例数据） / five-year paths (synthetic)")
-fig
+charts.five_year(paths, synthetic=True)

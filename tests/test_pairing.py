@@ -28,3 +28,9 @@ def test_the_notebook_has_no_outputs_and_matches_its_script(path):
     paired = jupytext.read(script)
     assert [(c.cell_type, c.source) for c in paired.cells] == [(c.cell_type, c.source) for c in nb.cells]
     assert nb.cells[0].cell_type == "markdown"  # opens with its purpose, inputs and outputs
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_the_notebook_opens_on_the_python3_kernel_without_asking(path):
+    kernelspec = nbformat.read(path, as_version=4).metadata.get("kernelspec", {})
+    assert (kernelspec.get("name"), kernelspec.get("language")) == ("python3", "python")
