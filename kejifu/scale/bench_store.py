@@ -19,6 +19,7 @@ The figures are synthetic (合成示例数据).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import resource
 import subprocess
@@ -76,14 +77,33 @@ def _child(args: list[str], env: dict) -> tuple[float, float, float, int, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     w = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "kejifu", *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        [sys.executable, "-c", _PEAK_WRAPPER, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     wall = time.perf_counter() - w
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = done.stderr.decode("utf-8", "replace").splitlines()
+    peak_kb = next((float(ln.split()[1]) for ln in lines if ln.startswith("VmHWM:")), math.nan)
     problem = next((ln for ln in lines if ":" in ln and "/" in ln and "refused" not in ln), "")
-    return wall, cpu, after.ru_maxrss / 1024**2, done.returncode, problem[-160:]
+    return wall, cpu, peak_kb / 1024**2, done.returncode, problem[-160:]
+
+
+#: ``python -m kejifu ARGS`` that prints its own peak resident memory (``VmHWM``) on stderr at exit.
+#: ``ru_maxrss`` of a child is not used: on Linux it keeps the forked parent's high-water mark
+#: across exec, so a child of a large bench process would read as large as the bench itself.
+_PEAK_WRAPPER = """
+import atexit, sys
+def _peak():
+    with open("/proc/self/status") as f:
+        sys.stderr.write("".join(ln for ln in f if ln.startswith("VmHWM:")))
+atexit.register(_peak)
+sys.argv = ["kejifu", *sys.argv[1:]]
+from kejifu.cli import main
+sys.exit(main())
+"""
 
 
 def run(
