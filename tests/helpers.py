@@ -130,3 +130,42 @@ def run_in_process(capsys, *args) -> subprocess.CompletedProcess:
         code = exc.code
     out, err = capsys.readouterr()
     return subprocess.CompletedProcess(list(args), code, out, err)
+
+
+# ----- the small county plan of the status-rules tests (issue 13) --------------------------------
+
+_COUNTY_HEAD = """
+plan: {id: k, title: 测试计划, region: 测试县, year: 2005}
+orgs:
+  - {id: c, name: 测试县, kind: county}
+  - {id: tjj, name: 县统计局, kind: department, parent: c}
+  - {id: kjj, name: 县科技局, kind: department, parent: c}
+  - {id: a, name: 甲镇, kind: town, parent: c}
+  - {id: b, name: 乙镇, kind: town, parent: c}
+  - {id: d, name: 丙镇, kind: town, parent: c}
+  - {id: e1, name: 甲企业, kind: enterprise, parent: c}
+  - {id: e2, name: 乙企业, kind: enterprise, parent: c}
+"""
+_COUNTY_MEASURES = """measures:
+  - {id: ht, title: 高新技术企业产值, unit: 亿元}
+  - {id: ind, title: 规模以上工业产值, unit: 亿元}
+  - {id: rd, title: 研发经费, unit: 万元}
+  - {id: sales, title: 销售收入, unit: 万元}
+targets:
+  - {id: area, title: 食用菌面积, unit: 亩, target: 300, allocations: {a: 100, b: 100, d: 100}}
+  - {id: share, title: 高新技术产值比重, unit: '%', kind: share, numerator: ht, denominator: ind,
+     baseline: 30, target: 33}
+  - {id: rd_floor, title: 研发经费占比, unit: '%', kind: share, numerator: rd, denominator: sales,
+     target: 5, each: true}
+  - {id: plan5, title: 十一五规划, unit: 项, kind: milestone, due: 2005-10-31, owner: kjj}
+"""
+#: the third enterprise some of the county tests add
+THIRD_ENTERPRISE = "  - {id: e3, name: 丙企业, kind: enterprise, parent: c}\n"
+
+
+def county_plan_text(*, extra_orgs: str = "", more: str = "") -> str:
+    """A county with a statistics bureau, a S&T bureau, three towns and enterprises, the four
+    measures of two shares, and four targets (an allocated area, a share, a floor, a milestone owned
+    by the bureau); ``extra_orgs`` are added to the orgs, ``more`` after the targets (more targets,
+    settings)."""
+    return _COUNTY_HEAD + extra_orgs + _COUNTY_MEASURES + more

@@ -21,37 +21,16 @@ from kejifu.plancheck import check_plan
 from kejifu.rollup import own_vs_children
 from kejifu.scale.reference import reference_status
 from kejifu.status import ALL, STATUSES, status
-from tests.helpers import reports
+from tests.helpers import THIRD_ENTERPRISE, county_plan_text, reports
 
-COUNTY = """
-plan: {id: k, title: 测试计划, region: 测试县, year: 2005}
-orgs:
-  - {id: c, name: 测试县, kind: county}
-  - {id: tjj, name: 县统计局, kind: department, parent: c}
-  - {id: kjj, name: 县科技局, kind: department, parent: c}
-  - {id: a, name: 甲镇, kind: town, parent: c}
-  - {id: b, name: 乙镇, kind: town, parent: c}
-  - {id: d, name: 丙镇, kind: town, parent: c}
-  - {id: e1, name: 甲企业, kind: enterprise, parent: c}
-  - {id: e2, name: 乙企业, kind: enterprise, parent: c}
-  - {id: e3, name: 丙企业, kind: enterprise, parent: c}
-measures:
-  - {id: ht, title: 高新技术企业产值, unit: 亿元}
-  - {id: ind, title: 规模以上工业产值, unit: 亿元}
-  - {id: rd, title: 研发经费, unit: 万元}
-  - {id: sales, title: 销售收入, unit: 万元}
-targets:
-  - {id: area, title: 食用菌面积, unit: 亩, target: 300, allocations: {a: 100, b: 100, d: 100}}
-  - {id: share, title: 高新技术产值比重, unit: '%', kind: share, numerator: ht, denominator: ind,
-     baseline: 30, target: 33}
-  - {id: rd_floor, title: 研发经费占比, unit: '%', kind: share, numerator: rd, denominator: sales,
-     target: 5, each: true}
-  - {id: plan5, title: 十一五规划, unit: 项, kind: milestone, due: 2005-10-31, owner: kjj}
-  - {id: level, title: 覆盖率, unit: '%', kind: level, baseline: 20, target: 40}
+COUNTY = county_plan_text(
+    extra_orgs=THIRD_ENTERPRISE,
+    more="""  - {id: level, title: 覆盖率, unit: '%', kind: level, baseline: 20, target: 40}
   - {id: industry, title: 高新技术产业产值, unit: 亿元, pending: true, baseline: 6.19}
 settings:
   reporting: {deadline_day: 5}
-"""
+""",
+)
 
 
 @pytest.fixture(scope="module")
