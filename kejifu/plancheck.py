@@ -11,23 +11,32 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import yaml
-
+from . import planfile, units
 from . import schedule as schedule_mod
-from . import units
 from .errors import PlanError, Problem, UnitError
-from .plan import Plan, _line_of, load_plan
+from .i18n import t
+from .plan import Plan, load_plan
+from .planmessages import line_of as _line_of
 
 TOLERANCE = 1e-6
 
 
+def _say(key: str, **fmt) -> tuple[str, str]:
+    """The Chinese and English of the catalogue entry ``key``; a ``(zh, en)`` pair as a format value
+    gives each language its own word."""
+    zh = {k: v[0] if isinstance(v, tuple) else v for k, v in fmt.items()}
+    en = {k: v[1] if isinstance(v, tuple) else v for k, v in fmt.items()}
+    return t(key, "zh", **zh), t(key, "en", **en)
+
+
+def _in(value: float, unit: str) -> tuple[str, str]:
+    """``value`` [unit] written in Chinese and in English."""
+    return units.format_value(value, unit), units.format_value(value, unit, lang="en")
+
+
 def _line_finder(file: str | None):
     """A function from a YAML path tuple to its 1-based line in ``file`` (None if unknown)."""
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # ten times faster on a province plan
-        root = yaml.compose(Path(file).read_text(encoding="utf-8"), Loader=loader) if file else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        root = None
+    root = planfile.compose(file)
     return lambda loc: _line_of(root, loc) if root is not None else None
 
 
@@ -48,7 +57,7 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
             ack = next((a for a in tg.acknowledge if a.check == field.split(".")[0]), None)
             if ack is not None and level == "warning":
                 level = "note"
-                zh, en = f"{zh}（已确认：{ack.reason}）", f"{en} (acknowledged: {ack.reason})"
+                zh, en = _say("plan.check.acknowledged", text=(zh, en), reason=ack.reason)
             found.append(
                 Problem(
                     f"{tg.id}：{zh}",
@@ -64,18 +73,13 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
         total = 0.0
         for org, raw in tg.allocations.items():
             if org not in org_ids:
-                add(
-                    f"分解到未知单位 {org!r}",
-                    f"allocation to unknown org {org!r}",
-                    f"allocations.{org}",
-                    "error",
-                )
+                add(*_say("plan.check.unknown_org", org=org), f"allocations.{org}", "error")
             try:
                 total += units.to_unit(raw, tg.unit)
             except UnitError as exc:
+                unit = (tg.unit, units.unit_label(tg.unit, "en"))
                 add(
-                    f"分解值无法换算为{tg.unit}：{exc.zh}",
-                    f"allocation cannot be converted to {tg.unit}: {exc.en}",
+                    *_say("plan.check.allocation_unit", unit=unit, why=(exc.zh, exc.en)),
                     f"allocations.{org}",
                     "error",
                 )
@@ -83,82 +87,75 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
         if tg.allocations and tg.kind == "cumulative" and tg.target is not None and not math.isnan(total):
             diff = total - tg.target
             if abs(diff) > TOLERANCE * max(1.0, abs(tg.target)):
-                more_zh = "多" if diff > 0 else "少"
-                more_en = "more" if diff > 0 else "less"
-                d = units.format_value(abs(diff), tg.unit)
-                d_en = units.format_value(abs(diff), tg.unit, lang="en")
-                sum_zh = units.format_value(total, tg.unit)
-                sum_en = units.format_value(total, tg.unit, lang="en")
-                goal_zh = units.format_value(tg.target, tg.unit)
-                goal_en = units.format_value(tg.target, tg.unit, lang="en")
+                more = _say("plan.check.more" if diff > 0 else "plan.check.less")
+                words = {"total": _in(total, tg.unit), "target": _in(tg.target, tg.unit)}
                 add(
-                    f"分解合计{sum_zh}，比全县目标{goal_zh}{more_zh}{d}",
-                    f"allocations add up to {sum_en}, {d_en} {more_en} than the county target {goal_en}",
+                    *_say("plan.check.allocation_sum", more=more, diff=_in(abs(diff), tg.unit), **words),
                     "allocations",
                 )
+
+        # On a share or level an allocation is the org's own target level: a split that adds up
+        # to the county figure was most likely meant as parts of it.
+        if (
+            tg.kind in ("share", "level")
+            and len(tg.allocations) > 1
+            and tg.target
+            and not math.isnan(total)
+            and abs(total - tg.target) <= TOLERANCE * max(1.0, abs(tg.target))
+        ):
+            words = {"total": _in(total, tg.unit), "target": _in(tg.target, tg.unit)}
+            add(*_say("plan.check.level_split", **words), "allocations")
 
         # Stretch on the wrong side of the target.
         if tg.stretch is not None and tg.target is not None:
             wrong = tg.stretch < tg.target if tg.direction == "increase" else tg.stretch > tg.target
             if wrong:
-                add(
-                    f"力争目标{tg.stretch:g}低于确保目标{tg.target:g}"
-                    if tg.direction == "increase"
-                    else f"力争目标{tg.stretch:g}高于确保目标{tg.target:g}（减少型指标）",
-                    f"stretch {tg.stretch:g} is on the wrong side of the target {tg.target:g}",
-                    "stretch",
-                    "error",
-                )
+                key = "plan.check.stretch_low" if tg.direction == "increase" else "plan.check.stretch_high"
+                add(*_say(key, stretch=f"{tg.stretch:g}", target=f"{tg.target:g}"), "stretch", "error")
 
         # Target on the wrong side of the baseline for shares and levels.
         if tg.kind in ("share", "level") and tg.baseline is not None and tg.target is not None:
             if (tg.direction == "increase" and tg.target < tg.baseline) or (
                 tg.direction == "decrease" and tg.target > tg.baseline
             ):
-                add(
-                    f"目标{tg.target:g}与方向（{tg.direction}）和基数{tg.baseline:g}不一致",
-                    f"target {tg.target:g} contradicts direction {tg.direction} "
-                    f"from baseline {tg.baseline:g}",
-                    "target",
-                )
+                words = {"target": f"{tg.target:g}", "baseline": f"{tg.baseline:g}"}
+                way = {"direction_zh": t(f"direction.{tg.direction}"), "direction": tg.direction}
+                add(*_say("plan.check.direction", **way, **words), "target")
 
         # "Raise by N points to X%": baseline + N must equal X.
         if tg.target_points is not None and tg.baseline is not None and tg.target is not None:
             implied = tg.baseline + tg.target_points
             if abs(implied - tg.target) > 0.005:
+                words = {
+                    "baseline": f"{tg.baseline:g}",
+                    "points": f"{tg.target_points:g}",
+                    "target": f"{tg.target:g}",
+                }
                 add(
-                    f"基数{tg.baseline:g}%提高{tg.target_points:g}个百分点应为{implied:.2f}%，与目标{tg.target:g}%不一致"
-                    f"（相差{implied - tg.target:+.2f}个百分点），请确认以哪个为准",
-                    f"baseline {tg.baseline:g}% + {tg.target_points:g} points = {implied:.2f}%, "
-                    f"not the stated target {tg.target:g}% (off by {implied - tg.target:+.2f} points); "
-                    "say which one is meant",
+                    *_say(
+                        "plan.check.points",
+                        implied=f"{implied:.2f}",
+                        off=f"{implied - tg.target:+.2f}",
+                        **words,
+                    ),
                     "target_points",
                 )
 
         # A target value awaited (e.g. from the city): said, so that nobody reads a completion.
         if tg.pending and tg.target is None:
             given = tg.pending if isinstance(tg.pending, str) else None
-            reason = given or "目标值待市里下达"
-            reason_en = given or "the target value is awaited from the city"
-            add(reason, reason_en, "pending", "note")
+            add(*((given, given) if given else _say("plan.check.pending")), "pending", "note")
 
         # Share measures must be convertible into each other (numerator and denominator alike).
         if tg.kind == "share":
             nu, du = plan.measure_unit(tg.numerator), plan.measure_unit(tg.denominator)
             if units.unit_kind(nu) != units.unit_kind(du):
-                add(
-                    f"分子单位{nu}与分母单位{du}无法换算",
-                    f"numerator unit {nu} cannot be converted to denominator unit {du}",
-                    "numerator",
-                    "error",
-                )
+                num = (nu, f"{units.unit_label(nu, 'en')} ('{nu}')")
+                den = (du, f"{units.unit_label(du, 'en')} ('{du}')")
+                add(*_say("plan.check.share_units", num=num, den=den), "numerator", "error")
             if units.unit_kind(tg.unit) != "percent":
-                add(
-                    f"比重指标的单位应为%，而不是{tg.unit}",
-                    f"a share target is in %, not {tg.unit}",
-                    "unit",
-                    "error",
-                )
+                unit = (tg.unit, units.unit_label(tg.unit, "en"))
+                add(*_say("plan.check.share_percent", unit=unit), "unit", "error")
 
         # Schedules: weights that had to be normalised, or that are unusable.
         for p in schedule_mod.check(tg.schedule, where=f"{where}.schedule"):
@@ -166,14 +163,10 @@ def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:
 
         # Milestones due outside the plan year.
         if tg.kind == "milestone" and tg.due is not None and tg.due.year != plan.year:
-            add(
-                f"节点日期{tg.due}不在计划年度{plan.year}内",
-                f"due date {tg.due} is outside the plan year {plan.year}",
-                "due",
-            )
+            add(*_say("plan.check.due_year", due=tg.due, year=plan.year), "due")
 
         if tg.group and plan.plan.groups and tg.group not in plan.plan.groups:
-            add(f"未定义的指标分组 {tg.group!r}", f"undefined target group {tg.group!r}", "group")
+            add(*_say("plan.check.group", group=tg.group), "group")
     found.extend(_same_names(plan, file, line_of))
     return found
 
@@ -187,8 +180,7 @@ def _same_names(plan: Plan, file: str | None, line_of) -> list[Problem]:
         if name in first:
             found.append(
                 Problem(
-                    f"单位名称“{org.name}”与 {first[name]} 重复，按名称报送时无法区分",
-                    f"org name {org.name!r} is also the name of {first[name]}; a report by name is ambiguous",
+                    *_say("plan.check.same_name", name=org.name, first=first[name]),
                     file=file,
                     row=line_of(("orgs", i, "name")),
                     field=f"orgs[{i}].name",

@@ -3,6 +3,7 @@
 - :func:`read_text` reads the file (a regular UTF-8 file within :data:`MAX_PLAN_BYTES`);
 - :func:`read_yaml` reads the YAML (size, nesting and alias-expansion limits; duplicate keys and
   impossible dates refused with their line) and returns the node tree (for line numbers) and the data;
+- :func:`compose` gives the node tree of a plan file, for :func:`kejifu.planmessages.line_of`;
 - :func:`number_problems` finds the plan numbers that no county figure reaches: non-finite,
   negative or above the ceiling of their unit (default :data:`DEFAULT_CEILING` [in the unit],
   ``settings.limits`` changes it), and unusable schedule weights.
@@ -23,6 +24,7 @@ import yaml
 
 from . import units
 from .errors import PlanError, Problem, ScheduleError, UnitError
+from .planmessages import syntax
 
 #: A plan file larger than this is refused unread [bytes] (a province plan of 2,400 towns is ~1.1 MB).
 MAX_PLAN_BYTES = 10 * 1024 * 1024
@@ -185,15 +187,28 @@ def read_yaml(text: str, file: str) -> tuple[yaml.Node | None, Any]:
                 file=file,
                 row=(mark.line + 1) if mark else None,
             ) from None
-        raise PlanError(
-            f"YAML格式错误：{exc}", f"not valid YAML: {exc}", file=file, row=(mark.line + 1) if mark else None
-        ) from None
+        zh, en = syntax(exc)
+        raise PlanError(zh, en, file=file, row=(mark.line + 1) if mark else None) from None
     except RecursionError:
         raise PlanError(
             f"嵌套超过{MAX_DEPTH}层", f"nested more than {MAX_DEPTH} levels deep", file=file
         ) from None
     finally:
         loader.dispose()
+
+
+# ----- the node tree ----------------------------------------------------------------------------
+
+
+def compose(file: str | os.PathLike | None) -> yaml.Node | None:
+    """The YAML node tree of the plan file ``file``, for :func:`kejifu.planmessages.line_of` (None
+    when it cannot be read: the lines are then unknown, never an error)."""
+    if not file:
+        return None
+    try:
+        return yaml.compose(read_text(file), Loader=_BASE)
+    except (PlanError, yaml.YAMLError, RecursionError):
+        return None
 
 
 # ----- number limits ----------------------------------------------------------------------------

@@ -454,20 +454,23 @@ def last_complete_period(kind: str, year: int, month: int | str | None) -> Perio
 def allocation_table(plan: Plan, *, lang: str = "zh") -> pd.DataFrame:
     """Targets × orgs: each allocated amount [target unit], with the sum of allocations,
     the plan target and their difference (``allocated − target``; ≠ 0 means the split
-    does not add up). One row per target that has allocations."""
+    does not add up). One row per target that has allocations. On a share or level target an
+    allocation is that org's own target level, so there is no sum: ``allocated`` and
+    ``difference`` are NaN."""
     rows = []
     for tg in plan.targets:
         alloc = tg.allocation_values()
         if not alloc:
             continue
-        total = float(np.nansum(list(alloc.values())))
+        summed = tg.kind not in ("share", "level")
+        total = float(np.nansum(list(alloc.values()))) if summed else np.nan
         row = {"target": tg.id, "target_title": tg.label(lang), "unit": tg.unit}
         row.update({plan.org_name(o, lang): v for o, v in alloc.items()})
         row.update(
             {
                 "allocated": total,
                 "target_value": tg.target,
-                "difference": total - tg.target if tg.target is not None else np.nan,
+                "difference": total - tg.target if summed and tg.target is not None else np.nan,
             }
         )
         rows.append(row)

@@ -148,11 +148,16 @@ def parse_rubric(data: dict[str, Any] | None, plan: Plan, *, file: str = "plan.y
     try:
         rubric = Rubric.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            path = "assessment." + ".".join(str(p) for p in err["loc"])
-            problems.append(Problem(f"考核细则取值无效：{err['msg']}", err["msg"], file=file, field=path))
-        raise PlanError(problems=problems) from None
+        from dataclasses import replace
+
+        from .planmessages import problems
+
+        raise PlanError(
+            problems=[
+                replace(p, zh=f"考核细则取值无效：{p.zh}", en=f"invalid assessment rubric: {p.en}")
+                for p in problems(exc, file, None, prefix=("assessment",))
+            ]
+        ) from None
     unknown = [k for k in rubric.targets if k not in plan.target_index]
     if unknown:
         raise PlanError(

@@ -236,3 +236,49 @@ def test_plan_and_init_say_the_same_about_a_plan_that_cannot_be_read(tmp_path, c
     assert main(["init", str(tmp_path / "ws"), "--plan", str(f)]) == 1
     assert capsys.readouterr().err == by_plan and said in by_plan and by_plan.startswith(f"{f}:")
     assert not (tmp_path / "ws").exists()
+
+
+@pytest.mark.parametrize(
+    "text, line, path, said",
+    [
+        (
+            BASE.replace("parent: county}\n  - {id: jiehu", "parent: nowhere}\n  - {id: jiehu"),
+            12,
+            "orgs[1].parent",
+            "org 'hutou': unknown parent 'nowhere'",
+        ),
+        (
+            BASE.replace("{id: jiehu,", "{id: hutou,"),
+            13,
+            "orgs[2].id",
+            "duplicate org id 'hutou' (already on line 12)",
+        ),
+        (
+            BASE.replace("  - id: terminals\n", "  - id: ht_output\n"),
+            19,
+            "targets[0].id",
+            "duplicate measure/target id 'ht_output' (already on line 16)",
+        ),
+    ],
+)
+def test_plan_and_init_name_the_line_of_a_reference_problem_not_line_1(
+    tmp_path, capsys, text, line, path, said
+):
+    f = tmp_path / "plan.yaml"
+    f.write_text(text, encoding="utf-8")
+    assert main(["plan", str(f)]) == 1
+    by_plan = capsys.readouterr().err
+    assert main(["init", str(tmp_path / "ws"), "--plan", str(f)]) == 1
+    assert capsys.readouterr().err == by_plan
+    assert by_plan.startswith(f"{f}:{line}: {path}: ") and said in by_plan
+    assert not (tmp_path / "ws").exists()
+
+
+def test_a_plan_with_only_warnings_is_accepted_by_init_as_plan_exits_0(tmp_path, capsys):
+    f = tmp_path / "plan.yaml"
+    f.write_text(BASE.replace("jiehu: 2000}", "jiehu: 1999}"), encoding="utf-8")  # allocations 1 亩 short
+    assert main(["plan", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "[提示 / warning]" in out and "[错误 / error]" not in out and f"{f}:30: " in out
+    assert main(["init", str(tmp_path / "ws"), "--plan", str(f)]) == 0
+    assert (tmp_path / "ws").exists()

@@ -104,3 +104,40 @@ def test_broken_yaml_is_reported_with_its_line():
     with pytest.raises(PlanError) as info:
         parse_plan("plan: {id: t\norgs: [", file="b.yaml")
     assert info.value.file == "b.yaml" and info.value.row is not None
+
+
+def test_an_allocation_on_a_share_is_that_orgs_own_target_level_in_the_status():
+    from kejifu.status import status
+    from tests.helpers import reports
+
+    text = HEAD + (
+        "  - {id: b, name: 乙镇, kind: town, parent: c}\n"
+        "measures: [{id: n, title: N, unit: 万元}, {id: d, title: D, unit: 万元}]\n"
+        "targets:\n  - {id: s, title: S, unit: '%', kind: share, numerator: n, denominator: d, target: 5,\n"
+        "     allocations: {a: 3}}\n"
+    )
+    plan = parse_plan(text)
+    # 甲镇: 6 of 200 = 3 % against its own 3 %; 乙镇 (no allocation): 8 of 200 = 4 % against the plan's 5 %
+    r = reports(
+        [
+            ("a", "n", "2005-06", 6),
+            ("a", "d", "2005-06", 200),
+            ("b", "n", "2005-06", 8),
+            ("b", "d", "2005-06", 200),
+        ]
+    )
+    s = status(plan, r, "2005-06-30").set_index(["target", "org"])
+    assert s.loc[("s", "a"), "target_value"] == 3 and s.loc[("s", "a"), "completion"] == pytest.approx(1.0)
+    assert s.loc[("s", "b"), "target_value"] == 5 and s.loc[("s", "b"), "completion"] == pytest.approx(0.8)
+    # the county: 14 of 400 = 3.5 % against 5 %, not against the allocation
+    assert s.loc[("s", "all"), "target_value"] == 5 and s.loc[("s", "all"), "actual"] == pytest.approx(3.5)
+
+
+def test_the_model_fields_carry_a_description_in_chinese_and_in_english():
+    from kejifu.plan import Plan
+    from kejifu.planfields import Acknowledgement, Bands, Group, Measure, Org, PlanInfo, Target
+
+    for model in (Plan, PlanInfo, Bands, Group, Org, Measure, Target, Acknowledgement):
+        for name, field in model.model_fields.items():
+            zh, sep, en = (field.description or "").partition(" / ")
+            assert sep and zh and en, f"{model.__name__}.{name} has no bilingual description"

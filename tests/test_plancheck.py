@@ -61,3 +61,30 @@ def test_a_clean_plan_has_no_findings():
         check_plan(_plan("  - {id: t, title: T, unit: 台, target: 353, allocations: {a: 200, b: 153}}\n"))
         == []
     )
+
+
+def test_allocations_on_a_share_that_add_up_to_the_county_target_are_a_warning_they_are_levels():
+    head = SMALL_PLAN.split("targets:")[0]
+    p = parse_plan(
+        head + "targets:\n  - {id: s, title: S, unit: '%', kind: share, numerator: ht, denominator: ind,\n"
+        "     target: 33, allocations: {a: 13, b: 20}}\n"
+    )
+    (f,) = check_plan(p)
+    assert f.level == "warning" and f.field == "targets[0].allocations"
+    assert "分解值合计33%恰好等于全县目标33%" in f.zh and "own target level" in f.en
+
+
+def test_allocations_on_a_share_that_are_levels_pass_without_a_finding():
+    head = SMALL_PLAN.split("targets:")[0]
+    p = parse_plan(
+        head + "targets:\n  - {id: s, title: S, unit: '%', kind: share, numerator: ht, denominator: ind,\n"
+        "     target: 33, allocations: {a: 30, b: 35}}\n"
+    )
+    assert check_plan(p) == []
+
+
+def test_a_level_against_its_direction_names_the_direction_in_chinese():
+    p = _plan("  - {id: t, title: T, unit: '%', kind: level, target: 20, baseline: 30}\n")
+    (f,) = check_plan(p)
+    assert f.zh == "t：目标20与方向（增加）和基数30不一致"
+    assert f.en == "t: target 20 contradicts direction increase from baseline 30"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from kejifu import reviews
@@ -259,3 +260,18 @@ def test_the_half_year_check_leaves_out_floors_milestones_and_targets_awaiting_t
     assert set(h["target"]) == {"area", "share"}
     total = h[(h["org"] == ALL) & (h["target"] == "area")].iloc[0]
     assert bool(total["half_pass"]) and total["half_margin_pp"] == pytest.approx(0.0)
+
+
+def test_the_allocation_table_sums_counts_but_not_the_per_town_levels_of_a_share():
+    from kejifu.plan import parse_plan
+    from tests.helpers import SMALL_PLAN
+
+    text = SMALL_PLAN.replace(
+        "baseline: 30.14, target: 33}", "baseline: 30.14, target: 33, allocations: {a: 34, b: 32}}"
+    )
+    table = reviews.allocation_table(parse_plan(text, file="small.yaml")).set_index("target")
+    assert table.loc["terminals", "allocated"] == 353  # 200 + 153
+    assert table.loc["terminals", "difference"] == 0
+    # 34 % and 32 % are each town's own level: 66 would mean nothing
+    assert pd.isna(table.loc["share", "allocated"]) and pd.isna(table.loc["share", "difference"])
+    assert table.loc["share", "target_value"] == 33

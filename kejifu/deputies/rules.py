@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TypeAlias
 
 import pandas as pd
@@ -219,19 +220,14 @@ SettingsSource: TypeAlias = DeputySettings | Plan | Mapping[str, object] | None
 
 
 def _problems(exc: ValidationError, file: str | None = None) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        path = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"].removeprefix("Value error, ")
-        out.append(
-            Problem(
-                f"科技副职设置无效：{msg}",
-                f"invalid deputy setting: {msg}",
-                file=file,
-                field="settings.deputies" + (f".{path}" if path else ""),
-            )
-        )
-    return out
+    """Each pydantic error as a located problem, Chinese entirely in Chinese
+    (:func:`kejifu.planmessages.problems`), led by 「科技副职设置无效」."""
+    from ..planmessages import problems
+
+    return [
+        replace(p, zh=f"科技副职设置无效：{p.zh}", en=f"invalid deputy setting: {p.en}")
+        for p in problems(exc, file, None, prefix=("settings", "deputies"))
+    ]
 
 
 def _raw(source: SettingsSource) -> object:
@@ -288,7 +284,7 @@ def settings_table(source: SettingsSource = None, lang: str = "zh") -> pd.DataFr
         if name == "report_due":
             value = ", ".join(f"{d:%m-%d}" for d in s.due_dates(2004))
         elif name == "five_ones":
-            value = "、".join(five_ones_label(c, lang, s) for c in FIVE_ONES)
+            value = t("reporting.name_sep", lang).join(five_ones_label(c, lang, s) for c in FIVE_ONES)
         elif isinstance(value, dict):
             value = ", ".join(f"{t(_setting_key(name, k), lang)} {v:g}" for k, v in value.items())
         else:
