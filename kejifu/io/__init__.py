@@ -9,6 +9,8 @@ or not at all; read registers; write fill-in templates and the monthly progress 
 - :mod:`kejifu.io.registers` — register files (台帐) → validated register items
 - :mod:`kejifu.io.template`  — the fill-in workbook for one town and month
 - :mod:`kejifu.io.export`    — the monthly progress table (xlsx/csv), formula-safe cells
+- :mod:`kejifu.io.planbook` — the plan as a workbook a planner edits (目标分解表), and plan → YAML text
+- :mod:`kejifu.io.planbook_read` — that workbook back to a plan, every message at its sheet!cell
 """
 
 from .cells import is_blank, neutralise, parse_date, truthy
