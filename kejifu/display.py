@@ -2,7 +2,9 @@
 the CLI). One missing marker (``—``), no exception for any finite or missing value, and no
 rounding that crosses a status line.
 
-- :func:`number` — a value with its unit (``3,000亩``, ``6.19亿元``); missing → ``—``;
+- :func:`number` — a value with its unit (``3,000亩``, ``6.19亿元``); in English singular or plural
+  and no Chinese (``1 enterprise``, ``619 million yuan``, :func:`kejifu.units.format_english`);
+  missing → ``—``;
 - :func:`pct` — a share [1 = 100 %] as per cent, truncated toward zero so that 99.96 % never
   reads ``100.0%`` (a figure shown never claims more than was reached);
 - :func:`points` — a difference in percentage points (``1.2个百分点`` / ``1.2 points``);
@@ -33,6 +35,8 @@ def is_number(value) -> bool:
 @lru_cache(maxsize=8192)
 def _number(value: float, unit: str, lang: str, decimals: int | None) -> str:
     try:
+        if lang == "en":
+            return units.format_english(value, unit, decimals)
         return units.format_value(value, unit, lang, decimals)
     except Exception:  # noqa: BLE001 - an unknown unit or a huge value must still display
         sign = "-" if value < 0 else ""
@@ -61,7 +65,7 @@ def pct(share, lang: str = "zh", decimals: int = 1) -> str:
 
 
 def points(pp, lang: str = "zh", decimals: int = 1) -> str:
-    """A difference [percentage points] (``1.2个百分点``); whole numbers without ``.0``."""
+    """A difference [percentage points] (``1.2个百分点`` / ``1.2 points``); whole numbers without ``.0``."""
     if not is_number(pp):
         return MISSING
     v = round(float(pp), decimals) + 0.0

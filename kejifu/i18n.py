@@ -15,6 +15,8 @@ from importlib import resources
 import yaml
 
 LANGS = ("zh", "en")
+#: libyaml's safe loader when installed (the catalogue is read on every command: ~10× faster)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @lru_cache(maxsize=1)
@@ -26,7 +28,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         for key, value in data.items():
             if key in merged:
                 raise ValueError(f"标签重复定义 / duplicate label {key!r} in {entry.name} and {origin[key]}")

@@ -30,24 +30,29 @@ status_palette = MappingProxyType(
     }
 )
 
-#: Text colour that reads on top of each status colour (for labels inside cells and bars).
-status_text_palette = MappingProxyType(
-    {
-        "stretch_achieved": "#FFFFFF",
-        "achieved": "#FFFFFF",
-        "on_track": "#000000",
-        "behind": "#000000",
-        "far_behind": "#FFFFFF",
-        "no_data": "#000000",
-        "not_allocated": "#000000",
-        "met": "#FFFFFF",
-        "not_met": "#000000",
-        "not_due": "#000000",
-        "overdue": "#FFFFFF",
-        "not_applicable": "#000000",
-        "pending": "#000000",
-    }
-)
+
+def luminance(colour: str) -> float:
+    """The relative luminance of ``#RRGGBB`` [0 = black … 1 = white] (WCAG 2.x)."""
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255.0 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two colours [1 … 21]."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_text(background: str) -> str:
+    """Black or white, whichever contrasts more with ``background`` (chosen by its luminance):
+    the text colour of a label drawn inside a cell or a bar of that colour."""
+    return "#000000" if contrast(background, "#000000") >= contrast(background, "#FFFFFF") else "#FFFFFF"
+
+
+#: Text colour that reads on top of each status colour (for labels inside cells and bars), chosen
+#: by the colour's luminance (:func:`readable_text`).
+status_text_palette = MappingProxyType({code: readable_text(c) for code, c in status_palette.items()})
 
 #: Colours of the non-status lines of charts (actual, plan path, target, stretch, projection…).
 line_palette = MappingProxyType(
@@ -57,13 +62,26 @@ line_palette = MappingProxyType(
         "target": "#D55E00",
         "stretch": "#CC79A7",  # reddish purple
         "projection": "#0072B2",
-        "numerator": "#56B4E9",
-        "denominator": "#BBBBBB",
-        "share": "#D55E00",
+        "numerator": "#5B84B1",  # steel blue: a series, not a status
+        "denominator": "#C8C8C8",
+        "share": "#1F3A5F",  # a dark navy series colour: no status has it
         "baseline": "#999999",
         "background": "#EEEEEE",
         "background_stretch": "#F7F7F7",
-        "neutral": "#56B4E9",
+        "neutral": "#5B84B1",  # bars that carry no status (scores): steel blue, not on track's sky blue
+    }
+)
+
+#: Neutral colours for series and states that are not statuses and not alarms (people in post,
+#: posts waiting for their deputy, terms completed, reports not yet due…). None of them is a
+#: status colour, so a chart never suggests a judgement the data do not make.
+series_palette = MappingProxyType(
+    {
+        "primary": "#1F3A5F",  # dark navy
+        "secondary": "#5B84B1",  # steel blue
+        "light": "#A7BED3",  # pale steel blue
+        "grey": "#8C8C8C",  # mid grey
+        "pale_grey": "#C8C8C8",  # light grey
     }
 )
 

@@ -295,6 +295,92 @@ def format_value(value, unit: str, lang: str = "zh", decimals: int | None = None
     return text + ("%" if info.kind == "percent" else " " + info.en)
 
 
+#: English singular of the count units (the plural is :attr:`Unit.en`): ``1 enterprise``.
+EN_SINGULAR = {
+    "个": "unit",
+    "台": "set",
+    "项": "item",
+    "家": "enterprise",
+    "名": "person",
+    "人": "person",
+    "次": "time",
+    "期": "course",
+    "件": "piece",
+    "种": "variety",
+    "批": "batch",
+    "村": "village",
+    "户": "household",
+    "百分点": "point",
+}
+#: English names of the units counted in 万 and 亿 (their :attr:`Unit.en` keeps the Chinese symbol
+#: that :func:`format_value` writes): for axis titles and column heads.
+EN_NAMES = {
+    "万元": "10,000 yuan",
+    "亿元": "100 million yuan",
+    "万亩": "10,000 mu",
+    "万平方米": "10,000 m²",
+    "百分点": "percentage points",
+}
+#: 万/亿 units -> the unit an English reader counts them in (``6.19亿元`` is 619 million yuan).
+_EN_BASE = {"万元": "元", "亿元": "元", "万亩": "亩", "万平方米": "平方米"}
+_EN_SCALES = ((1e9, "billion"), (1e6, "million"))
+
+
+def unit_label(unit: str, lang: str = "zh", count=None) -> str:
+    """The name of ``unit`` for a label (an axis title, a column head): the symbol in Chinese
+    (``亿元``); in English its name (``100 million yuan``, ``mu``, ``enterprises``), singular when
+    ``count`` is 1 (``enterprise``)."""
+    info = _unit(unit)
+    if lang == "zh":
+        return info.symbol
+    if count is not None and _is_one(count) and info.symbol in EN_SINGULAR:
+        return EN_SINGULAR[info.symbol]
+    return EN_NAMES.get(info.symbol, info.en)
+
+
+def _is_one(value) -> bool:
+    try:
+        return abs(float(value)) == 1.0
+    except (TypeError, ValueError):
+        return False
+
+
+def format_english(value, unit: str, decimals: int | None = None) -> str:
+    """``value`` [unit] as an English reader writes it: ``1 enterprise``, ``2 enterprises``,
+    ``3,000 mu``, ``33.14%``, ``1.2 points``; a figure counted in 万 or 亿 in its own unit and a
+    magnitude word (``6.19亿元`` → ``619 million yuan``, ``6,303万元`` → ``63.03 million yuan``,
+    ``1.2万亩`` → ``12,000 mu``), keeping the precision of the Chinese figure (``decimals`` places
+    of the 万/亿 unit). No Chinese is left in the text."""
+    info = _unit(unit)
+    value = float(value)
+    base = _EN_BASE.get(info.symbol)
+    if base is not None and math.isfinite(value) and abs(value) >= SCIENTIFIC_FROM:
+        amount = float(value * float(info.factor / UNITS[base].factor))
+        if math.isfinite(amount):
+            return f"{_scientific(amount)} {UNITS[base].en}"
+        return f"{_scientific(value)} × {EN_NAMES[info.symbol]}"
+    if base is None or not math.isfinite(value) or abs(value) >= SCIENTIFIC_FROM:
+        text = format_value(value, unit, "en", decimals)
+        if info.symbol in EN_SINGULAR and info.kind != "number":
+            number_text = text[: -len(info.en)].rstrip()
+            name = EN_SINGULAR[info.symbol] if number_text in ("1", "-1") else info.en
+            if info.kind == "points":
+                name = "point" if number_text in ("1", "-1") else "points"
+            return f"{number_text} {name}"
+        return text
+    amount = convert(value, info.symbol, base)
+    shift = round(math.log10(float(info.factor / UNITS[base].factor)))
+    places = 2 if decimals is None else decimals
+    for size, word in _EN_SCALES:
+        if abs(amount) >= size:
+            d = max(0, places - shift + round(math.log10(size)))
+            text = _decimal(round(amount / size, d) + 0.0, "en", d if decimals is not None else None)
+            return f"{text} {word} {UNITS[base].en}"
+    d = max(0, places - shift)
+    text = _decimal(round(amount, d) + 0.0, "en", d if decimals is not None else None)
+    return f"{text} {UNITS[base].en}"
+
+
 def format_auto(value, base_unit: str, lang: str = "zh", decimals: int | None = None) -> str:
     """``value`` [base_unit] shown in a readable magnitude: money in 元/万元/亿元 (≥1e4 → 万元,
     ≥1e8 → 亿元), area in 平方米/万平方米 or 亩/万亩; other units as :func:`format_value`.

@@ -569,7 +569,9 @@ def test_the_share_chart_in_english(demo_plan):
     fig = charts.share_chart(share_series(), demo_plan, "ht_share", "en")
     assert fig.data[2].name == "Share"
     assert fig.data[1].name == "Above-scale industrial output"
-    assert fig.data[0].customdata[0][1] == "0.7 亿元"
+    # issue 15: English mode writes no Chinese unit (it said "0.7 亿元"): 0.7亿元 is 70 million yuan
+    assert fig.data[0].customdata[0][1] == "70 million yuan"
+    assert fig.layout.yaxis.title.text == "Value (100 million yuan)"
 
 
 def test_a_share_chart_of_a_non_share_target_is_a_usage_error(demo_plan):

@@ -60,3 +60,43 @@ def test_the_tracking_records_show_the_recall_with_its_reason_and_the_admonition
     text = section(sections, "跟踪管理记录")
     assert re.search(r"KF200201 召回（退回原单位） 2004-11-20 长期无故不在岗，退回原单位，取消各种待遇", text)
     assert re.search(r"KF200201 诫勉谈话 2004-10-06 诫勉谈话 乡镇党委书记", text)
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory) -> dict[str, dict]:
+    """The figures of the board as of 30 April 2005, by title."""
+    import json
+
+    path = tmp_path_factory.mktemp("board_figures") / "ws"
+    with Store.create(path, config.demo_plan()) as store:
+        load_demo(store)
+    with open_workspace(path) as ws:
+        board = deputies.board(ws)
+        board.month = "2005-04"
+        board.refresh()
+        html = "".join(s.value for s in board.sections)
+    found = re.findall(r'<script type="application/json">(.*?)</script>', html, re.S)
+    figs = [json.loads(f.replace("<\\/", "</")) for f in found]
+    return {f["layout"]["title"]["text"]: f for f in figs}
+
+
+def test_every_chart_of_the_board_is_titled_with_its_period_in_the_shared_template(figures):
+    titles = sorted(figures)
+    assert any(t.startswith("各乡镇科技副职人数（截至2005年4月30日）") for t in titles)
+    # the compliance chart counts the reports the table under it follows up: back to 2002
+    assert any(t.startswith("书面报告报送情况（2002年1月—2005年4月）") for t in titles)
+    assert any(re.match(r"最近年度考核等次分布（\d{4}—2004年度）", t) for t in titles)
+    for fig in figures.values():
+        assert fig["layout"]["template"]["layout"]["font"]["family"].startswith('"Noto Sans CJK SC"')
+        assert fig["layout"]["yaxis"]["tickformat"] == "d" and fig["layout"]["yaxis"]["dtick"] >= 1
+
+
+def test_waiting_and_completed_posts_are_drawn_in_neutral_colours(figures):
+    from kejifu.palette import series_palette, status_color
+
+    (roster,) = [f for t, f in figures.items() if t.startswith("各乡镇科技副职人数")]
+    colours = {d["name"]: d["marker"]["color"] for d in roster["data"]}
+    alarms = {status_color(c) for c in ("behind", "far_behind", "overdue", "not_met")}
+    assert colours["待到任"] == series_palette["light"] and colours["期满"] == series_palette["pale_grey"]
+    assert not {colours["待到任"], colours["期满"], colours["在任"]} & alarms
+    assert roster["layout"]["yaxis"]["dtick"] == 1  # two or three deputies a town: one tick a person

@@ -72,3 +72,13 @@ def test_every_entry_is_exactly_a_chinese_and_an_english_text():
         or not all(isinstance(v, str) for v in entry.values())
     }
     assert not odd, odd
+
+
+def test_the_english_side_of_the_board_and_chart_labels_holds_no_chinese():
+    import re
+
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    for area in ("dashboard", "charts", "deputies", "core", "status"):
+        entries = yaml.safe_load((CATALOGUE / f"{area}.yaml").read_text(encoding="utf-8"))
+        for key, entry in entries.items():
+            assert not cjk.search(entry["en"]), (area, key, entry["en"])

@@ -13,8 +13,12 @@ Modules, in flow order:
   :func:`trajectory` (month by month against the scheduled path, with a projection);
 * :mod:`.towns` — :func:`heatmap` (towns × targets) and :func:`ranking` (the ranking bar), with
   :func:`town_relative` (the one ranking rule's frame for the towns);
+* :mod:`.orgs` — :func:`org_actuals` (each org's figure for a target nobody was allocated, 未分解);
+* :mod:`.milestone` — :func:`milestone` (a milestone's due date, as-of date and state on the year);
 * :mod:`.share` — :func:`share_chart` (numerator, denominator and the share);
-* :mod:`.paths` — :func:`five_year` (a five-year plan's yearly actuals against their paths).
+* :mod:`.paths` — :func:`five_year` (a five-year plan's yearly actuals against their paths);
+* :mod:`.deputies` — :func:`~.deputies.roster_chart`, :func:`~.deputies.compliance_chart` and
+  :func:`~.deputies.grade_chart` (dashboard 05, the technology deputies).
 
 Input frames (see docs/internals.md): the **status frame** (:func:`kejifu.status.status`), the
 **series frame** (:func:`kejifu.series.monthly`), the **projection frame**
@@ -31,12 +35,16 @@ from .base import (
     TEMPLATE,
     WEBGL_THRESHOLD,
     as_of_text,
+    integer_axis,
     month_ticks,
+    round_ticks,
     scatter_class,
     status_colorscale,
     status_z,
     to_html,
 )
+from .milestone import done_month, milestone, milestone_days
+from .orgs import org_actuals
 from .paths import five_year
 from .progress import bullet, trajectory
 from .share import share_chart
@@ -49,7 +57,9 @@ __all__ = [
     "WEBGL_THRESHOLD",
     "line_palette",
     "as_of_text",
+    "integer_axis",
     "month_ticks",
+    "round_ticks",
     "scatter_class",
     "status_colorscale",
     "status_z",
@@ -62,4 +72,8 @@ __all__ = [
     "town_relative",
     "share_chart",
     "five_year",
+    "org_actuals",
+    "milestone",
+    "done_month",
+    "milestone_days",
 ]

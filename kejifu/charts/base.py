@@ -63,8 +63,8 @@ def estimate(value, unit: str, lang: str = "zh") -> str:
 
 
 def unit_name(unit: str, lang: str) -> str:
-    info = units.UNITS[units.canonical(unit or "")]
-    return info.symbol if lang == "zh" else info.en
+    """The unit for an axis title: ``亿元`` / ``100 million yuan`` (:func:`kejifu.units.unit_label`)."""
+    return units.unit_label(unit or "", lang)
 
 
 def sep(lang: str) -> str:
@@ -125,10 +125,65 @@ def frame_month(frame: pd.DataFrame) -> str:
     return bulletin.data_month(frame)
 
 
+def series_month(series: pd.DataFrame, year: int) -> str:
+    """The month ``YYYY-MM`` the figures of a series frame (months 1..12 of ``year``) run through:
+    the last month with a figure of its own (a month carried forward from the one before does not
+    count); '' when there is none."""
+    if series.empty:
+        return ""
+    actual = pd.to_numeric(series["actual"], errors="coerce").to_numpy(dtype=float)
+    own = np.isfinite(actual)
+    if "stale" in series:
+        own &= ~series["stale"].fillna(False).astype(bool).to_numpy()
+    if not own.any():
+        return ""
+    return months.key(year, int(series["month"].to_numpy(dtype=int)[own].max()))
+
+
 def month_ticks(lang: str = "zh") -> tuple[list[int], list[str]]:
     """Tick values 1..12 and their labels (``1月`` / ``Jan``)."""
     names = get_month_names("abbreviated", locale="zh_CN" if lang == "zh" else "en")
     return list(range(1, 13)), [names[m] for m in range(1, 13)]
+
+
+#: Tick steps an axis may use, per decade: 1, 2, 5, 10, 20, 50, …
+_STEPS = (1, 2, 5)
+
+
+def _step(span: float, max_ticks: int, smallest: float) -> float:
+    """The smallest round step (1, 2, 5 × 10^k, at least ``smallest``) giving at most ``max_ticks``
+    intervals over ``span``."""
+    k = 0
+    while True:
+        for s in _STEPS:
+            d = s * 10.0**k
+            if d >= smallest and span / d <= max_ticks:
+                return d
+        k += 1
+
+
+def round_ticks(values, *, max_ticks: int = 8, smallest: float = 1.0) -> dict:
+    """Axis settings with round ticks covering every finite value of ``values`` [axis unit]: a step
+    of 1, 2, 5, 10 … (at least ``smallest``; 1 by default, so a share axis reads 30 %, 31 %, … and
+    never 30.5 %), ``tickvals`` at its multiples and a range a little wider than the outer ticks."""
+    v = np.asarray([x for x in values if display.is_number(x)], dtype=float)
+    if v.size == 0:
+        return {}
+    lo, hi = float(v.min()), float(v.max())
+    d = _step(max(hi - lo, smallest), max_ticks, smallest)
+    first, last = float(np.floor(lo / d) * d), float(np.ceil(hi / d) * d)
+    if last == first:
+        last = first + d
+    ticks = [round(first + i * d, 9) for i in range(int(round((last - first) / d)) + 1)]
+    return dict(tickvals=ticks, range=[first - 0.25 * d, last + 0.25 * d])
+
+
+def integer_axis(top, *, max_ticks: int = 10) -> dict:
+    """Axis settings for counts of whole things (people, reports) up to ``top`` [count]: ticks at
+    whole numbers only (``dtick`` 1, 2, 5, 10 …, never 0.5), from zero."""
+    top = float(top) if display.is_number(top) and float(top) > 0 else 1.0
+    d = _step(top, max_ticks, 1.0)
+    return dict(tick0=0, dtick=int(d), tickformat="d", rangemode="tozero", range=[0, max(top * 1.1, d)])
 
 
 def wrap(label: str, lang: str, width: int | None = None) -> str:

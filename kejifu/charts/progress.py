@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import display
+from .. import display, units
 from .. import schedule as schedule_mod
 from ..errors import UsageError
 from ..i18n import t
@@ -24,6 +24,7 @@ from .base import (
     estimate,
     figure,
     frame_month,
+    integer_axis,
     month_ticks,
     named_hover,
     opening,
@@ -31,6 +32,7 @@ from .base import (
     pct,
     scatter_class,
     sep,
+    series_month,
     status_label,
     status_legend,
     target_label,
@@ -172,13 +174,21 @@ def bullet(
     )
     missing = ~np.isfinite(x_actual)
     if missing.any():
+        # An org that reports a target it was not allocated has a figure but no completion: its
+        # figure is written out and marked 未分解, not 无数据.
+        notes = [
+            t("charts.not_allocated_text", lang, value=a)
+            if c == "not_allocated" and display.is_number(v)
+            else t("charts.no_data_text", lang)
+            for a, c, v in zip(actual_s, codes, actual)
+        ]
         fig.add_trace(
             go.Scatter(
                 name=t("charts.no_data_text", lang),
                 y=y[missing],
                 x=np.zeros(int(missing.sum())),
                 mode="text",
-                text=[t("charts.no_data_text", lang)] * int(missing.sum()),
+                text=[x for x, m in zip(notes, missing) if m],
                 textposition="middle right",
                 textfont=dict(size=12, color=status_color("no_data")),
                 hoverinfo="skip",
@@ -257,7 +267,13 @@ def trajectory(
     base = (tg.baseline or 0.0) if tg.kind in ("share", "level") else 0.0
     ticks, ticktext = month_ticks(lang)
 
-    title = t("charts.trajectory_title", lang, target=esc(tg.label(lang)), org=org_label(plan, org, lang))
+    title = t(
+        "charts.trajectory_title",
+        lang,
+        target=esc(tg.label(lang)),
+        org=org_label(plan, org, lang),
+        as_of=as_of_text(series_month(s, plan.year), lang),
+    )
     fig = figure(title, height=420, hovermode="closest")
     full = np.arange(1, 13)
     if tg.kind != "milestone" and display.is_number(goal):
@@ -357,6 +373,10 @@ def trajectory(
         tickformat=",",
         rangemode="tozero" if tg.kind == "cumulative" else "normal",
     )
+    if tg.kind == "cumulative" and units.is_count(unit):
+        # counts of whole things (enterprises, people, items): whole-number ticks, never 0.5
+        ys = [float(v) for d in fig.data if d.y is not None for v in d.y if display.is_number(v)]
+        fig.update_yaxes(**{**integer_axis(max(ys, default=0.0) * 1.05), "tickformat": ",d"})
     return fig
 
 

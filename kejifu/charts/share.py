@@ -12,7 +12,7 @@ from ..i18n import t
 from ..palette import line_palette
 from ..plan import Plan
 from ..status import ALL
-from .base import esc, figure, measure_label, month_ticks, unit_name
+from .base import as_of_text, esc, figure, measure_label, month_ticks, round_ticks, series_month, unit_name
 
 # ----- share ------------------------------------------------------------------------------------
 
@@ -43,7 +43,12 @@ def share_chart(
     ticks, ticktext = month_ticks(lang)
     mlabels = [ticktext[m - 1] for m in months]
 
-    title = t("charts.share_title", lang, target=esc(tg.label(lang)))
+    title = t(
+        "charts.share_title",
+        lang,
+        target=esc(tg.label(lang)),
+        as_of=as_of_text(series_month(s, plan.year), lang),
+    )
     fig = figure(title, height=420, barmode="group", hovermode="x unified")
     for key, values, unit, measure in (
         ("numerator", num, num_unit, tg.numerator),
@@ -92,6 +97,9 @@ def share_chart(
                     hoverinfo="skip",
                 )
             )
+    share_ticks = round_ticks([*share, tg.baseline, tg.target])
+    if share_ticks:
+        share_ticks["ticktext"] = [display.number(v, "%", lang, 0) for v in share_ticks["tickvals"]]
     fig.update_layout(
         xaxis=dict(tickvals=ticks, ticktext=ticktext, range=[0.5, 12.5]),
         yaxis=dict(
@@ -105,8 +113,9 @@ def share_chart(
             side="right",
             showgrid=False,
             ticksuffix="%",
-            tickformat=".1f",
+            tickformat="d",
             automargin=True,
+            **share_ticks,
         ),
     )
     return fig

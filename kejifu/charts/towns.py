@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from .. import display
 from .. import ranking as ranking_rule
 from ..i18n import t
-from ..palette import line_palette, status_color
+from ..palette import line_palette, readable_text, status_color
 from ..plan import Plan
 from ..status import ALL, STATUSES
 from .base import (
@@ -95,7 +95,6 @@ def heatmap(status: pd.DataFrame, plan: Plan, lang: str = "zh", *, orgs=None, ta
             zmax=len(STATUSES),
             showscale=False,
             text=text,
-            texttemplate="%{text}",
             customdata=cd,
             hovertemplate=hover,
             hoverongaps=False,
@@ -104,6 +103,20 @@ def heatmap(status: pd.DataFrame, plan: Plan, lang: str = "zh", *, orgs=None, ta
             name=t("charts.relative", lang),
             showlegend=False,
         )
+    )
+    # Cell text as annotations: each in black or white by its cell's luminance (a heatmap's own
+    # text has one colour for every cell).
+    fig.update_layout(
+        annotations=[
+            dict(
+                x=int(j),
+                y=int(i),
+                text=label,
+                showarrow=False,
+                font=dict(color=readable_text(status_color(c))),
+            )
+            for i, j, c, label in zip(ri, ci, codes, text[ri, ci])
+        ]
     )
     status_legend(fig, codes, lang)
     width = (8 if len(targets) <= 6 else 4) if lang == "zh" else (18 if len(targets) <= 6 else 10)

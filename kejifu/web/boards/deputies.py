@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ... import display
+from ...charts import deputies as deputy_charts
 from ...deputies import (
     FIVE_ONES,
     DeputyData,
@@ -31,6 +32,7 @@ from ...deputies import (
 from ...deputies import store as deputies_store
 from ...deputies.rules import DateLike, SettingsSource
 from ...deputies.store import WorkspaceStore
+from ...deputies.written_reports import in_post_this_year
 from ...i18n import t
 from ...plan import Plan
 from ..board import Board, BoardWorkspace, open_workspace
@@ -53,57 +55,31 @@ class DeputiesWorkspace(BoardWorkspace, Protocol):
 
 
 # ----- figures ---------------------------------------------------------------------------------
+# The figures are drawn by :mod:`kejifu.charts.deputies` (shared template and palette, titled with
+# their period); these wrappers compute the frames they draw from the ledger.
 
 
 def roster_figure(
     roster: pd.DataFrame, as_of: DateLike, plan: Plan | None = None, lang: str = "zh"
 ) -> go.Figure:
     """Stacked bars: deputies per town by state on ``as_of`` [people]."""
-    table = roster_by(roster, as_of, "org")
-    names = [plan.org_name(o, lang) if plan is not None else o for o in table["org"]] if len(table) else []
-    fig = go.Figure()
-    for state in ("serving", "appointed", "completed", "recalled"):
-        if len(table) and table[state].sum():
-            fig.add_bar(x=names, y=table[state], name=t(f"deputies.state.{state}", lang))
-    fig.update_layout(
-        barmode="stack",
-        height=360,
-        margin=dict(l=40, r=10, t=30, b=60),
-        yaxis_title=t("deputies.col.deputies", lang),
-        legend_orientation="h",
-    )
-    return fig
+    day = pd.Timestamp(as_of).date()
+    return deputy_charts.roster_chart(roster_by(roster, day, "org"), day, plan, lang)
 
 
 def grade_figure(grades: pd.DataFrame, lang: str = "zh") -> go.Figure:
-    """Bars: deputies per grade [people]."""
-    dist = grade_distribution(grades.dropna(subset=["grade"]) if len(grades) else grades, lang)
-    fig = go.Figure(
-        go.Bar(
-            x=dist["label"],
-            y=dist["count"],
-            marker_color=["#1a7f37", "#2f6fb5", "#d4a017", "#c0392b", "#9e9e9e"],
-        )
-    )
-    fig.update_layout(
-        height=300, margin=dict(l=40, r=10, t=30, b=40), yaxis_title=t("deputies.col.deputies", lang)
-    )
-    return fig
+    """Bars: deputies per latest yearly grade [people], titled with the years assessed."""
+    graded = grades.dropna(subset=["grade"]) if len(grades) else grades
+    years = pd.to_numeric(graded["year"], errors="coerce").dropna() if len(graded) else pd.Series(dtype=float)
+    span = (int(years.min()), int(years.max())) if len(years) else None
+    return deputy_charts.grade_chart(grade_distribution(graded, lang), span, lang)
 
 
-def compliance_figure(compliance: pd.DataFrame, lang: str = "zh") -> go.Figure:
-    """Bars: scheduled reports per standing (on time, late, incomplete, overdue, not yet due) [reports]."""
-    order = ["ok", "late", "incomplete", "overdue", "not_due"]
-    counts = compliance["status"].value_counts() if len(compliance) else pd.Series(dtype=int)
-    fig = go.Figure(
-        go.Bar(
-            x=[t(f"deputies.report.{s}", lang) for s in order],
-            y=[int(counts.get(s, 0)) for s in order],
-            marker_color=["#1a7f37", "#d4a017", "#e67e22", "#c0392b", "#9e9e9e"],
-        )
-    )
-    fig.update_layout(height=300, margin=dict(l=40, r=10, t=30, b=40))
-    return fig
+def compliance_figure(compliance: pd.DataFrame, lang: str = "zh", as_of: DateLike | None = None) -> go.Figure:
+    """Bars: scheduled reports per standing (on time, late, incomplete, overdue, not yet due)
+    [reports], over the years of ``compliance`` through ``as_of`` (default: today)."""
+    day = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+    return deputy_charts.compliance_chart(compliance, day, lang)
 
 
 # ----- tables ----------------------------------------------------------------------------------
@@ -121,7 +97,9 @@ def _cell(col: str, value: object, plan: Plan | None, lang: str, status_key: str
     if col in CODED:
         return t(f"{CODED[col]}.{value}", lang)
     if col in ("missing", "recipients"):
-        return "、".join(t(f"deputies.col.to_{x}", lang) for x in str(value).split(";") if x)
+        return t("reporting.name_sep", lang).join(
+            t(f"deputies.col.to_{x}", lang) for x in str(value).split(";") if x
+        )
     if col == "share":
         return display.pct(value, lang, decimals=0)
     if isinstance(value, (dt.date, pd.Timestamp)):
@@ -171,6 +149,18 @@ def tracking(events: pd.DataFrame, as_of: dt.date, n: int = 20) -> pd.DataFrame:
     return keep.sort_values(["date", "person_id"], ascending=[False, True], kind="stable").head(n)
 
 
+def rules_in_force(rules, lang: str) -> pd.DataFrame:
+    """:func:`kejifu.deputies.settings_table` with lists joined by the language's separator
+    (``、`` in Chinese, ``, `` in English)."""
+    table = settings_table(rules, lang)
+    if lang != "zh" and len(table):
+        sep = t("reporting.name_sep", lang)
+        table = table.assign(
+            value=[v.replace("、", sep) if isinstance(v, str) else v for v in table["value"]]
+        )
+    return table
+
+
 def ledger(b: Board) -> DeputyData:
     """The deputy ledger of the board's workspace, read once per board."""
     ws = cast(DeputiesWorkspace, b.ws)
@@ -184,7 +174,9 @@ def render(b: Board) -> list[str]:
     as_of = b.as_of
     rules = settings_from(plan)
     s = summary(data, as_of, plan=plan, settings=rules)
-    comp = report_compliance(data.roster, data.reports, as_of, rules, years=[as_of.year])
+    # The chart counts the same reports the table below it follows up: those of the deputies in
+    # post this year, every year of their terms through the as-of date.
+    comp = report_compliance(in_post_this_year(data.roster, as_of), data.reports, as_of, rules)
     states = [*STATES, "total"]
     banner = (
         f'<div class="kejifu-banner">{esc(t("deputies.synthetic", lang))}</div>'
@@ -230,7 +222,7 @@ def render(b: Board) -> list[str]:
         ),
         section(
             t("deputies.heading.compliance", lang),
-            figure_html(compliance_figure(comp, lang))
+            figure_html(compliance_figure(comp, lang, as_of))
             + labelled_table(
                 s["overdue"], ["person_id", "name", "org", "year", "seq", "due", "status"], plan, lang
             ),
@@ -266,7 +258,7 @@ def render(b: Board) -> list[str]:
         ),
         section(
             t("deputies.heading.settings", lang),
-            labelled_table(settings_table(rules, lang), ["label", "value", "source"], plan, lang) + county,
+            labelled_table(rules_in_force(rules, lang), ["label", "value", "source"], plan, lang) + county,
         ),
     ]
 
