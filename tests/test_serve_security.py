@@ -188,6 +188,18 @@ def test_requests_without_the_token_are_refused(server):
     assert e.value.status_code == 403
 
 
+@pytest.mark.slow
+def test_the_front_page_needs_the_token_too_and_the_file_list_is_gone(server):
+    base = server["base"]
+    assert _status(f"{base}/") in (302, 403)
+    assert _status(f"{base}/?token=wrong") in (302, 403)
+    with urllib.request.urlopen(f"{base}/?token={TOKEN}", timeout=60) as r:
+        page = r.read().decode("utf-8")
+    assert '<nav class="kejifu-nav"' in page and "kejifu-front-card" in page
+    assert "<bdi>沂南县2005年科技工作目标</bdi>" in page
+    assert _status(f"{base}/voila/tree/?token={TOKEN}") == 302  # Voila's file list redirects to /
+
+
 def _msg(msg_type: str, content: dict, channel: str = "shell") -> dict:
     return {
         "header": {

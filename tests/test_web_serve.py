@@ -69,6 +69,42 @@ def test_a_replaced_message_is_re_signed_so_that_the_server_accepts_it():
         other.deserialize(other.feed_identities(out_frames)[1])
 
 
+def test_the_quiet_filter_drops_only_the_known_harmless_notices():
+    import logging
+
+    def record(msg, *args, level=logging.WARNING):
+        return logging.LogRecord("Voila", level, __file__, 1, msg, args, None)
+
+    quiet = serve.QuietFilter()
+    assert not quiet.filter(record("Notebook %s is not trusted", "01_总览.ipynb"))
+    assert not quiet.filter(
+        record(
+            "The websocket_ping_timeout (90000) cannot be longer than the websocket_ping_interval (30000)."
+        )
+    )
+    assert quiet.filter(record("Error at server while executing cell: %s", "x", level=logging.ERROR))
+    assert quiet.filter(record("Notebook %s is not trusted, and %s", "a", "b"))  # not the same message
+    assert quiet.filter(record("kejifu: dropped %s on %s from the browser", "execute_request", "shell"))
+
+
+def test_a_widget_message_after_its_comm_closed_is_routine_other_stderr_is_not():
+    routine = {"name": "stderr", "text": "No such comm: 764ffbf850404fdda23d1f2a4b3c5d6e\n"}
+    assert channels.routine("stream", routine)
+    assert channels.sanitise("stream", routine) == ("drop", None)  # still withheld from the browser
+    assert not channels.routine("stream", {"name": "stderr", "text": "No such comm: x\nTraceback …"})
+    assert not channels.routine("stream", {"name": "stderr", "text": "ValueError: bad figure"})
+    assert not channels.routine("error", {"ename": "X", "evalue": "No such comm: 1a2b"})
+
+
+def test_the_server_command_uses_unix_sockets_and_no_deprecated_options(tmp_path):
+    cmd = serve.voila_command(tmp_path, serve.ServeOptions(port=9999))
+    assert "--KernelManager.transport=ipc" in cmd  # no "running over TCP without encryption"
+    assert not [a for a in cmd if "tornado_settings" in a]  # a dict on the command line is deprecated
+    assert serve.TORNADO_SETTINGS["compress_response"] is True
+    env = serve.voila_env(tmp_path, tmp_path)
+    assert "ignore::DeprecationWarning" in env["PYTHONWARNINGS"]
+
+
 # ----- a real server ---------------------------------------------------------------------------
 
 TOKEN = "kejifu-web-" + uuid.uuid4().hex[:8]

@@ -12,8 +12,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "serve",
         help="启动看板（Voila） / serve the dashboards (Voila)",
-        description="在本机启动领导看板，只读打开工作区 DIR。\n"
-        "Serve the leaders' dashboards on this machine; the workspace DIR is opened read-only.",
+        description="在本机启动领导看板，只读打开工作区 DIR；首页（/）列出各看板及其要点。\n"
+        "Serve the leaders' dashboards on this machine; the workspace DIR is opened read-only. "
+        "The front page (/) lists every dashboard with its key count.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("dir", metavar="DIR", help="工作区目录 / workspace folder")

@@ -12,6 +12,8 @@ Modules, in flow order:
   in, no code; no error details out);
 - :mod:`.kernels`: the kernel limits (a cap sized to memory, kernels of closed pages and of
   plain GETs given back within seconds, the busy page);
+- :mod:`.front`: the front page at ``/`` (plan, data month, one card per dashboard with its key
+  count) and the navigation bar every dashboard carries;
 - :mod:`.serve`: ``kejifu serve`` — Voila with preheated kernels, these limits and local files;
 - ``static/``: the vendored plotly.js bundle and the ``kejifu`` Voila template.
 """

@@ -6,7 +6,7 @@
 - kernel → browser: no error details (:func:`sanitise`): an ``error`` message or an error reply
   reaches the browser as one generic line from the catalogue, and ``stderr`` output (where a
   kernel writes tracebacks, warnings and server paths) not at all; the details go to the server
-  log;
+  log (at INFO for the routine 「No such comm」 of a page being left, :func:`routine`);
 - connects and disconnects are reported to the kernel ledger (:mod:`kejifu.web.kernels`), which
   shuts a page's kernel down seconds after its page went away.
 
@@ -17,6 +17,7 @@ the server process imports); Voila loads it by name as ``kejifu.web.serve.ReadOn
 from __future__ import annotations
 
 import json
+import re
 
 from ..i18n import t
 from . import kernels
@@ -59,6 +60,21 @@ def sanitise(msg_type: str | None, content: dict | None) -> tuple[str, dict | No
         clean.update(ename="Error", evalue=generic_error(), traceback=[])
         return "replace", clean
     return "pass", None
+
+
+#: What a kernel writes to stderr in the ordinary course of a page's life: a widget message that
+#: arrived after its comm was closed (a page being left). Logged at INFO, not WARNING.
+ROUTINE_STDERR = re.compile(r"\s*No such comm: [0-9a-f-]+\s*")
+
+
+def routine(msg_type: str | None, content: dict | None) -> bool:
+    """Whether a withheld kernel message is routine (:data:`ROUTINE_STDERR`), not worth a warning."""
+    content = content or {}
+    return (
+        msg_type == "stream"
+        and content.get("name") == "stderr"
+        and ROUTINE_STDERR.fullmatch(str(content.get("text", ""))) is not None
+    )
 
 
 #: Kernel messages whose content must be read to sanitise them (all others pass unread).
@@ -133,7 +149,7 @@ def build_connection_class():
                 return
             if verdict == "pass":
                 return super().handle_outgoing_message(stream, outgoing_msg)
-            self.log.warning(
+            (self.log.info if routine(msg_type, content) else self.log.warning)(
                 "kejifu: kernel %s %s withheld from the browser: %s",
                 self.kernel_id,
                 msg_type,

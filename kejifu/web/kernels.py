@@ -258,6 +258,9 @@ def install(limits: KernelLimits) -> KernelLedger:  # pragma: no cover - runs in
     original_generator = VoilaHandler.get_generator
 
     async def get_generator(self, path=None):
+        # the page's front end shuts its kernel down on leaving (a POST carrying the ``_xsrf``
+        # cookie): set that cookie, else the POST is refused (403) and only the sweeper frees it
+        _ = self.xsrf_token
         if LEDGER.full(set(self.kernel_manager.list_kernel_ids())):
             self.log.warning(
                 "kejifu: %s page kernels in use, the cap; answered 503", LEDGER.limits.max_kernels

@@ -21,6 +21,12 @@
   stdin and control messages (``MappingKernelManager.allowed_message_types`` says the same as a
   second lock); kernel errors reach the browser as one generic line, the details go to the log;
 * ``/voila/templates/…`` paths that name no template file answer 404, not 500;
+* ``/`` is the front page (:mod:`kejifu.web.front`: the plan, the data month, a card per
+  dashboard), not Voila's file list; every page carries the navigation bar;
+* compressed responses and cacheable static files (:data:`TORNADO_SETTINGS`);
+* a quiet console: kernels on Unix sockets (no "running over TCP without encryption"), no
+  deprecation notices (``PYTHONWARNINGS``), no notebook-trust notices (:class:`QuietFilter`);
+  real warnings and errors are logged as before;
 * the ``kejifu`` template (``kejifu/web/static/voila/templates/kejifu``): the lab
   template without its CDN links, plus plotly.js (the cartesian partial bundle vendored in
   ``kejifu/web/static/plotly/``; the full one from the ``plotly`` package only for figures that
@@ -48,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
-from . import channels, kernels
+from . import channels, front, kernels
 from .channels import ALLOWED_FROM_BROWSER, WIDGET_COMM_TARGETS, message_allowed  # noqa: F401 - re-exported
 from .kernels import KernelLimits
 
@@ -167,6 +173,11 @@ def _digest(*paths: Path) -> str:
     return h.hexdigest()[:10]
 
 
+def own_files() -> list[Path]:
+    """The ``kejifu`` template's own files (the page links carry their version, :func:`_digest`)."""
+    return sorted(p for p in TEMPLATE_SRC.rglob("*") if p.is_file())
+
+
 def default_data_dir() -> Path:
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "kejifu" / "voila-data"
@@ -183,7 +194,7 @@ def prepare_data_dir(dest: Path | None = None) -> Path:
     tdir = dest / "voila" / "templates" / TEMPLATE
     (tdir / "static").mkdir(parents=True, exist_ok=True)
     full_js, partial_js = plotly_js(), plotly_partial_js()
-    own = sorted(p for p in TEMPLATE_SRC.rglob("*") if p.is_file())
+    own = own_files()
     for p in own:
         rel = p.relative_to(TEMPLATE_SRC)
         if rel.name == "index.html.j2":
@@ -199,7 +210,8 @@ def prepare_data_dir(dest: Path | None = None) -> Path:
             shutil.copyfile(src, js_dest)
     text = (TEMPLATE_SRC / "index.html.j2").read_text(encoding="utf-8")
     text = (
-        text.replace("__KEJIFU_VERSION__", _digest(*own))
+        text.replace("__KEJIFU_NAV__", front.nav_html("{{ resources.base_url }}"))
+        .replace("__KEJIFU_VERSION__", _digest(*own))
         .replace("__PLOTLY_VERSION__", _digest(partial_js))
         .replace("__PLOTLY_FULL_VERSION__", _digest(full_js))
     )
@@ -229,12 +241,13 @@ def voila_command(root: Path, opts: ServeOptions) -> list[str]:
         "--MappingKernelManager.cull_connected=False",
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
         f"--Voila.log_level={opts.log_level}",
+        # kernels talk to the server over Unix sockets in Voila's private temporary folder, not
+        # over TCP ports any local user could reach
+        "--KernelManager.transport=ipc",
         # the browser may talk to the widgets, never run code
         f"--Voila.kernel_websocket_connection_class={__name__}.ReadOnlyKernelConnection",
         *(f"--MappingKernelManager.allowed_message_types={m}" for m in sorted(ALLOWED_FROM_BROWSER["shell"])),
-        # labextension files have content-hashed names: let browsers keep them
-        "--Voila.tornado_settings={'static_immutable_cache': ['/voila/labextensions/']}",
-    ]
+    ]  # the tornado settings (compression, caching) are set in the server process: _voila_main
 
 
 def voila_env(
@@ -253,6 +266,9 @@ def voila_env(
     env["KEJIFU_WORKSPACE"] = str(Path(workspace).resolve())
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(data_dir), env.get("JUPYTER_PATH", "")) if p)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # the server and its kernels print no deprecation notices of the libraries (a leader's
+    # console is not where they get fixed); real warnings and errors still show
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning,ignore::PendingDeprecationWarning")
     return env
 
 
@@ -345,6 +361,26 @@ def serve(workspace: Path, opts: ServeOptions = ServeOptions(), *, root: Path | 
 #: files; their names change only with a Voila upgrade (restart the server, and browsers
 #: pick up the new files within this time).
 VOILA_STATIC_CACHE_S = 24 * 3600
+#: Tornado settings of the server: responses compressed (Voila's scripts and plotly.js shrink to a
+#: quarter or less) and the content-hashed labextension files cached for good.
+TORNADO_SETTINGS = {"compress_response": True, "static_immutable_cache": ["/voila/labextensions/"]}
+#: Log messages known to be harmless on a dashboard server, dropped from its console: Jupyter's
+#: notebook trust check (a dashboard's outputs are made by the server, never taken from the file).
+QUIET_MESSAGES = frozenset({"Notebook %s is not trusted"})
+#: … and messages starting so: tornado's note that jupyter_server's websocket ping timeout [ms]
+#: exceeds its interval (the two count in different units; nothing is misconfigured).
+QUIET_PREFIXES = ("The websocket_ping_timeout (",)
+#: The loggers these messages come from.
+QUIET_LOGGERS = ("Voila", "ServerApp", "tornado.general")
+
+
+class QuietFilter:
+    """A :mod:`logging` filter dropping the records of :data:`QUIET_MESSAGES` and
+    :data:`QUIET_PREFIXES` (and only them)."""
+
+    def filter(self, record) -> bool:
+        msg = str(record.msg)
+        return msg not in QUIET_MESSAGES and not msg.startswith(QUIET_PREFIXES)
 
 
 def _voila_main() -> None:  # pragma: no cover - runs in the server process
@@ -361,13 +397,29 @@ def _voila_main() -> None:  # pragma: no cover - runs in the server process
 
     this._patch_culler()
     this._patch_template_statics()
+    import logging
+
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).addFilter(QuietFilter())
+    root = Path(sys.argv[1]) if len(sys.argv) > 1 else dashboards_dir()
+    boards = tuple(b for b in front.BOARDS if (root / f"{b.stem}.ipynb").is_file()) or front.BOARDS
+    front.install(front.FrontPage(boards, version=_digest(*own_files())))
     kernels.install(KernelLimits.from_env(os.environ.pop(kernels.LIMITS_ENV, None)))
     token = os.environ.pop(TOKEN_ENV, None)  # kernels must not inherit it
     if token:
         sys.argv.append(f"--Voila.token={token}")
-    from voila.app import main
+    from traitlets.config import Config
+    from voila.app import Voila, main
 
-    sys.exit(main())
+    init_settings = Voila.init_settings
+
+    def with_tornado_settings(self):  # Voila applies them after tornado read compress_response
+        return {**init_settings(self), **self.tornado_settings}
+
+    Voila.init_settings = with_tornado_settings
+    config = Config()
+    config.Voila.tornado_settings = dict(TORNADO_SETTINGS)
+    sys.exit(main(config=config))
 
 
 def _patch_template_statics() -> None:
