@@ -23,6 +23,8 @@ import pandas as pd
 from .plan import Plan
 
 ALL = "all"
+#: The sides of a contribution: the target's own measure, a share's numerator, its denominator.
+SIDES = ("v", "n", "d")
 INF = 1 << 40  # "no reporting ancestor" [levels]
 
 
@@ -38,11 +40,14 @@ def split_months(months: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return years[codes], mons[codes]
 
 
-def latest(reports: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
+def latest(
+    reports: pd.DataFrame, year: int, month: int, *, split: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.DataFrame:
     """Each org's latest report per measure through ``month`` of ``year``.
 
     Returns ``org, measure, value, mnum`` where ``mnum`` is the month (1..12) the
-    value was reported for.
+    value was reported for. ``split`` is :func:`split_months` of ``reports["month"]`` when the
+    caller has it already (status reads two years from one frame).
     """
     if reports.empty or month <= 0:
         return pd.DataFrame(
@@ -53,7 +58,7 @@ def latest(reports: pd.DataFrame, year: int, month: int) -> pd.DataFrame:
                 "mnum": pd.Series(dtype=int),
             }
         )
-    years, mons = split_months(reports["month"])
+    years, mons = split if split is not None else split_months(reports["month"])
     rows = np.flatnonzero((years == year) & (mons <= month))
     # Integer codes for org and measure (cheap for categoricals), then one stable sort by
     # (org, measure, month): the last row of each (org, measure) run is the latest report,
@@ -121,9 +126,54 @@ def contributions(plan: Plan, lat: pd.DataFrame) -> pd.DataFrame:
 def memberships(plan: Plan, contrib: pd.DataFrame) -> pd.DataFrame:
     """Every (contribution, unit) pair it counts in: ``member`` (the unit's figure) or
     ``child`` (the unit's children's sum), with the unit's distance above the reporter."""
-    c = contrib[["target", "org", "side", "measure", "value", "mnum"]]
-    reporters = c[["measure", "org"]].drop_duplicates()
+    m, names, targets = _memberships(plan, contrib)
+    return m.assign(
+        target=targets[m["target"].to_numpy()],
+        org=names[m["org"].to_numpy()],
+        side=np.asarray(SIDES, dtype=object)[m["side"].to_numpy()],
+        unit_org=names[m["unit_org"].to_numpy()],
+    )
+
+
+def _memberships(plan: Plan, contrib: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """:func:`memberships` with integer codes: ``org`` and ``unit_org`` into the returned org names
+    (the total, ``'all'``, last), ``target`` into the returned target ids, ``side`` into
+    :data:`SIDES`. The joins below run on integers, not on text."""
     anc = ancestor_pairs(plan)
+    n_c, n_a = len(contrib), len(anc)
+    org_codes, names = pd.factorize(
+        np.concatenate(
+            [
+                contrib["org"].to_numpy(dtype=object),
+                anc["org"].to_numpy(dtype=object),
+                anc["unit_org"].to_numpy(dtype=object),
+            ]
+        )
+    )
+    names = np.append(np.asarray(names, dtype=object), ALL)
+    all_code = len(names) - 1
+    mea_codes, _ = pd.factorize(contrib["measure"].to_numpy(dtype=object))
+    tgt_codes, targets = pd.factorize(contrib["target"].to_numpy(dtype=object))
+    targets = np.asarray(targets, dtype=object)
+    side_codes = pd.Categorical(contrib["side"].to_numpy(dtype=object), categories=list(SIDES)).codes
+    anc = pd.DataFrame(
+        {
+            "org": org_codes[n_c : n_c + n_a],
+            "unit_org": org_codes[n_c + n_a :],
+            "dist": anc["dist"].to_numpy(dtype=np.int64),
+        }
+    )
+    c = pd.DataFrame(
+        {
+            "target": tgt_codes,
+            "org": org_codes[:n_c],
+            "side": side_codes.astype(np.int64),
+            "measure": mea_codes,
+            "value": contrib["value"].to_numpy(dtype=float),
+            "mnum": contrib["mnum"].to_numpy(),
+        }
+    )
+    reporters = c[["measure", "org"]].drop_duplicates()
     up = reporters.merge(anc, on="org", how="inner")
     reporting_anc = up.merge(
         reporters.rename(columns={"org": "unit_org"}).assign(_r=True), on=["measure", "unit_org"], how="left"
@@ -146,17 +196,23 @@ def memberships(plan: Plan, contrib: pd.DataFrame) -> pd.DataFrame:
     ups["member"] = ups["dist"] < ups["blocked"]
     ups["child"] = ups["dist"] <= ups["blocked"]
     ups = ups[ups["member"] | ups["child"]]
-    owners = {tg.id: milestone_owner(plan, tg) for tg in plan.targets if tg.kind == "milestone"}
-    total = c.assign(unit_org=ALL, dist=-1)
+    code_of = {name: i for i, name in enumerate(names[:-1])}
+    target_code = {tg: i for i, tg in enumerate(targets)}
+    owners = {
+        target_code[tg.id]: code_of.get(milestone_owner(plan, tg), -2)
+        for tg in plan.targets
+        if tg.kind == "milestone" and tg.id in target_code
+    }
+    total = c.assign(unit_org=all_code, dist=-1)
     owner = total["target"].map(owners)
     is_ms = owner.notna().to_numpy()
     total["member"] = np.where(
-        is_ms, (total["org"] == owner).to_numpy(), (total["blocked"] == INF).to_numpy()
+        is_ms, (total["org"].to_numpy() == owner.fillna(-2).to_numpy()), (total["blocked"] == INF).to_numpy()
     )
     total["child"] = (total["nblock"] == 1) | ((total["nblock"] == 0) & ~total["has_desc"])
     total = total[total["member"] | total["child"]]
     cols = ["target", "org", "side", "value", "mnum", "unit_org", "dist", "member", "child"]
-    return pd.concat([own[cols], ups[cols], total[cols]], ignore_index=True)
+    return pd.concat([own[cols], ups[cols], total[cols]], ignore_index=True), names, targets
 
 
 AGG_COLUMNS = [
@@ -196,19 +252,19 @@ def aggregate(plan: Plan, lat: pd.DataFrame, month: int) -> pd.DataFrame:
     if contrib.empty:
         dtypes = {"target": object, "org": object, "own": bool}
         return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, float)) for c in AGG_COLUMNS})
-    m = memberships(plan, contrib)
+    m, names, targets = _memberships(plan, contrib)
     # One integer key per (target, unit); sums and counts by bincount, extremes by an integer groupby.
-    tc, tu = pd.factorize(m["target"].to_numpy(dtype=object))
-    uc, uu = pd.factorize(m["unit_org"].to_numpy(dtype=object))
+    tc, tu = pd.factorize(m["target"].to_numpy())  # target codes: in the order the ids would be
+    uc, uu = pd.factorize(m["unit_org"].to_numpy())  # org codes: in the order the names would be
     kc, kuniq = pd.factorize(tc.astype(np.int64) * max(len(uu), 1) + uc)
     n_keys = len(kuniq)
     value = m["value"].to_numpy(dtype=float)
-    side = m["side"].to_numpy(dtype=object)
+    side = m["side"].to_numpy()
     flags = {"member": m["member"].to_numpy(dtype=bool), "child": m["child"].to_numpy(dtype=bool)}
     cols: dict[str, np.ndarray] = {}
     for flag, prefix in (("member", ""), ("child", "c")):
         for sd in ("v", "n", "d"):
-            sel = flags[flag] & (side == sd)
+            sel = flags[flag] & (side == SIDES.index(sd))
             k, v = kc[sel], value[sel]
             n = np.bincount(k, minlength=n_keys).astype(float)
             total = np.bincount(k, weights=v, minlength=n_keys)
@@ -217,29 +273,39 @@ def aggregate(plan: Plan, lat: pd.DataFrame, month: int) -> pd.DataFrame:
             if sd == "v":
                 with np.errstate(divide="ignore", invalid="ignore"):
                     cols[f"{prefix}v_mean"] = np.where(n > 0, total / n, np.nan)
-                g = pd.Series(v).groupby(k)
-                cols[f"{prefix}v_max"] = g.max().reindex(range(n_keys)).to_numpy(dtype=float)
-                cols[f"{prefix}v_min"] = g.min().reindex(range(n_keys)).to_numpy(dtype=float)
+                cols[f"{prefix}v_max"] = _extreme(np.fmax, k, v, n_keys)
+                cols[f"{prefix}v_min"] = _extreme(np.fmin, k, v, n_keys)
     mem = flags["member"]
-    oc, ou = pd.factorize(m["org"].to_numpy(dtype=object)[mem])
+    oc, ou = pd.factorize(m["org"].to_numpy()[mem])
     pair, pairs = pd.factorize(kc[mem].astype(np.int64) * max(len(ou), 1) + oc)
-    pmon = pd.Series(m["mnum"].to_numpy()[mem]).groupby(pair).min().to_numpy()
+    pmon = _extreme(np.fmin, pair, m["mnum"].to_numpy()[mem], len(pairs))  # every pair has a month
     pkey = (pairs // max(len(ou), 1)).astype(np.int64)
     cols["n_reporting"] = np.bincount(pkey, minlength=n_keys).astype(float)
     cols["n_stale"] = np.bincount(pkey, weights=(pmon < month).astype(float), minlength=n_keys)
-    g = pd.Series(pmon).groupby(pkey)
-    cols["last"] = g.max().reindex(range(n_keys)).to_numpy(dtype=float)
-    cols["first"] = g.min().reindex(range(n_keys)).to_numpy(dtype=float)
+    cols["last"] = _extreme(np.fmax, pkey, pmon, n_keys)
+    cols["first"] = _extreme(np.fmin, pkey, pmon, n_keys)
     own = m["dist"].to_numpy() == 0
     cols["own"] = np.bincount(kc[own], minlength=n_keys) > 0
     out = pd.DataFrame(
         {
-            "target": np.asarray(tu, dtype=object)[kuniq // max(len(uu), 1)],
-            "org": np.asarray(uu, dtype=object)[kuniq % max(len(uu), 1)],
+            "target": targets[np.asarray(tu)[kuniq // max(len(uu), 1)]],
+            "org": names[np.asarray(uu)[kuniq % max(len(uu), 1)]],
             **cols,
         }
     )
     return out[AGG_COLUMNS]
+
+
+def _extreme(ufunc, keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """For each key 0..n-1 the largest (``np.fmax``) or smallest (``np.fmin``) of its ``values``
+    [their unit], NaN values skipped; NaN for a key without a value (as a pandas group max/min,
+    without grouping again by keys that are already dense codes)."""
+    values = np.asarray(values, dtype=float)
+    ok = ~np.isnan(values)
+    k, v = np.asarray(keys)[ok], values[ok]
+    acc = np.full(n, -np.inf if ufunc is np.fmax else np.inf)
+    ufunc.at(acc, k, v)
+    return np.where(np.bincount(k, minlength=n) > 0, acc, np.nan)
 
 
 def _rounding(value: float, unit_is_count: bool, is_share: bool) -> float:

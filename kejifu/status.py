@@ -220,15 +220,18 @@ def _scope(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _last_year(plan: Plan, reports: pd.DataFrame, month: int) -> pd.DataFrame | None:
+def _last_year(
+    plan: Plan, reports: pd.DataFrame, month: int, split: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.DataFrame | None:
     """``target, org, last_year_actual``: the same month of last year, where every figure is
-    of that very month (never a full-year or older figure); None without last year's data."""
+    of that very month (never a full-year or older figure); None without last year's data.
+    ``split``: :func:`split_months` of the reports' months, when already done."""
     if month <= 0 or reports.empty:
         return None
-    years, _ = split_months(reports["month"])
-    if not (years == plan.year - 1).any():
+    split = split if split is not None else split_months(reports["month"])
+    if not (split[0] == plan.year - 1).any():
         return None
-    agg = aggregate(plan, latest(reports, plan.year - 1, month), month)
+    agg = aggregate(plan, latest(reports, plan.year - 1, month, split=split), month)
     if agg.empty:
         return None
     tf = pd.DataFrame([{"target": tg.id, "kind": tg.kind, "aggregate": tg.aggregate} for tg in plan.targets])
@@ -274,7 +277,8 @@ def status(
     year = plan.year
     month = reporting_month(as_of, year)
     tf = _targets_frame(plan, month)
-    agg = aggregate(plan, latest(reports, year, month), month)
+    split = split_months(reports["month"]) if not reports.empty and month > 0 else None
+    agg = aggregate(plan, latest(reports, year, month, split=split), month)
 
     alloc = _allocations(plan)
     # The total's allocation is the sum of what the plan hands out, counted once.
@@ -408,7 +412,7 @@ def status(
 
     # Year on year: the same month of last year, when its monthly figures are there.
     last_year = np.full(len(s), np.nan)
-    ly = _last_year(plan, reports, month)
+    ly = _last_year(plan, reports, month, split)
     if ly is not None:
         last_year = s[["target", "org"]].merge(ly, on=["target", "org"], how="left")["last_year_actual"]
         last_year = last_year.to_numpy(dtype=float)

@@ -37,12 +37,14 @@ class Workspace:
         self._filed: pd.DataFrame | None = None
         self._items: pd.DataFrame | None = None
         self._version: tuple[int, int, int, int] | None = None  # the store's data version read
+        self._read_months: int | None = None  # months (0..12) of each year read: see read_through
 
     # ----- the data ----------------------------------------------------------------------------
     @property
     def plan(self) -> Plan:
         """The latest plan version in the store."""
         if self._plan is None:
+            self._mark()  # so refresh() notices a new plan version even before any figure is read
             self._plan = self.store.plan()
         return self._plan
 
@@ -75,8 +77,27 @@ class Workspace:
             # holds five times the rows every dashboard kernel would otherwise read.
             self._mark()
             year = self.plan.year
-            self._filed = self.store.reports(years=(year - 1, year))
+            if self._read_months is None:
+                self._filed = self.store.reports(years=(year - 1, year))
+            else:
+                self._filed = self.store.reports(months=self._months_read(), figures_only=True)
         return self._filed
+
+    def read_through(self, as_of: dt.date | str) -> None:
+        """Read only what a status as of ``as_of`` uses: the months of the plan year and of the
+        year before up to the reporting month (:func:`kejifu.status.reporting_month`), not the
+        months after it (``kejifu status --as-of`` in June reads half of a full year's rows), and
+        of those the figures only: :attr:`filed` then has ``org, measure, month, value, note``,
+        the first three as categoricals (:meth:`Store.reports` with ``figures_only``), without
+        batch, file and time. Every figure through that month is the same as with the whole
+        years. Call it before the first read; it forgets the figures read before (not the plan)."""
+        self._read_months = max(0, min(12, status_mod.reporting_month(as_of, self.plan.year)))
+        self._reports = self._filed = self._items = self._version = None
+
+    def _months_read(self) -> list[str]:
+        """``YYYY-MM`` of every month read: the plan year's and the year before's, through the limit."""
+        year = self.plan.year
+        return [months.key(y, m) for y in (year - 1, year) for m in range(1, (self._read_months or 0) + 1)]
 
     @property
     def items(self) -> pd.DataFrame | None:
@@ -126,9 +147,16 @@ class Workspace:
         months, kinds = self.store.changes_since(self._version)
         self._version = now
         year = self.plan.year
-        months = [m for m in months if f"{year - 1:04d}-01" <= m <= f"{year:04d}-12"]
+        months = [
+            m
+            for m in months
+            if f"{year - 1:04d}-01" <= m <= f"{year:04d}-12"
+            and (self._read_months is None or int(m[5:7]) <= self._read_months)
+        ]
         if months:
-            self._filed = _replace_months(self._filed, self.store.reports(months=months), months)
+            lean = {} if self._read_months is None else {"figures_only": True}
+            new = self.store.reports(months=months, **lean)
+            self._filed = _replace_months(self._filed, new, months)
         if kinds:
             self._items = None
         self._reports = None  # re-joined from the (updated) parts: no store read

@@ -239,11 +239,27 @@ def test_one_row_of_three_million_empty_cells_is_refused_without_holding_the_row
 
 def test_the_row_cap_counts_only_rows_with_data(tmp_path, monkeypatch):
     monkeypatch.setattr(reading, "MAX_ROWS", 5)
+    monkeypatch.setattr(reading, "MAX_CSV_ROWS", 5)  # a CSV has its own cap
     ok = csv_file(tmp_path, "hutou,terminals,2005-06,1,,\n\n\n\n\n\n\n", "blank-tail.csv")
     assert len(reading.read_table(ok).rows) == 1
     too_many = csv_file(tmp_path, "hutou,terminals,2005-06,1,,\n" * 5, "six.csv")
     with pytest.raises(ReportImportError, match="文件超过5行"):
         reading.read_table(too_many)
+
+
+def test_a_csv_may_hold_more_rows_than_a_sheet_up_to_its_own_cap(tmp_path, monkeypatch):
+    """A province's month is ~144k rows of CSV: above the workbook cap, within the CSV cap."""
+    monkeypatch.setattr(reading, "MAX_ROWS", 5)
+    monkeypatch.setattr(reading, "MAX_CSV_ROWS", 8)
+    ok = csv_file(tmp_path, "hutou,terminals,2005-06,1,,\n" * 7, "seven.csv")  # header + 7 = 8 records
+    assert len(reading.read_table(ok).rows) == 7
+    too_many = csv_file(tmp_path, "hutou,terminals,2005-06,1,,\n" * 8, "eight.csv")
+    with pytest.raises(ReportImportError, match="文件超过8行"):
+        reading.read_table(too_many)
+
+
+def test_the_real_csv_cap_admits_a_province_month():
+    assert reading.MAX_CSV_ROWS >= 144_000 * 2 and reading.MAX_ROWS == 50_000
 
 
 def test_a_200kb_csv_cell_is_a_clean_refusal(tmp_path):

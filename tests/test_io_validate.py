@@ -373,3 +373,32 @@ def test_the_bundled_example_files_import_into_the_2005_plan(tmp_path):
     assert r[("hutou", "mushroom_area")] == 120.0  # ８万平方米 = 120 亩
     assert r[("hutou", "new_varieties")] == 3.0  # full-width text '３'
     assert r[("ent_a", "industrial_output")] == 3.2  # 32000万元 = 3.2 亿元
+
+
+# ----- a province file: each distinct cell resolved once -----------------------------------------
+
+
+def test_a_name_repeated_on_many_rows_is_refused_on_each_of_its_lines(tmp_path, tiny_plan):
+    """Cells are resolved once per distinct text: a repeated unknown org is still located on every line."""
+    body = "东风镇,terminals,2005-06,1,,\nhutou,terminals,2005-06,1,,\n东风镇,mushroom_area,2005-06,2,,\n"
+    c = check(tmp_path, tiny_plan, body + "东风镇,terminals,2005-05,1,,\n")
+    assert [p.row for p in c.errors] == [2, 4, 5]
+    assert all("东风镇" in str(p) and "unknown org" in str(p) for p in c.errors)
+
+
+@pytest.mark.parametrize("text", ["0", "7", "1234", "56.25", "0.1", "0.3", "00012.50", "123456789012345678"])
+def test_a_plain_number_is_read_as_the_unit_parser_reads_it(text):
+    from kejifu import units
+    from kejifu.io.validate import _quantity
+
+    assert _quantity(text) == units.parse_quantity(text)
+    assert _quantity(text).value == float(text)
+
+
+def test_plain_numbers_in_a_csv_keep_their_exact_values_and_units(tmp_path, tiny_plan):
+    c = check(
+        tmp_path, tiny_plan, "hutou,mushroom_area,2005-06,0.1,,\njiehu,mushroom_area,2005-06,2.5万平方米,,\n"
+    )
+    assert c.ok, [str(p) for p in c.problems]
+    # 0.1 亩 as written; 25,000 m² = 25,000 × 15 / 10,000 亩 = 37.5 亩
+    assert c.frame["value"].tolist() == [0.1, 37.5]

@@ -329,3 +329,30 @@ def test_concurrent_writers_each_land_whole_batches(store, tmp_path):
     hist = store.history(org="hutou")
     assert hist["revision"].tolist() == list(range(1, 21))  # 20 batches, 20 revisions, no gaps or clashes
     assert len(store.batches()) == 20
+
+
+def test_a_bulk_write_keeps_the_rows_order_and_gives_each_row_the_batch_facts(store):
+    """Rows go in through a staging table and one INSERT … SELECT: ids follow the frame's order,
+    every row carries the batch's file, sha256 and importer, and no staging table is left behind."""
+    frame = reports(
+        [
+            ("jiehu", "mushroom_area", "2005-02", 7.25),
+            ("hutou", "mushroom_area", "2005-01", 1.0),
+            ("hutou", "mushroom_area", "2005-02", 2.5),
+        ]
+    ).assign(note=[None, "补报", None])
+    res = store.commit_reports(frame, source_file="b.csv", sha256="bulk", who="王五")
+    assert res.rows_added == 3
+    h = store.history().sort_values("id")
+    assert h[["org", "month", "value"]].values.tolist() == [
+        ["jiehu", "2005-02", 7.25],
+        ["hutou", "2005-01", 1.0],
+        ["hutou", "2005-02", 2.5],
+    ]
+    assert h["note"].isna().tolist() == [True, False, True] and h["note"].iloc[1] == "补报"
+    assert set(h["source_file"]) == {"b.csv"} and set(h["sha256"]) == {"bulk"}
+    assert set(h["imported_by"]) == {"王五"} and set(h["batch_id"]) == {res.batch_id}
+    assert h["revision"].tolist() == [1, 1, 1]
+    with store.engine.connect() as conn:
+        names = sa.inspect(conn).get_table_names()
+    assert not any("stage" in n for n in names)

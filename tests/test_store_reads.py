@@ -68,6 +68,34 @@ def test_a_month_selection_reads_only_those_months_ordered_by_measure_org_month(
     assert store.reports(years=(2006, 2006)).empty
 
 
+def test_a_figures_only_read_gives_the_same_figures_with_categorical_text(store):
+    """What ``kejifu status --as-of`` reads: the same latest figures, in the same order, with org,
+    measure and month as categoricals (month ordered by date) and no batch columns."""
+    rows = [
+        ("jiehu", "terminals", "2005-02", 1.0),
+        ("hutou", "mushroom_area", "2005-03", 30.0),
+        ("jiehu", "mushroom_area", "2005-02", 8.0),
+        ("hutou", "mushroom_area", "2005-02", 20.0),
+        ("hutou", "mushroom_area", "2005-01", 10.0),
+    ]
+    store.commit_reports(reports(rows), source_file="r.csv", sha256="r")
+    store.commit_reports(
+        reports([("hutou", "mushroom_area", "2005-02", 21.5)]).assign(note="更正"),
+        source_file="s.csv",
+        sha256="s",
+    )
+    full = store.reports(months=["2005-02", "2005-03"])
+    got = store.reports(months=["2005-02", "2005-03"], figures_only=True)
+    assert list(got.columns) == ["org", "measure", "month", "value", "note"]
+    assert all(isinstance(got[c].dtype, pd.CategoricalDtype) for c in ("org", "measure", "month"))
+    assert got["month"].cat.ordered and got["month"].max() == "2005-03"
+    assert got["value"].tolist() == [21.5, 30.0, 8.0, 1.0]  # the revised 20 → 21.5 in February
+    assert got["note"].tolist() == ["更正", None, None, None]
+    pd.testing.assert_frame_equal(
+        got.astype({c: object for c in ("org", "measure", "month")}), full[got.columns.tolist()]
+    )
+
+
 def test_bulk_written_rows_read_back_exactly_with_their_batch_facts(store):
     at = dt.datetime(2005, 3, 5, 9, 30, 15)
     value = 0.1 + 0.2  # 0.30000000000000004: every digit must survive

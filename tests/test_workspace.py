@@ -200,3 +200,44 @@ def test_the_default_as_of_is_the_latest_month_at_least_half_the_reporters_have_
         ws.refresh()
         assert ws.missing_reporters("2005-03") == ["hutou"]
         assert ws.data_month("2005-03-31") == "2005-03"
+
+
+def test_reading_through_an_as_of_date_reads_only_its_months_and_gives_the_same_status(ws_path):
+    """``kejifu status --as-of`` reads the months up to the reporting month only (of the plan year
+    and the year before): January here, not February; the status as of January is unchanged."""
+    with open_workspace(ws_path) as whole, open_workspace(ws_path) as part:
+        part.read_through("2005-01-31")
+        assert sorted(part.filed["month"].unique()) == ["2005-01"]
+        assert sorted(whole.filed["month"].unique()) == ["2005-01", "2005-02"]
+        a, b = whole.status("2005-01-31"), part.status("2005-01-31")
+        pd.testing.assert_frame_equal(a, b)
+        total = b[(b["target"] == "mushroom_area") & (b["org"] == "all")]
+        assert total["actual"].iloc[0] == 30.0  # hutou 20 + jiehu 10 in January
+
+
+def test_a_workspace_read_through_january_ignores_a_later_batch_on_refresh(ws_path):
+    with open_workspace(ws_path) as ws:
+        ws.read_through("2005-01-31")
+        assert len(ws.filed) == 2
+        with Store.open(ws_path) as store:
+            store.commit_reports(
+                pd.DataFrame(
+                    {"org": ["jiehu"], "measure": "mushroom_area", "month": ["2005-03"], "value": [15.0]}
+                ),
+                source_file="m.csv",
+                sha256="m",
+            )
+        assert ws.refresh() is True  # the store changed ...
+        assert sorted(ws.filed["month"].unique()) == ["2005-01"]  # ... but not a month read
+        assert len(ws.filed) == 2
+
+
+def test_a_new_plan_version_is_noticed_when_only_the_plan_was_read(ws_path, tmp_path):
+    with open_workspace(ws_path) as ws:
+        assert ws.plan.plan.title == "小计划"
+        new = tmp_path / "v2.yaml"
+        new.write_text(TINY.replace("title: 小计划", "title: 新计划"), encoding="utf-8")
+        with Store.open(ws_path) as store:
+            store.add_plan_version(new)
+        assert ws.refresh() is True
+        assert ws.plan.plan.title == "新计划"

@@ -208,6 +208,8 @@ def run(args: argparse.Namespace) -> int:
         if args.reporting:
             print(render_reporting(ws.reporting_record(lang=args.lang), plan, args.lang))
             return 0
+        if as_of is not None:
+            ws.read_through(as_of)  # the months after the reporting month play no part
         as_of = as_of or ws.default_as_of()
         frame = ws.status(as_of, lang=args.lang)
         synthetic = ws.synthetic

@@ -161,7 +161,8 @@ def import_file(
 
 def _import_file(store, path, file: str, who, plan: Plan | None, existing) -> FileOutcome:
     plan = plan if plan is not None else store.plan()
-    existing = existing if existing is not None else store.reports()
+    if existing is None:  # the checks against stored figures look at the plan year only
+        existing = store.reports(years=(plan.year, plan.year), figures_only=True)
     try:
         checked, digest = check_file(path, plan, existing, name=file)
     except ReportImportError as exc:

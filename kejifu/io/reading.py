@@ -15,8 +15,9 @@ This module only finds the table in a file; it does not judge values (that is
   the two is refused with the line where the second encoding starts;
 * hostile or careless files, read within bounded time and memory: a workbook is opened once,
   read-only, and only through its last row with data (a stray space in cell XFD1048576 does
-  not make a million rows); more than :data:`MAX_ROWS` rows or :data:`MAX_COLS` columns of
-  data, or a CSV field over :data:`MAX_FIELD_CHARS` characters, is refused with a message;
+  not make a million rows); more than :data:`MAX_ROWS` rows (:data:`MAX_CSV_ROWS` for a CSV) or
+  :data:`MAX_COLS` columns of data, or a CSV field over :data:`MAX_FIELD_CHARS` characters, is
+  refused with a message;
   a password-protected workbook is named as such.
 
 Each :class:`RawRow` keeps the 1-based line it came from: the spreadsheet row
@@ -26,6 +27,7 @@ number, or the CSV line on which the record starts.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -84,8 +86,12 @@ MAX_BYTES = 20 * 1024 * 1024
 #: An XLSX whose unpacked parts exceed this [bytes] is refused too (a zip bomb or a huge export).
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 SUFFIXES = (".csv", ".xlsx", ".xlsm")
-#: A sheet or CSV with data below this row is refused (a county's year is a few thousand rows).
+#: A sheet with data below this row is refused (a county's year is a few thousand rows).
 MAX_ROWS = 50_000
+#: A CSV with more records of data than this is refused: a province's month is ~144k rows (every
+#: town and measure), and a CSV is bounded by :data:`MAX_BYTES` and read without a workbook's
+#: per-cell cost, so it gets its own, larger cap.
+MAX_CSV_ROWS = 1_000_000
 #: A sheet or CSV with data right of this column is refused (a report has six columns).
 MAX_COLS = 200
 #: A sheet whose rows hold more cells than this (formatted but empty ones included) is refused.
@@ -228,7 +234,7 @@ def mixed_encoding_line(data: bytes) -> int | None:
 
 def _csv_grid(data: bytes, file: str) -> Grid:
     """The records of a CSV [(first line of the record, fields)], blank records left out,
-    bounded by :data:`MAX_ROWS`, :data:`MAX_COLS` and :data:`MAX_FIELD_CHARS`."""
+    bounded by :data:`MAX_CSV_ROWS`, :data:`MAX_COLS` and :data:`MAX_FIELD_CHARS`."""
     unicode_bom = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
     if not unicode_bom and b"\x00" not in data:
         try:
@@ -267,8 +273,8 @@ def _csv_grid(data: bytes, file: str) -> Grid:
             while width and _blank(record[width - 1]):
                 width -= 1
             if width:
-                if records > MAX_ROWS:
-                    raise _refuse("io.read.too_many_rows", file, start, limit=MAX_ROWS, line=start)
+                if records > MAX_CSV_ROWS:
+                    raise _refuse("io.read.too_many_rows", file, start, limit=MAX_CSV_ROWS, line=start)
                 if width > MAX_COLS:
                     raise _refuse("io.read.too_many_cols", file, start, limit=MAX_COLS, line=start, col=width)
                 grid.append((start, record))
@@ -353,17 +359,21 @@ def _find_header(grid: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]
 
 
 def _total_word(cell: Any) -> bool:
-    if not isinstance(cell, str):
-        return False
+    return isinstance(cell, str) and _total_text(cell)
+
+
+@functools.lru_cache(maxsize=65_536)  # a file repeats its org, measure and month cells: each read once
+def _total_text(cell: str) -> bool:
     key = re.sub(r"[\W_]+", "", _norm(cell))
     return key in TOTAL_WORDS or (len(key) <= 6 and key.endswith(TOTAL_WORDS[:3]))
 
 
 def _is_total(values: dict[str, Any], cells: list[Any]) -> bool:
     """A 合计/总计/小计 row (全县合计, 合计:, Total …) in the first cells or the org/measure cell."""
-    return any(_total_word(c) for c in cells[:3]) or any(
-        _total_word(values.get(k)) for k in ("org", "measure")
-    )
+    for cell in (*cells[:3], values.get("org"), values.get("measure")):  # a loop: once per data row
+        if isinstance(cell, str) and _total_text(cell):
+            return True
+    return False
 
 
 def read_table(path: str | Path, *, data: bytes | None = None, name: str | None = None) -> RawTable:

@@ -10,22 +10,20 @@ against a budget. The caps are a :class:`Limits`, set by :mod:`kejifu.io.reading
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.worksheet._reader import _cast_number
-from openpyxl.xml.constants import SHEET_MAIN_NS
-
 from ..errors import Problem, ReportImportError
 from ..i18n import t
 from .cells import is_blank
 
+#: openpyxl's ``SHEET_MAIN_NS``: openpyxl itself is imported when a workbook is first opened (a CSV
+#: import or ``kejifu status`` does not pay for it).
+SHEET_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _FORMULA_TAG = f"{{{SHEET_MAIN_NS}}}f"
 _ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
 _V_TAG = f"{{{SHEET_MAIN_NS}}}v"
@@ -123,6 +121,10 @@ class _Parser:
         self.row_counter = 0
         self.seen = 0
         self.wide: tuple[int | None, int] | None = None  # (row, column) of data beyond the cap
+        from openpyxl.utils.datetime import from_excel, from_ISO8601
+        from openpyxl.worksheet._reader import _cast_number
+
+        self._cast_number, self._from_excel, self._from_iso = _cast_number, from_excel, from_ISO8601
 
     def rows(self):
         """(row number, [(column, value), …]) of each ``<row>`` as it streams past, memory
@@ -199,11 +201,13 @@ class _Parser:
             formula = el.findtext(_FORMULA_TAG)
             return "=" + formula if formula else None
         if kind == "n":
-            number = _cast_number(raw)
+            number = self._cast_number(raw)
             style = el.get("s")
             if style and int(style) in self.date_formats:
                 try:
-                    return from_excel(number, self.epoch, timedelta=int(style) in self.timedelta_formats)
+                    return self._from_excel(
+                        number, self.epoch, timedelta=int(style) in self.timedelta_formats
+                    )
                 except (OverflowError, ValueError):
                     return "#VALUE!"
             return number
@@ -212,7 +216,7 @@ class _Parser:
         if kind == "b":
             return bool(int(raw))
         if kind == "d":
-            return from_ISO8601(raw)
+            return self._from_iso(raw)
         return raw  # "str" (a formula's text result) and "e" (an error such as #N/A)
 
     def parse_row(self, row) -> tuple[int, list[tuple[int, Any]]]:
@@ -334,21 +338,28 @@ class SheetRef:
     path: str
 
 
-class _Reader(ExcelReader):
+@functools.cache
+def _reader_class() -> type:
     """openpyxl's workbook reader without its worksheet step: read-only openpyxl measures each
-    sheet on opening (a full parse when the sheet has no ``dimension``); here sheets are listed only."""
+    sheet on opening (a full parse when the sheet has no ``dimension``); here sheets are listed only.
+    Defined on first use, so importing this module does not import openpyxl."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
 
-    def list_sheets(self) -> list[SheetRef]:
-        self.read_manifest()
-        self.read_strings()
-        self.read_workbook()
-        apply_stylesheet(self.archive, self.wb)
-        out = []
-        for sheet, rel in self.parser.find_sheets():
-            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
-                continue
-            out.append(SheetRef(sheet.name, sheet.state or "visible", rel.target))
-        return out
+    class _Reader(ExcelReader):
+        def list_sheets(self) -> list[SheetRef]:
+            self.read_manifest()
+            self.read_strings()
+            self.read_workbook()
+            apply_stylesheet(self.archive, self.wb)
+            out = []
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                    continue
+                out.append(SheetRef(sheet.name, sheet.state or "visible", rel.target))
+            return out
+
+    return _Reader
 
 
 class Workbook:
@@ -359,7 +370,7 @@ class Workbook:
         self.limits = limits
         self.file = file
         try:
-            self.reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
+            self.reader = _reader_class()(io.BytesIO(data), read_only=True, data_only=True)
             every = self.reader.list_sheets()
             active_index = self.reader.wb._active_sheet_index
         except Exception as exc:  # noqa: BLE001 - zip/XML errors: not a readable workbook

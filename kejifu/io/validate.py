@@ -232,6 +232,37 @@ def _strip_apostrophe(raw: Any) -> Any:
     return raw
 
 
+#: A plain decimal number as a CSV holds it (``1234``, ``56.25``): read by ``float`` directly, which
+#: gives exactly what :func:`kejifu.units.parse_quantity` gives for it (both round correctly).
+_PLAIN_NUMBER = re.compile(r"\d{1,20}(?:\.\d{1,20})?")
+
+
+def _quantity(raw: Any) -> units.Quantity:
+    """:func:`kejifu.units.parse_quantity` of a value cell, with a fast path for plain numbers."""
+    if type(raw) is str and _PLAIN_NUMBER.fullmatch(raw):
+        return units.Quantity(float(raw), "")
+    return units.parse_quantity(raw)
+
+
+class _Memo:
+    """Per-file memory of what a cell's text resolves to: a province file repeats each org, measure,
+    month and unit thousands of times, so each distinct cell is resolved once (failures are not
+    kept: they raise again, with their message, each time)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple, Any] = {}
+
+    def __call__(self, kind: str, fn, raw: Any) -> Any:
+        key = (kind, type(raw), raw)
+        try:
+            return self._seen[key]
+        except KeyError:
+            out = self._seen[key] = fn(raw)
+            return out
+        except TypeError:  # an unhashable cell
+            return fn(raw)
+
+
 def ceiling_of(plan: Plan):
     """The plausible ceiling of a value [in a unit] → ``ceiling(unit)``: the plan's
     ``settings.limits`` (one number, or ``{default: …, 万元: …}``), else 1e12 in the unit.
@@ -254,6 +285,8 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
     ceiling = ceiling_of(plan)
     problems: list[Problem] = list(table.warnings)
     rows: list[dict] = []
+    memo = _Memo()
+    year = plan.year
     for raw in table.rows:
         line = raw.line
         v = {k: (x if k == "note" else _strip_apostrophe(x)) for k, x in raw.values.items()}
@@ -264,7 +297,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
             problems.append(_p("io.val.required", file, line, hf["org"]))
             bad = True
         else:
-            org = resolver.org(v["org"])
+            org = memo("org", resolver.org, v["org"])
             if org is None:
                 key = "io.val.ambiguous_org" if resolver.is_ambiguous(v["org"]) else "io.val.unknown_org"
                 problems.append(_p(key, file, line, hf["org"], name=_echo(v["org"])))
@@ -275,7 +308,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
             problems.append(_p("io.val.required", file, line, hf["measure"]))
             bad = True
         else:
-            hit = resolver.measure(v["measure"])
+            hit = memo("measure", resolver.measure, v["measure"])
             if hit is None:
                 problems.append(
                     _p("io.val.unknown_measure", file, line, hf["measure"], name=_echo(v["measure"]))
@@ -316,7 +349,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
             bad = True
         else:
             try:
-                y, mo = parse_month(v["month"], plan.year)
+                y, mo = memo("month", lambda r: parse_month(r, year), v["month"])
             except ValueError as err:
                 why = err.args[0] if err.args and isinstance(err.args[0], Problem) else None
                 if why is not None:
@@ -343,7 +376,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
         cell_unit = None
         if not _blank(v.get("unit")):
             try:
-                cell_unit = units.canonical(_text(v["unit"]))
+                cell_unit = memo("unit", lambda r: units.canonical(_text(r)), v["unit"])
             except UnitError:
                 problems.append(_p("io.val.unknown_unit", file, line, hf["unit"], unit=_echo(v["unit"])))
                 bad = True
@@ -358,7 +391,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
             problems.append(_p("io.val.not_number", file, line, hf["value"], text=_echo(raw_value)))
             continue
         try:
-            q = units.parse_quantity(raw_value)
+            q = _quantity(raw_value)
         except UnitError as err:
             key = "io.val.not_finite" if "有限" in err.zh else "io.val.not_number"
             problems.append(_p(key, file, line, hf["value"], text=_echo(raw_value)))
@@ -371,7 +404,7 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
         target_unit = reportable[measure]
         in_cell = q.unit != ""
         from_unit = q.unit if in_cell else (cell_unit if cell_unit is not None else target_unit)
-        if units.unit_kind(from_unit) != units.unit_kind(target_unit):
+        if memo("kind", units.unit_kind, from_unit) != memo("kind", units.unit_kind, target_unit):
             fld = hf["value"] if in_cell else hf["unit"]
             kz, ke = units.KIND_NAMES[units.unit_kind(from_unit)]
             tz, te = units.KIND_NAMES[units.unit_kind(target_unit)]
@@ -390,8 +423,10 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
                 )
             )
             continue
-        value = units.convert(q.value, from_unit, target_unit)
-        if not math.isfinite(value) or value > ceiling(target_unit):
+        # the same unit: convert's factor is 1 and its exact arithmetic gives the value back
+        value = q.value if from_unit == target_unit else units.convert(q.value, from_unit, target_unit)
+        count = memo("count", units.is_count, target_unit)
+        if not math.isfinite(value) or value > memo("ceiling", ceiling, target_unit):
             problems.append(
                 _p(
                     "io.val.too_large",
@@ -403,12 +438,12 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
                 )
             )
             continue
-        if units.is_count(target_unit) and abs(value - round(value)) > EPS:
+        if count and abs(value - round(value)) > EPS:
             problems.append(
                 _p("io.val.fraction", file, line, hf["value"], text=_echo(raw_value), unit=target_unit)
             )
             continue
-        if units.is_count(target_unit):
+        if count:
             value = float(round(value))
         note = "" if _blank(v.get("note")) else _text(v["note"])
         rows.append(
@@ -424,11 +459,16 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
         )
 
     frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
+    # text as Python objects: the checks across rows walk the rows, and a string array is slow to walk
+    frame = frame.astype({c: object for c in ("org", "measure", "month", "unit", "note")})
     frame["value"] = frame["value"].astype(float)
     frame["line"] = frame["line"].astype(int)
     problems += duplicates(frame, file, hf)
     frame = frame.drop_duplicates(["org", "measure", "month"], keep="first").reset_index(drop=True)
     problems += shares(frame, plan, file, hf)
+    if existing is not None:  # what the checks across files read, without the batch columns, text as text
+        existing = existing[[c for c in ("org", "measure", "month", "value") if c in existing.columns]]
+        existing = existing.astype({c: object for c in ("org", "measure", "month") if c in existing.columns})
     problems += decreases(frame, plan, existing, file, hf)
     problems += late_months(frame, plan, existing, file, hf)
     if not rows and not any(p.level == "error" for p in problems):

@@ -95,6 +95,7 @@ def _sqlite_engine(u: sa.URL, *, readonly: bool) -> sa.Engine:
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.execute("PRAGMA cache_size = -65536")  # 64 MB page cache: large reads and index probes
+        cur.execute("PRAGMA temp_store = MEMORY")  # the bulk writes' staging table (see .writes)
         if not readonly and path is not None:
             cur.execute("PRAGMA journal_mode = WAL")
             cur.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no fsync per commit

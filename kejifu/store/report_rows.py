@@ -74,11 +74,12 @@ def latest_of_months(conn: sa.Connection, months: list[str]) -> pd.DataFrame:
     p = reads.placeholder(conn)
     for i in range(0, len(months), 500):
         chunk = months[i : i + 500]
+        marks = ", ".join([p] * len(chunk))
         sql = (
             "SELECT org, measure, month, revision, value, note FROM reports"
-            f" WHERE month IN ({', '.join([p] * len(chunk))}) AND id NOT IN ({reads.SUPERSEDED})"
+            f" WHERE month IN ({marks}) AND id NOT IN ({reads.superseded(f'r2.month IN ({marks})')})"
         )
-        parts.append(reads.fetch(conn, sql, chunk, len(cols)))
+        parts.append(reads.fetch(conn, sql, chunk + chunk, len(cols)))
     arr = np.concatenate(parts)
     return pd.DataFrame({c: pd.Series(arr[:, j], dtype=object) for j, c in enumerate(cols)})
 

@@ -418,16 +418,22 @@ class Store:
         return ImportResult(batch_id, len(new), unchanged, False, revised, source_file, REPORTS_KIND)
 
     def reports(
-        self, years: tuple[int, int] | None = None, *, months: list[str] | None = None
+        self,
+        years: tuple[int, int] | None = None,
+        *,
+        months: list[str] | None = None,
+        figures_only: bool = False,
     ) -> pd.DataFrame:
         """The latest revision of every org × measure × month (of the ``years`` range, inclusive, or
         of the ``months`` given), ordered by measure, org, month.
 
         Columns ``org, measure, month ('YYYY-MM'), value [measure unit, year-to-date], unit,
-        note, revision, batch_id, source_file, imported_at, imported_by``.
+        note, revision, batch_id, source_file, imported_at, imported_by``; with ``figures_only``
+        only ``org, measure, month, value, note``, the first three as categoricals (see
+        :func:`kejifu.store.reads.latest_reports`).
         """
         with self._read() as conn:
-            return reads.latest_reports(conn, years=years, months=months)
+            return reads.latest_reports(conn, years=years, months=months, figures_only=figures_only)
 
     def history(self, org: str | None = None, measure: str | None = None) -> pd.DataFrame:
         """Every stored revision (of one org and/or measure), ordered by org, measure, month, revision."""

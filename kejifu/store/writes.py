@@ -1,6 +1,8 @@
 """Appending many rows inside the caller's write transaction: the driver's fastest bulk path.
 
-* SQLite: ``executemany`` of one prepared ``INSERT`` on the sqlite3 connection;
+* SQLite: ``executemany`` of the columns that vary from row to row into a temporary staging table
+  (no indexes, in memory), then one ``INSERT … SELECT`` that adds the values shared by every row
+  (batch, file, time: bound once, not once a row) — about twice as fast as inserting whole rows;
 * PostgreSQL: ``COPY … FROM STDIN`` through psycopg;
 * any other database: SQLAlchemy's ``executemany``.
 
@@ -40,11 +42,7 @@ def insert_columns(conn: sa.Connection, table: sa.Table, columns: Mapping[str, o
     rows = zip(*series)
     cols = ", ".join(names)
     if dialect.name == "sqlite":
-        cur = dbapi(conn).cursor()
-        try:
-            cur.executemany(f"INSERT INTO {table.name} ({cols}) VALUES ({', '.join('?' * len(names))})", rows)
-        finally:
-            cur.close()
+        _sqlite_insert(conn, table.name, names, series)
     elif dialect.name == "postgresql" and hasattr(dbapi(conn), "cursor") and _is_psycopg(conn):
         with dbapi(conn).cursor() as cur, cur.copy(f"COPY {table.name} ({cols}) FROM STDIN") as copy:
             for row in rows:
@@ -52,6 +50,39 @@ def insert_columns(conn: sa.Connection, table: sa.Table, columns: Mapping[str, o
     else:
         conn.execute(sa.insert(table), [dict(zip(names, r)) for r in rows])
     return n
+
+
+#: The staging table of :func:`_sqlite_insert` (in the connection's temporary schema).
+STAGE = "temp.kejifu_stage"
+
+
+def _sqlite_insert(conn: sa.Connection, table: str, names: list[str], series: list) -> None:
+    """Append rows to ``table`` on SQLite: the varying columns through the staging table, the
+    shared values bound once in the ``INSERT … SELECT`` (rows keep their order: ids as before)."""
+    varying = [i for i, s in enumerate(series) if not isinstance(s, itertools.repeat)]
+    shared = [i for i in range(len(names)) if i not in varying]
+    cur = dbapi(conn).cursor()
+    try:
+        if not shared or not varying:  # nothing to save: one prepared INSERT
+            cur.executemany(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                zip(*series),
+            )
+            return
+        stage_cols = [f"c{i}" for i in range(len(varying))]
+        cur.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cur.execute(f"CREATE TABLE {STAGE} ({', '.join(stage_cols)})")
+        cur.executemany(
+            f"INSERT INTO {STAGE} VALUES ({', '.join('?' * len(varying))})",
+            zip(*[series[i] for i in varying]),
+        )
+        values = [next(series[i]) for i in shared]
+        target = ", ".join([names[i] for i in varying] + [names[i] for i in shared])
+        select = ", ".join(stage_cols + ["?"] * len(shared))
+        cur.execute(f"INSERT INTO {table} ({target}) SELECT {select} FROM {STAGE} ORDER BY rowid", values)
+        cur.execute(f"DROP TABLE {STAGE}")
+    finally:
+        cur.close()
 
 
 def _is_psycopg(conn: sa.Connection) -> bool:
