@@ -17,23 +17,29 @@
 # %% [markdown]
 # # 02 导入月报 · Import the month's reports
 #
-# **目的 / Purpose**：上传各乡镇报来的月报（xlsx/csv），逐个检查，无错误的文件入库；为下月生成填报模板。
-# Upload the towns' report files, validate each, commit the clean ones; write next month's templates.
+# **目的 / Purpose**：上传各乡镇报来的月报（xlsx/csv），逐个检查，无错误的文件入库；导入台帐（信息机、专利、
+# 科研机构、科技特派员）登记表；为下月生成填报模板。
+# Upload the towns' report files, validate each, commit the clean ones; import register files (terminals,
+# patents, institutions, specialists); write next month's templates.
 #
-# **输入 / Inputs**：上传的文件（保存在 `<工作区>/uploads/`，只写入工作区内）。
-# Uploaded files, saved inside the workspace only.
+# **输入 / Inputs**：上传的文件（保存在 `<工作区>/uploads/`，只写入工作区内）；经办人姓名。
+# Uploaded files, saved inside the workspace only; the clerk's name.
 #
-# **输出 / Outputs**：检查结果、入库批次；`<工作区>/templates/` 下的下月填报模板。
-# Validation report, committed batches, next month's templates in `<workspace>/templates/`.
+# **输出 / Outputs**：检查结果、入库批次（记经办人）；`<工作区>/templates/` 下的下月填报模板和台帐登记表。
+# Validation report, committed batches (with the clerk's name), next month's templates and blank register
+# templates in `<workspace>/templates/`.
 
 # %%
 import ipywidgets as widgets
 import pandas as pd
 from IPython.display import display
 
-from kejifu import documents, months
+from kejifu import documents, months, tables
+from kejifu.i18n import t
 from kejifu.io import importer
+from kejifu.io import registers as register_files
 from kejifu.io.template import write_template
+from kejifu.registers import KINDS, register_targets
 from kejifu.workspace import open_workspace
 
 ws = open_workspace(readonly=False)
@@ -42,21 +48,22 @@ print(ws, "最新月份 latest month:", ws.latest_month())
 
 # %% [markdown]
 # ## 上传与检查 · Upload and check
-# 选择文件后自动检查；点“入库”提交没有错误的文件。
-# Files are checked on upload; “commit” stores the clean ones.
+# 选择文件后自动检查；填写经办人姓名，点“入库”提交没有错误的文件。
+# Files are checked on upload; enter the clerk's name, then “commit” stores the clean ones.
 
 # %%
-upload = widgets.FileUpload(accept=".xlsx,.csv", multiple=True, description="上传月报")
-clerk = widgets.Text(description="经办人", placeholder="姓名 / the clerk's name")
-commit = widgets.Button(description="入库 / commit", button_style="primary")
+upload = widgets.FileUpload(accept=".xlsx,.csv", multiple=True, description=t("notebooks.upload"))
+clerk = widgets.Text(description=t("notebooks.clerk"), placeholder=t("notebooks.clerk_placeholder"))
+commit = widgets.Button(description=t("notebooks.commit"), button_style="primary")
 out = widgets.Output()
 saved = []
 
 
-def problems_frame(problems):
-    return pd.DataFrame(
-        [{"级别": p.level, "位置": p.location(), "问题": f"{p.zh} / {p.en}"} for p in problems]
-    )
+def problems_table(problems):
+    rows = [
+        {"problem_level": p.level, "where": p.location(), "problem": f"{p.zh} / {p.en}"} for p in problems
+    ]
+    return tables.labelled(pd.DataFrame(rows, columns=["problem_level", "where", "problem"]))
 
 
 def on_upload(change):
@@ -68,21 +75,32 @@ def on_upload(change):
             saved.append(path)
             try:
                 checked, _ = importer.check_file(path, plan, ws.store.reports(), name=path.name)
-                print(path.name, "✓" if checked.ok else "✗", len(checked.frame), "行 rows")
-                display(problems_frame(checked.problems))
+                verdict = t("notebooks.ok") if checked.ok else t("notebooks.refused")
+                print(path.name, verdict, len(checked.frame), "行 rows")
+                if checked.problems:
+                    display(problems_table(checked.problems))
             except importer.KejifuError as exc:
-                print(path.name, "✗")
-                display(problems_frame(exc.problems))
+                print(path.name, t("notebooks.refused"))
+                display(problems_table(exc.problems))
+
+
+def show_outcome(outcome):
+    if outcome.ok and outcome.result.duplicate_file:
+        print(outcome.file, t("notebooks.duplicate"))
+    elif outcome.ok:
+        print(outcome.file, t("notebooks.committed"), outcome.result.rows_added, "行 rows")
+    else:
+        print(outcome.file, t("notebooks.not_committed"))
+        display(problems_table(outcome.problems))
 
 
 def on_commit(_):
     with out:
         if not clerk.value.strip():
-            print("请先填写经办人姓名 / enter the clerk's name first")
+            print(t("notebooks.need_clerk"))
             return
         for path in saved:
-            outcome = importer.import_file(ws.store, path, who=clerk.value.strip(), name=path.name)
-            print(path.name, "已入库 committed" if outcome.ok else "未入库 refused")
+            show_outcome(importer.import_file(ws.store, path, who=clerk.value.strip(), name=path.name))
         ws.refresh()
 
 
@@ -91,21 +109,68 @@ commit.on_click(on_commit)
 widgets.VBox([widgets.HBox([upload, clerk, commit]), out])
 
 # %% [markdown]
-# ## 已入库批次 · Committed batches
+# ## 导入台帐 · Import a register file
+# 选择台帐类型，上传登记表（空白登记表见下方，或 `kejifu template DIR --register KIND`），点“导入台帐”：
+# 整个文件检查无误才入库；已登记项目的更正作为新的修订版本保存，旧版本保留。经办人姓名同上。
+# Choose the register, upload its file, import: stored only when every row is valid; a corrected item
+# is a new revision, the old one kept. The clerk's name is the one above.
 
 # %%
-BATCH_LABELS = {
-    "source_file": "文件 / file",
-    "imported_at": "入库时间 / imported at",
-    "rows_added": "新增行 / rows added",
-    "rows_unchanged": "未变行 / rows unchanged",
-    "who": "经办人 / clerk",
-}
-batches = ws.store.batches().tail(10)
-shown = batches[list(BATCH_LABELS)].assign(
-    imported_at=pd.to_datetime(batches["imported_at"]).dt.strftime("%Y-%m-%d %H:%M")
+register_kinds = list(dict.fromkeys([*register_targets(plan).values(), *KINDS]))
+register_kind = widgets.Dropdown(
+    options=[(register_files.register_title(k), k) for k in register_kinds],
+    description=t("registers.nb.kind"),
 )
-show_hash = widgets.ToggleButton(description="显示校验值 / sha256")
+register_upload = widgets.FileUpload(
+    accept=".xlsx,.csv", multiple=False, description=t("registers.nb.upload")
+)
+register_commit = widgets.Button(description=t("registers.nb.commit"), button_style="primary")
+register_out = widgets.Output()
+
+
+def on_register_commit(_):
+    register_out.clear_output()
+    with register_out:
+        if not clerk.value.strip():
+            print(t("notebooks.need_clerk"))
+            return
+        if not register_upload.value:
+            print(t("registers.nb.nothing"))
+            return
+        for f in register_upload.value:
+            path = documents.save_upload(f["name"], f["content"])
+            outcome = register_files.import_register_file(
+                ws.store, path, register_kind.value, who=clerk.value.strip(), name=path.name
+            )
+            show_outcome(outcome)
+        ws.refresh()
+
+
+register_commit.on_click(on_register_commit)
+blank = [
+    register_files.write_register_template(
+        plan,
+        k,
+        documents.output_dir("templates") / f"台帐_{register_files.register_title(k)}_{plan.year}.xlsx",
+    )
+    for k in register_kinds
+]
+display(tables.labelled(pd.DataFrame({"template": [p.name for p in blank]})))
+widgets.VBox([widgets.HBox([register_kind, register_upload, register_commit]), register_out])
+
+# %% [markdown]
+# ## 已入库批次 · Committed batches
+# 最近10个批次：文件、入库时间、行数、经办人；校验值（sha256）点按钮后显示。
+# The latest ten batches by file, time, rows and clerk; the sha256 on demand.
+
+# %%
+batches = ws.store.batches().tail(10)
+display(
+    tables.labelled(
+        batches, columns=["source_file", "kind", "imported_at", "rows_added", "rows_unchanged", "who"]
+    )
+)
+show_hash = widgets.ToggleButton(description=t("notebooks.show_hash"))
 hashes = widgets.Output()
 
 
@@ -113,15 +178,10 @@ def on_show_hash(change):
     hashes.clear_output()
     if change["new"]:
         with hashes:
-            display(
-                batches[["source_file", "sha256"]].rename(
-                    columns={"source_file": BATCH_LABELS["source_file"]}
-                )
-            )
+            display(tables.labelled(batches, columns=["source_file", "sha256"]))
 
 
 show_hash.observe(on_show_hash, names="value")
-display(shown.rename(columns=BATCH_LABELS))
 widgets.VBox([show_hash, hashes])
 
 # %% [markdown]
@@ -142,4 +202,4 @@ else:
         write_template(plan, o.id, next_month, folder / f"{next_month}_{o.id}.xlsx", ws.reports)
         for o in plan.towns()
     ]
-pd.DataFrame({"模板 template": [p.name for p in templates]})
+tables.labelled(pd.DataFrame({"template": [p.name for p in templates]}, columns=["template"]))

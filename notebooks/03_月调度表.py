@@ -27,7 +27,7 @@
 # `<workspace>/reports/`.
 
 # %%
-from kejifu import bulletin, charts, documents, reviews
+from kejifu import bulletin, charts, documents, reviews, tables
 from kejifu.status import ALL
 from kejifu.workspace import open_workspace
 
@@ -41,8 +41,9 @@ period.label() + "：" + bulletin.data_line(table, asked=period.month)
 # ## 全县 · County totals
 
 # %%
-table[table["org"] == ALL][
-    [
+tables.labelled(
+    table[table["org"] == ALL],
+    columns=[
         "target_title",
         "increment",
         "actual",
@@ -53,8 +54,8 @@ table[table["org"] == ALL][
         "status_label",
         "last_year",
         "yoy_pct",
-    ]
-]
+    ],
+)
 
 # %% [markdown]
 # ## 分乡镇 · By town
@@ -63,8 +64,9 @@ table[table["org"] == ALL][
 charts.heatmap(ws.status(period.as_of), plan)
 
 # %%
-table[(table["org"] != ALL) & table["allocation"].notna()][
-    [
+tables.labelled(
+    table[(table["org"] != ALL) & table["allocation"].notna()],
+    columns=[
         "target_title",
         "org_name",
         "increment",
@@ -73,8 +75,8 @@ table[(table["org"] != ALL) & table["allocation"].notna()][
         "completion",
         "expected",
         "status_label",
-    ]
-]
+    ],
+)
 
 # %% [markdown]
 # ## 导出 · Export

@@ -32,7 +32,7 @@
 # %%
 from IPython.display import Markdown
 
-from kejifu import bulletin, charts, documents, reviews
+from kejifu import bulletin, charts, documents, reviews, tables
 from kejifu.workspace import open_workspace
 
 ws = open_workspace()
@@ -54,13 +54,16 @@ Markdown("\n\n".join(f"**{p.heading}**\n\n{p.text}" for p in bulletin.paragraphs
 charts.ranking(qb.ranking, plan, score="score")
 
 # %%
-qb.ranking
+tables.labelled(qb.ranking, columns=["rank", "org_name", "score", "n_targets", "n_far_behind", "n_no_data"])
 
 # %% [markdown]
 # ## 严重滞后项目 · Far-behind items
 
 # %%
-qb.far_behind[["target_title", "org_name", "actual", "allocation", "completion", "expected", "gap_pp"]]
+tables.labelled(
+    qb.far_behind,
+    columns=["target_title", "org_name", "actual", "allocation", "completion", "expected", "gap_pp"],
+)
 
 # %% [markdown]
 # ## 导出 · Export

@@ -26,7 +26,7 @@
 # `<workspace>/reports/`.
 
 # %%
-from kejifu import bulletin, charts, documents, reviews
+from kejifu import bulletin, charts, documents, reviews, tables
 from kejifu.status import ALL, totals
 from kejifu.workspace import open_workspace
 
@@ -39,8 +39,9 @@ bulletin.half_year_sentence(half)
 # ## 全县 · County totals
 
 # %%
-half[half["org"] == ALL][
-    [
+tables.labelled(
+    half[half["org"] == ALL],
+    columns=[
         "target_title",
         "actual",
         "target_value",
@@ -49,8 +50,8 @@ half[half["org"] == ALL][
         "half_margin_pp",
         "expected",
         "status_label",
-    ]
-]
+    ],
+)
 
 # %%
 frame = ws.status(f"{plan.year}-06-30")
@@ -60,7 +61,10 @@ charts.bullet(totals(frame)[lambda f: f["kind"] != "milestone"], plan)
 # ## 未过半的乡镇 · Towns below half
 
 # %%
-half[(half["org"] != ALL) & ~half["half_pass"]][["target_title", "org_name", "completion", "half_margin_pp"]]
+tables.labelled(
+    half[(half["org"] != ALL) & ~half["half_pass"]],
+    columns=["target_title", "org_name", "completion", "half_margin_pp"],
+)
 
 # %% [markdown]
 # ## 导出 · Export

@@ -29,12 +29,14 @@
 # `<workspace>/reports/`.
 
 # %%
-from kejifu import bulletin, charts, documents, scoring
+from kejifu import bulletin, charts, documents, scoring, tables
 from kejifu.workspace import open_workspace
 
 ws = open_workspace()
 plan, reports = ws.plan, ws.reports
 rubric = scoring.rubric_for(plan)
+TOTALS = ["rank", "org_name", "total", "base", "bonus", "deductions", "missing_months", "late_months"]
+TOTALS += ["veto_failed", "grade_label"]
 rubric.title, rubric.source
 
 # %% [markdown]
@@ -43,7 +45,11 @@ rubric.title, rubric.source
 # %%
 import pandas as pd
 
-pd.DataFrame([{"指标": plan.target(k).title, **v.model_dump()} for k, v in rubric.targets.items()])
+tables.labelled(
+    pd.DataFrame(
+        [{"target_title": plan.target(k).title, **v.model_dump()} for k, v in rubric.targets.items()]
+    )
+)
 
 # %% [markdown]
 # ## 截至最新月份的得分 · Scores as of the latest month（年中按序时进度折算）
@@ -53,7 +59,7 @@ now = scoring.assess(plan, reports, ws.default_as_of(), submissions=ws.store.rep
 charts.ranking(now.totals, plan, score="total")
 
 # %%
-now.totals
+tables.labelled(now.totals, columns=TOTALS)
 
 # %% [markdown]
 # ## 年终考核 · Year-end (31 December)
@@ -63,7 +69,7 @@ year_end = scoring.assess(plan, reports, submissions=ws.store.reports())
 bulletin.grades_sentence(year_end.totals)
 
 # %%
-year_end.totals
+tables.labelled(year_end.totals, columns=TOTALS)
 
 # %% [markdown]
 # ## 导出 · Export

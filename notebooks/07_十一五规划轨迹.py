@@ -28,7 +28,7 @@
 # **输出 / Outputs**：逐年轨迹表、汇总表与轨迹图。 Per-year paths, a summary, a chart.
 
 # %%
-from kejifu import charts, reviews
+from kejifu import charts, reviews, tables
 from kejifu.i18n import t
 from kejifu.scale import synth
 
@@ -41,13 +41,42 @@ print(t("synthetic"))
 # ## 汇总：本系统状态与 Open SDG 状态 · Our status beside Open SDG's
 
 # %%
-summary
+tables.labelled(
+    summary,
+    columns=[
+        "target_title",
+        "unit",
+        "year",
+        "actual",
+        "path",
+        "completion",
+        "expected_completion",
+        "gap_pp",
+        "on_track",
+        "opensdg_status",
+        "opensdg_score",
+    ],
+)
 
 # %% [markdown]
 # ## 逐年轨迹 · Year by year
 
 # %%
-paths
+tables.labelled(
+    paths,
+    columns=[
+        "target_title",
+        "year",
+        "actual",
+        "path",
+        "completion",
+        "expected_completion",
+        "gap_pp",
+        "opensdg_value",
+        "opensdg_status",
+        "opensdg_score",
+    ],
+)
 
 # %%
 charts.five_year(paths, synthetic=True)

@@ -30,19 +30,24 @@
 
 # %%
 import os
+from pathlib import Path
 
-from kejifu import config, deputies
+from IPython.display import display
+
+from kejifu import deputies, tables
 from kejifu.deputies import documents as deputies_docs
 from kejifu.deputies import store as deputies_store
 from kejifu.deputies import workbook as deputies_io
 from kejifu.documents import output_dir
-from kejifu.store import Store, sha256_file
+from kejifu.store import sha256_file
 from kejifu.web.boards import deputies as deputies_views
-from kejifu.workspace import Workspace
+from kejifu.workspace import open_workspace
 
-store = Store.open(config.workspace_dir())
-plan = store.plan()
-AS_OF = os.environ.get("KEJIFU_AS_OF") or Workspace(config.workspace_dir(), store).default_as_of().isoformat()
+ws = open_workspace(readonly=False)
+store, plan = ws.store, ws.plan
+AS_OF = os.environ.get("KEJIFU_AS_OF") or ws.default_as_of().isoformat()
+#: How the deputies' tables are shown: catalogue headers, org names, coded values as words.
+DEPUTIES = dict(area="deputies", plan=plan, codes={"grade": "deputies.grade", "level": "deputies.level"})
 
 # %% [markdown]
 # ## 导入工作簿 / Import a workbook
@@ -57,7 +62,7 @@ if import_file:
         deputies_store.commit(
             store,
             data_in,
-            source_file=os.path.basename(import_file),
+            source_file=Path(import_file).name,
             sha256=sha256_file(import_file),
             who="notebook",
         )
@@ -69,64 +74,72 @@ if import_file:
 # %%
 data = deputies_store.load(store)
 summary = deputies.summary(data, AS_OF, plan=plan)
-summary["by_batch"]
+states = {s: f"deputies.state.{s}" for s in ("appointed", "serving", "completed", "recalled")}
+tables.labelled(summary["by_batch"], headers=states, **DEPUTIES)
 
 # %%
 deputies_views.roster_figure(data.roster, AS_OF, plan)
 
 # %%
-deputies.allowance(data.roster, f"{AS_OF[:4]}-01-01", AS_OF, plan)
+tables.labelled(deputies.allowance(data.roster, f"{AS_OF[:4]}-01-01", AS_OF, plan), **DEPUTIES)
 
 # %% [markdown]
 # 待遇：副科级政治生活待遇、上浮一档职务工资和生活补贴，召回之日起取消。
 # Treatment and allowance, stopped from a recall's date.
 
 # %%
-deputies.treatment(data.roster, AS_OF, plan)
+tables.labelled(
+    deputies.treatment(data.roster, AS_OF, plan),
+    codes={"state": "deputies.state"},
+    area="deputies",
+    plan=plan,
+)
 
 # %% [markdown]
 # ## 待办 / Due lists — 书面报告（每年1-2次，至少1次）、听取汇报（每年至少1次）、三个月内任期届满
 
 # %%
-summary["reports_due"]
+reported = {"status": "deputies.report", "missing": "deputies.col.to_", "recipients": "deputies.col.to_"}
+tables.labelled(summary["reports_due"], **{**DEPUTIES, "codes": reported})
 
 # %%
-summary["hearings_due"]
+tables.labelled(summary["hearings_due"], **{**DEPUTIES, "codes": {"status": "deputies.hearing"}})
 
 # %%
-summary["terms_ending"]
+tables.labelled(summary["terms_ending"], **DEPUTIES)
 
 # %% [markdown]
 # ## 书面报告 / Written reports — 需跟进的报告 (to follow up: incomplete, or below the yearly minimum)
 
 # %%
-summary["overdue"]
+tables.labelled(summary["overdue"], **{**DEPUTIES, "codes": reported})
 
 # %% [markdown]
 # ## 规则与本县设置 / Rules and county settings
 # 考核权重、等次分数线和“五个一”口径按本县办法设置（plan 的 `settings.deputies`），并非市里统一规定。
 
 # %%
-deputies.settings_table(plan)
+tables.labelled(deputies.settings_table(plan), columns=["label", "value", "source"], area="deputies")
 
 # %% [markdown]
 # ## 考核 / Assessments — 年度双重考核与任期考核 (yearly dual assessment and end of term)
 
 # %%
-deputies.yearly_grades(data.assessments, plan).tail(10)
+assessors = {"town": "deputies.assessor.town", "orgdept": "deputies.assessor.orgdept"}
+tables.labelled(deputies.yearly_grades(data.assessments, plan).tail(10), headers=assessors, **DEPUTIES)
 
 # %%
 sheet = deputies.end_of_term(data.roster, data.assessments, data.end_of_term, plan)
-sheet
+tables.labelled(sheet, **DEPUTIES)
 
 # %% [markdown]
 # ## “五个一”与科技特派员 / Five ones and specialists
 
 # %%
-summary["five_ones_county"]
+tables.labelled(summary["five_ones_county"], **DEPUTIES)
 
 # %%
-summary["specialists"]
+tables.labelled(summary["specialists"], **DEPUTIES)
 
 # %% [markdown]
 # “五个一”活动先进单位和个人（上一年度，候选名单，由组织部审定）：
@@ -134,7 +147,11 @@ summary["specialists"]
 # Commendation candidates of the previous year, for the organisation department to decide.
 
 # %%
-deputies.commendations(data.roster, data.outputs, data.assessments, int(AS_OF[:4]) - 1, settings=plan)
+candidates = deputies.commendations(
+    data.roster, data.outputs, data.assessments, int(AS_OF[:4]) - 1, settings=plan
+)
+display(tables.labelled(candidates["individuals"], **DEPUTIES))
+tables.labelled(candidates["units"], **DEPUTIES)
 
 # %% [markdown]
 # ## 打印任期考核表 / Print the end-of-term assessment sheet
@@ -142,7 +159,7 @@ deputies.commendations(data.roster, data.outputs, data.assessments, int(AS_OF[:4
 # %%
 graded = sheet[sheet["grade"].isin(deputies.GRADES)]
 out = deputies_io.end_of_term_docx(
-    config.workspace_dir() / "exports" / "任期考核表.docx",
+    output_dir("exports") / "任期考核表.docx",
     graded,
     data.roster,
     plan=plan,
@@ -158,5 +175,5 @@ out
 year = int(AS_OF[:4])
 docs = deputies_docs.write_review(deputies_docs.yearly_review(plan, data, year - 1), output_dir("exports"))
 docs += deputies_docs.write_review(deputies_docs.end_of_term_review(plan, data, AS_OF), output_dir("exports"))
-store.close()
+ws.close()
 [d.name for d in docs]

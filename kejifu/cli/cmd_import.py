@@ -1,4 +1,6 @@
-"""``kejifu import DIR FILE... [--who NAME]``: import monthly report files, each whole or not at all.
+"""``kejifu import DIR FILE... [--who NAME] [--register KIND]``: import monthly report files (or, with
+``--register``, register files of one kind: terminals, patents, research_institutions, specialists),
+each whole or not at all.
 
 Every file is tried, whatever happened to the ones before it. Each file's result is printed as
 soon as it is done: rows added / unchanged, or "imported before"; warnings; a refused file is
@@ -21,6 +23,7 @@ def register(subparsers) -> None:
     p.add_argument("dir", metavar="DIR", help=both("cli.dir"))
     p.add_argument("files", metavar="FILE", nargs="+", help=both("cli.import.files"))
     p.add_argument("--who", metavar="NAME", help=both("cli.import.who"))
+    p.add_argument("--register", metavar="KIND", help=both("registers.cli.import"))
     p.set_defaults(func=run)
 
 
@@ -60,7 +63,17 @@ def run(args: argparse.Namespace) -> int:
 
     store = Store.open(paths.workspace(args.dir))
     try:
-        outcomes = import_files(store, args.files, who=args.who, on_outcome=show)
+        if getattr(args, "register", None):  # register files (台帐) of one kind
+            from ..errors import ReportImportError, UsageError
+            from ..io.registers import check_kind, import_register_files
+
+            try:
+                check_kind(store.plan(), args.register)
+            except ReportImportError as exc:  # an unknown kind is misuse (exit 2), not a bad file
+                raise UsageError(problems=exc.problems) from None
+            outcomes = import_register_files(store, args.files, args.register, who=args.who, on_outcome=show)
+        else:
+            outcomes = import_files(store, args.files, who=args.who, on_outcome=show)
     finally:
         store.close()
     bad = sum(not o.ok for o in outcomes)
