@@ -17,6 +17,7 @@ Pure functions over the reports frame (``org, measure, month, value`` and, for t
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -47,13 +48,53 @@ def deadline(month: str, day: int) -> dt.datetime:
     return dt.datetime(y, m, 1) + dt.timedelta(days=day)  # the first instant after that day
 
 
+#: :func:`_filed` of the frames asked about lately: id(frame) -> (a weak reference to the frame,
+#: what else the answer depends on, the answer). An entry leaves when its frame is collected.
+_FILED: dict[int, tuple[weakref.ref, tuple, pd.DataFrame]] = {}
+_FILED_KEEP = 8
+
+
 def _filed(plan: Plan, reports: pd.DataFrame, year: int) -> pd.DataFrame:
-    """``org, mnum`` of every figure filed for a reportable measure in ``year`` (no register counts)."""
+    """``org, mnum``: each org and month (1..12) of ``year`` with a figure filed for a reportable
+    measure (no register counts), once.
+
+    Computed once per frame: a status, a header and a dashboard ask several questions of the same
+    reports frame (1.7 M rows at a province), and each would split every month again. The answer
+    is kept while the frame lives, keyed by the frame itself (not a copy or a slice of it), the
+    year, the reportable measures and the frame's length and columns: a reports frame is a value
+    that no function changes in place (a new batch makes a new frame, :meth:`Workspace.refresh`).
+    """
     if reports.empty:
         return pd.DataFrame({"org": pd.Series(dtype=object), "mnum": pd.Series(dtype=int)})
+    measures = tuple(plan.reportable())
+    depends = (year, measures, len(reports), tuple(reports.columns))
+    hit = _FILED.get(id(reports))
+    if hit is not None and hit[0]() is reports and hit[1] == depends:
+        return hit[2]
     years, mons = split_months(reports["month"])
-    keep = (years == year) & reports["measure"].isin(list(plan.reportable())).to_numpy()
-    return pd.DataFrame({"org": reports["org"].to_numpy()[keep], "mnum": mons[keep]})
+    keep = (years == year) & reports["measure"].isin(list(measures)).to_numpy()
+    filed = pd.DataFrame({"org": reports["org"].to_numpy()[keep], "mnum": mons[keep]})
+    filed = filed.drop_duplicates(ignore_index=True)
+    _remember(reports, depends, filed)
+    return filed
+
+
+def _remember(reports: pd.DataFrame, depends: tuple, filed: pd.DataFrame) -> None:
+    key = id(reports)
+    known = _FILED.pop(key, None)
+    if known is not None and known[0]() is reports:
+        ref = known[0]
+    else:
+        ref = weakref.ref(reports)
+        weakref.finalize(reports, _forget, key, ref)
+    while len(_FILED) >= _FILED_KEEP:
+        _FILED.pop(next(iter(_FILED)))
+    _FILED[key] = (ref, depends, filed)
+
+
+def _forget(key: int, ref: weakref.ref) -> None:
+    if key in _FILED and _FILED[key][0] is ref:
+        del _FILED[key]
 
 
 def _month_number(plan: Plan, month: str | int) -> int:
@@ -92,7 +133,7 @@ def current_month(plan: Plan, reports: pd.DataFrame, through: int = 12) -> str |
     if filed.empty:
         return None
     expected = len(expected_reporters(plan, reports, through))
-    per_month = filed.drop_duplicates().groupby("mnum")["org"].size()
+    per_month = filed.groupby("mnum")["org"].size()  # each org once a month
     enough = per_month[per_month * 2 >= max(expected, 1)]
     m = int(enough.index.max()) if len(enough) else int(per_month.index.max())
     return months_mod.key(plan.year, m)
