@@ -88,6 +88,10 @@ class BoardWorkspace(Protocol):
         """The end of the latest month at least half of the expected reporters have filed."""
         ...
 
+    def refresh(self) -> bool:
+        """Pick up batches committed since the figures were read; True when anything changed."""
+        ...
+
 
 def open_workspace(path=None) -> BoardWorkspace:
     """The workspace at ``path`` (default ``$KEJIFU_WORKSPACE``), opened read-only."""
@@ -132,6 +136,9 @@ class Board:
     render: Callable[[Board], list[str]]
     pick_options: Callable[[Board], list[tuple[str, str]]] | None = None
     pick_key: str = ""
+    #: The value the picker opens on (and falls back to when the pick leaves the options); the
+    #: first option when None or when it names no option.
+    pick_default: Callable[[Board], str] | None = None
     with_group: bool = True
     lang: str = "zh"
     month: str = ""
@@ -196,7 +203,8 @@ class Board:
                 self.pick_w.options = opts
                 values = [v for _, v in opts]
                 if self.pick not in values:
-                    self.pick = values[0] if values else ""
+                    wanted = self.pick_default(self) if self.pick_default is not None else ""
+                    self.pick = wanted if wanted in values else (values[0] if values else "")
                 self.pick_w.value = self.pick or None
         finally:
             self._updating = False
@@ -286,6 +294,13 @@ class Board:
         """Re-render the title, banner, freshness line and every section."""
         import ipywidgets as w
 
+        if getattr(self.ws, "refresh", bool)():  # a batch imported since: drop frames built before it
+            self._cache.clear()
+            # and offer the months it brought; the chosen month stays while it is offered
+            self.months = report_months(self.ws)
+            if self.month not in self.months:
+                self.month = default_month(self.ws, self.months)
+            self._set_options()
         lang = self.lang
         self.title.value = snippets.title_html(self.title_key, self.ws, lang)
         self.banner.value = snippets.banner_html(self.ws, lang)
