@@ -181,7 +181,9 @@ def test_a_restore_that_fails_midway_leaves_nothing_behind(tmp_path, demo, db_ur
 def test_dump_refuses_to_overwrite_a_file_unless_forced(tmp_path, demo, capsys):
     assert main(["dump", str(demo), str(tmp_path / "d.zip")]) == 0
     assert "dumped 14 tables" in capsys.readouterr().out  # 8 of the store, 5 of the deputies, county_notes
-    assert main(["dump", str(demo), str(tmp_path / "d.zip")]) == 1
+    assert (
+        main(["dump", str(demo), str(tmp_path / "d.zip")]) == 2
+    )  # misuse, as every command that would overwrite a file without --force
     assert "--force" in capsys.readouterr().err
     assert main(["dump", str(demo), str(tmp_path / "d.zip"), "--force"]) == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     from ..store.backup import dump
 
     paths.workspace(args.dir)
-    paths.output_file(args.file, "FILE", force=True)  # an existing dump is refused by dump() unless --force
+    paths.output_file(args.file, "FILE", force=args.force)  # an existing dump: misuse (exit 2) unless --force
     result = dump(args.dir, args.file, url=args.url, overwrite=args.force)
     print(both("rel.dump.done", tables=len(result.tables), rows=result.rows, file=result.file))
     return 0
