@@ -5,6 +5,7 @@ or not at all; read registers; write fill-in templates and the monthly progress 
 - :mod:`kejifu.io.sheets`    — the bounded xlsx core: a workbook opened once, read-only, capped
 - :mod:`kejifu.io.reading`   — every workbook and CSV of the project → grids; the report table in a file
 - :mod:`kejifu.io.validate`  — raw rows → clean reports frame, or every located problem
+- :mod:`kejifu.io.fastrows`  — the clean rows of a report file, found column by column over distinct cells
 - :mod:`kejifu.io.importer`  — read + validate + commit one or many files, each file's own outcome
 - :mod:`kejifu.io.registers` — register files (台帐) → validated register items
 - :mod:`kejifu.io.template`  — the fill-in workbook for one town and month

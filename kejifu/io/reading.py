@@ -29,7 +29,9 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import operator
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,6 +146,25 @@ class RawTable:
     rows: list[RawRow]
     warnings: list[Problem] = field(default_factory=list)
     sheet: str | None = None
+    #: the same rows column by column (field → the cell of each row), when read from a file
+    cells: dict[str, list] | None = None
+    lines: list[int] | None = None
+
+
+class RawRows(Sequence):
+    """The rows of a table kept column by column: a :class:`RawRow` is made when one is asked for
+    (a province file's 144k rows are validated by column, never one row object each)."""
+
+    def __init__(self, lines: list[int], cells: dict[str, list]) -> None:
+        self._lines, self._cells = lines, cells
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        return RawRow(self._lines[i], {f: col[i] for f, col in self._cells.items()})
 
 
 _blank = is_blank
@@ -255,6 +276,9 @@ def _csv_grid(data: bytes, file: str) -> Grid:
     grid: Grid = []
     old = csv.field_size_limit(MAX_FIELD_CHARS)
     try:
+        fast = _one_line_records(text, dialect)
+        if fast is not None:
+            return fast
         reader = csv.reader(io.StringIO(text, newline=""), dialect)
         start, records = 1, 0
         while True:
@@ -270,8 +294,10 @@ def _csv_grid(data: bytes, file: str) -> Grid:
                 raise _refuse("io.read.bad_csv", file, start, line=start, detail=str(exc)) from None
             records += 1
             width = len(record)
-            while width and _blank(record[width - 1]):
-                width -= 1
+            last = record[-1] if width else ""
+            if not last or last.isspace():  # a CSV field is text: blank when empty or white space
+                while width and _blank(record[width - 1]):
+                    width -= 1
             if width:
                 if records > MAX_CSV_ROWS:
                     raise _refuse("io.read.too_many_rows", file, start, limit=MAX_CSV_ROWS, line=start)
@@ -282,6 +308,25 @@ def _csv_grid(data: bytes, file: str) -> Grid:
     finally:
         csv.field_size_limit(old)
     return grid
+
+
+def _one_line_records(text: str, dialect) -> Grid | None:
+    """The grid of a CSV without quotes or escapes (each record is one line, so record *i* is on line
+    *i*) read in one go, when within the caps; None when the record-by-record reading of
+    :func:`_csv_grid` is needed to say where a file goes wrong (or to find multi-line records)."""
+    if dialect.quotechar and dialect.quotechar in text or dialect.escapechar and dialect.escapechar in text:
+        return None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error:
+        return None
+    if len(records) > MAX_CSV_ROWS or max(map(len, records), default=0) > MAX_COLS:
+        return None
+    return [
+        (line, r)
+        for line, r in enumerate(records, start=1)
+        if (r and r[-1] and not r[-1].isspace()) or not all(_blank(c) for c in r)
+    ]
 
 
 def read_sheets(path: str | Path, *, data: bytes | None = None, name: str | None = None) -> dict[str, Grid]:
@@ -376,6 +421,15 @@ def _is_total(values: dict[str, Any], cells: list[Any]) -> bool:
     return False
 
 
+def _any_total(body: Grid, columns: dict[str, int]) -> bool:
+    """Whether any of the first three cells or the org and measure cells of the rows of ``body``
+    is a 合计/总计/小计 text (each distinct cell looked at once)."""
+    seen: set = set()
+    for c in sorted({0, 1, 2, columns["org"], columns["measure"]}):
+        seen.update(cells[c] for _, cells in body if len(cells) > c and isinstance(cells[c], str))
+    return any(_total_text(x) for x in seen)
+
+
 def read_table(path: str | Path, *, data: bytes | None = None, name: str | None = None) -> RawTable:
     """Find the report table in a CSV or XLSX file; raise :class:`ReportImportError` when there is none.
 
@@ -407,26 +461,37 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
                 for f in missing
             ]
         )
-    rows, warnings = [], []
-    for line, cells in grid[idx + 1 :]:
-        values = {f: (cells[c] if c < len(cells) else None) for f, c in columns.items()}
-        if all(_blank(v) for v in values.values()):
+    kept, lines, warnings = [], [], []
+    body = grid[idx + 1 :]
+    fields, cols = list(columns), list(columns.values())
+    width, pick, at_org = max(cols) + 1, operator.itemgetter(*cols), fields.index("org")
+    totals = _any_total(body, columns)  # no row is a total row unless some such cell is in the file
+    for line, cells in body:
+        if len(cells) >= width:
+            picked = pick(cells)  # the fields' cells, in the order of ``fields`` (four at least)
+        else:
+            picked = tuple(cells[c] if c < len(cells) else None for c in cols)
+        if _blank(picked[at_org]) and all(_blank(v) for v in picked):
             continue
-        if _is_total(values, cells):
+        if totals and _is_total(dict(zip(fields, picked)), cells):
             warnings.append(_problem("io.read.total_row", file, line, level="warning"))
             continue
-        if (line, columns["value"]) in copied:
+        if copied and (line, columns["value"]) in copied:
             # an error (not a warning): validate_table turns it into a refusal of the file
             warnings.append(_problem("io.read.merged_value", file, line, headers["value"]))
-        rows.append(RawRow(line, values))
-    if not rows:
+        kept.append(picked)
+        lines.append(line)
+    if not kept:
         raise ReportImportError(problems=[_problem("io.read.no_rows", file, header_line)])
+    cells_by_field = dict(zip(fields, map(list, zip(*kept))))
     return RawTable(
         file=file,
         header_line=header_line,
         columns=columns,
         headers=headers,
-        rows=rows,
+        rows=RawRows(lines, cells_by_field),
         warnings=warnings,
         sheet=sheet,
+        cells=cells_by_field,
+        lines=lines,
     )

@@ -32,6 +32,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import units
@@ -41,6 +42,10 @@ from ..plan import Plan
 from ..planfile import DEFAULT_CEILING, ceilings
 from .cells import check_date
 from .consistency import EPS, decreases, duplicates, late_months, shares
+from .fastrows import PLAIN_NUMBER, clean_rows
+from .fastrows import blank as _blank
+from .fastrows import strip_apostrophe as _strip_apostrophe
+from .fastrows import text as _text
 from .reading import RawTable
 
 FRAME_COLUMNS = ["org", "measure", "month", "value", "unit", "note", "line"]
@@ -52,10 +57,6 @@ def _p(key: str, file: str, row, fld, level: str = "error", **fmt) -> Problem:
 
 def _norm(text: Any) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 @dataclass
@@ -205,14 +206,6 @@ def parse_month(raw: Any, year: int) -> tuple[int, int]:
 # ----- the checks -----------------------------------------------------------------------------
 
 
-def _text(raw: Any) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and math.isfinite(raw) and raw == int(raw):
-        return str(int(raw))
-    return str(raw).strip()
-
-
 #: Cell text quoted in a message is cut to this many characters (a pasted essay stays readable).
 ECHO_CHARS = 60
 
@@ -223,23 +216,9 @@ def _echo(raw: Any) -> str:
     return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
 
 
-def _strip_apostrophe(raw: Any) -> Any:
-    """A leading apostrophe is Excel's "keep as text" marker, not data: ``'2005-06`` → ``2005-06``."""
-    if isinstance(raw, str):
-        text = raw.strip()
-        if text.startswith(("'", "’", "＇")):
-            return text[1:]
-    return raw
-
-
-#: A plain decimal number as a CSV holds it (``1234``, ``56.25``): read by ``float`` directly, which
-#: gives exactly what :func:`kejifu.units.parse_quantity` gives for it (both round correctly).
-_PLAIN_NUMBER = re.compile(r"\d{1,20}(?:\.\d{1,20})?")
-
-
 def _quantity(raw: Any) -> units.Quantity:
     """:func:`kejifu.units.parse_quantity` of a value cell, with a fast path for plain numbers."""
-    if type(raw) is str and _PLAIN_NUMBER.fullmatch(raw):
+    if type(raw) is str and PLAIN_NUMBER.fullmatch(raw):
         return units.Quantity(float(raw), "")
     return units.parse_quantity(raw)
 
@@ -274,191 +253,222 @@ def ceiling_of(plan: Plan):
         return lambda unit: DEFAULT_CEILING
 
 
+@dataclass
+class _Context:
+    """What checking the rows of one file needs (see :func:`_check_row`)."""
+
+    file: str
+    hf: dict
+    plan: Plan
+    resolver: Resolver
+    reportable: dict
+    ceiling: Any
+    memo: _Memo
+    year: int
+    problems: list[Problem]
+
+
+def _check_row(ctx: _Context, line: int, v: dict[str, Any]) -> dict | None:
+    """One row checked cell by cell (``v``: the raw cells, apostrophes stripped but the note's):
+    its clean row, or None; its problems are appended to ``ctx.problems``."""
+    file, hf, plan, resolver, memo, year = ctx.file, ctx.hf, ctx.plan, ctx.resolver, ctx.memo, ctx.year
+    problems, reportable, ceiling = ctx.problems, ctx.reportable, ctx.ceiling
+    bad = False
+    # org
+    org = None
+    if _blank(v.get("org")):
+        problems.append(_p("io.val.required", file, line, hf["org"]))
+        bad = True
+    else:
+        org = memo("org", resolver.org, v["org"])
+        if org is None:
+            key = "io.val.ambiguous_org" if resolver.is_ambiguous(v["org"]) else "io.val.unknown_org"
+            problems.append(_p(key, file, line, hf["org"], name=_echo(v["org"])))
+            bad = True
+    # measure
+    measure = None
+    if _blank(v.get("measure")):
+        problems.append(_p("io.val.required", file, line, hf["measure"]))
+        bad = True
+    else:
+        hit = memo("measure", resolver.measure, v["measure"])
+        if hit is None:
+            problems.append(_p("io.val.unknown_measure", file, line, hf["measure"], name=_echo(v["measure"])))
+            bad = True
+        elif hit[0] == "register":
+            problems.append(
+                _p(
+                    "io.val.register",
+                    file,
+                    line,
+                    hf["measure"],
+                    name=_echo(v["measure"]),
+                    title=plan.target(hit[1]).title,
+                )
+            )
+            bad = True
+        elif hit[0] == "share":
+            tg = plan.target(hit[1])
+            problems.append(
+                _p(
+                    "io.val.share_target",
+                    file,
+                    line,
+                    hf["measure"],
+                    name=_echo(v["measure"]),
+                    num=tg.numerator,
+                    den=tg.denominator,
+                )
+            )
+            bad = True
+        else:
+            measure = hit[1]
+    # month
+    month = None
+    if _blank(v.get("month")):
+        problems.append(_p("io.val.required", file, line, hf["month"]))
+        bad = True
+    else:
+        try:
+            y, mo = memo("month", lambda r: parse_month(r, year), v["month"])
+        except ValueError as err:
+            why = err.args[0] if err.args and isinstance(err.args[0], Problem) else None
+            if why is not None:
+                problems.append(replace(why, file=file, row=line, field=hf["month"]))
+            else:
+                problems.append(_p("io.val.bad_month", file, line, hf["month"], text=_echo(v["month"])))
+            bad = True
+        else:
+            if y != plan.year:
+                problems.append(
+                    _p(
+                        "io.val.month_year",
+                        file,
+                        line,
+                        hf["month"],
+                        month=f"{y:04d}-{mo:02d}",
+                        year=plan.year,
+                    )
+                )
+                bad = True
+            else:
+                month = f"{y:04d}-{mo:02d}"
+    # unit column
+    cell_unit = None
+    if not _blank(v.get("unit")):
+        try:
+            cell_unit = memo("unit", lambda r: units.canonical(_text(r)), v["unit"])
+        except UnitError:
+            problems.append(_p("io.val.unknown_unit", file, line, hf["unit"], unit=_echo(v["unit"])))
+            bad = True
+    # value
+    value = None
+    raw_value = v.get("value")
+    if _blank(raw_value):
+        if not bad:
+            problems.append(_p("io.val.blank_value", file, line, hf["value"], level="warning"))
+        return None
+    if isinstance(raw_value, bool) or not isinstance(raw_value, int | float | str):
+        problems.append(_p("io.val.not_number", file, line, hf["value"], text=_echo(raw_value)))
+        return None
+    try:
+        q = _quantity(raw_value)
+    except UnitError as err:
+        key = "io.val.not_finite" if "有限" in err.zh else "io.val.not_number"
+        problems.append(_p(key, file, line, hf["value"], text=_echo(raw_value)))
+        return None
+    if q.value < 0:
+        problems.append(_p("io.val.negative", file, line, hf["value"], text=_echo(raw_value)))
+        return None
+    if measure is None or bad:
+        return None
+    target_unit = reportable[measure]
+    in_cell = q.unit != ""
+    from_unit = q.unit if in_cell else (cell_unit if cell_unit is not None else target_unit)
+    if memo("kind", units.unit_kind, from_unit) != memo("kind", units.unit_kind, target_unit):
+        fld = hf["value"] if in_cell else hf["unit"]
+        kz, ke = units.KIND_NAMES[units.unit_kind(from_unit)]
+        tz, te = units.KIND_NAMES[units.unit_kind(target_unit)]
+        problems.append(
+            _p(
+                "io.val.wrong_unit",
+                file,
+                line,
+                fld,
+                unit=from_unit or "-",
+                kind_zh=kz,
+                kind_en=ke,
+                target_unit=target_unit or "-",
+                tkind_zh=tz,
+                tkind_en=te,
+            )
+        )
+        return None
+    # the same unit: convert's factor is 1 and its exact arithmetic gives the value back
+    value = q.value if from_unit == target_unit else units.convert(q.value, from_unit, target_unit)
+    count = memo("count", units.is_count, target_unit)
+    if not math.isfinite(value) or value > memo("ceiling", ceiling, target_unit):
+        problems.append(
+            _p(
+                "io.val.too_large",
+                file,
+                line,
+                hf["value"],
+                text=_echo(raw_value),
+                limit=units.format_value(ceiling(target_unit), target_unit),
+            )
+        )
+        return None
+    if count and abs(value - round(value)) > EPS:
+        problems.append(
+            _p("io.val.fraction", file, line, hf["value"], text=_echo(raw_value), unit=target_unit)
+        )
+        return None
+    if count:
+        value = float(round(value))
+    note = "" if _blank(v.get("note")) else _text(v["note"])
+    return {
+        "org": org,
+        "measure": measure,
+        "month": month,
+        "value": float(value),
+        "unit": target_unit,
+        "note": note,
+        "line": line,
+    }
+
+
+#: Whether the clean rows are found column by column (:mod:`kejifu.io.fastrows`); the
+#: equivalence test switches it off to check every row cell by cell.
+FAST_ROWS = True
+
+
 def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = None) -> Checked:
     """Check every row of ``table`` against ``plan`` (and the already stored ``existing`` reports,
-    a reports frame, for the falling-cumulative warning); never raises for bad rows.
+    a reports frame or a function of the clean rows' frame returning one, for the checks against
+    stored figures); never raises for bad rows.
     """
     file, head = table.file, table.headers
     hf = {f: head.get(f, f) for f in ("org", "measure", "month", "value", "unit", "note")}
-    resolver = Resolver(plan)
-    reportable = plan.reportable()
-    ceiling = ceiling_of(plan)
     problems: list[Problem] = list(table.warnings)
-    rows: list[dict] = []
-    memo = _Memo()
-    year = plan.year
-    for raw in table.rows:
-        line = raw.line
-        v = {k: (x if k == "note" else _strip_apostrophe(x)) for k, x in raw.values.items()}
-        bad = False
-        # org
-        org = None
-        if _blank(v.get("org")):
-            problems.append(_p("io.val.required", file, line, hf["org"]))
-            bad = True
-        else:
-            org = memo("org", resolver.org, v["org"])
-            if org is None:
-                key = "io.val.ambiguous_org" if resolver.is_ambiguous(v["org"]) else "io.val.unknown_org"
-                problems.append(_p(key, file, line, hf["org"], name=_echo(v["org"])))
-                bad = True
-        # measure
-        measure = None
-        if _blank(v.get("measure")):
-            problems.append(_p("io.val.required", file, line, hf["measure"]))
-            bad = True
-        else:
-            hit = memo("measure", resolver.measure, v["measure"])
-            if hit is None:
-                problems.append(
-                    _p("io.val.unknown_measure", file, line, hf["measure"], name=_echo(v["measure"]))
-                )
-                bad = True
-            elif hit[0] == "register":
-                problems.append(
-                    _p(
-                        "io.val.register",
-                        file,
-                        line,
-                        hf["measure"],
-                        name=_echo(v["measure"]),
-                        title=plan.target(hit[1]).title,
-                    )
-                )
-                bad = True
-            elif hit[0] == "share":
-                tg = plan.target(hit[1])
-                problems.append(
-                    _p(
-                        "io.val.share_target",
-                        file,
-                        line,
-                        hf["measure"],
-                        name=_echo(v["measure"]),
-                        num=tg.numerator,
-                        den=tg.denominator,
-                    )
-                )
-                bad = True
-            else:
-                measure = hit[1]
-        # month
-        month = None
-        if _blank(v.get("month")):
-            problems.append(_p("io.val.required", file, line, hf["month"]))
-            bad = True
-        else:
-            try:
-                y, mo = memo("month", lambda r: parse_month(r, year), v["month"])
-            except ValueError as err:
-                why = err.args[0] if err.args and isinstance(err.args[0], Problem) else None
-                if why is not None:
-                    problems.append(replace(why, file=file, row=line, field=hf["month"]))
-                else:
-                    problems.append(_p("io.val.bad_month", file, line, hf["month"], text=_echo(v["month"])))
-                bad = True
-            else:
-                if y != plan.year:
-                    problems.append(
-                        _p(
-                            "io.val.month_year",
-                            file,
-                            line,
-                            hf["month"],
-                            month=f"{y:04d}-{mo:02d}",
-                            year=plan.year,
-                        )
-                    )
-                    bad = True
-                else:
-                    month = f"{y:04d}-{mo:02d}"
-        # unit column
-        cell_unit = None
-        if not _blank(v.get("unit")):
-            try:
-                cell_unit = memo("unit", lambda r: units.canonical(_text(r)), v["unit"])
-            except UnitError:
-                problems.append(_p("io.val.unknown_unit", file, line, hf["unit"], unit=_echo(v["unit"])))
-                bad = True
-        # value
-        value = None
-        raw_value = v.get("value")
-        if _blank(raw_value):
-            if not bad:
-                problems.append(_p("io.val.blank_value", file, line, hf["value"], level="warning"))
-            continue
-        if isinstance(raw_value, bool) or not isinstance(raw_value, int | float | str):
-            problems.append(_p("io.val.not_number", file, line, hf["value"], text=_echo(raw_value)))
-            continue
-        try:
-            q = _quantity(raw_value)
-        except UnitError as err:
-            key = "io.val.not_finite" if "有限" in err.zh else "io.val.not_number"
-            problems.append(_p(key, file, line, hf["value"], text=_echo(raw_value)))
-            continue
-        if q.value < 0:
-            problems.append(_p("io.val.negative", file, line, hf["value"], text=_echo(raw_value)))
-            continue
-        if measure is None or bad:
-            continue
-        target_unit = reportable[measure]
-        in_cell = q.unit != ""
-        from_unit = q.unit if in_cell else (cell_unit if cell_unit is not None else target_unit)
-        if memo("kind", units.unit_kind, from_unit) != memo("kind", units.unit_kind, target_unit):
-            fld = hf["value"] if in_cell else hf["unit"]
-            kz, ke = units.KIND_NAMES[units.unit_kind(from_unit)]
-            tz, te = units.KIND_NAMES[units.unit_kind(target_unit)]
-            problems.append(
-                _p(
-                    "io.val.wrong_unit",
-                    file,
-                    line,
-                    fld,
-                    unit=from_unit or "-",
-                    kind_zh=kz,
-                    kind_en=ke,
-                    target_unit=target_unit or "-",
-                    tkind_zh=tz,
-                    tkind_en=te,
-                )
-            )
-            continue
-        # the same unit: convert's factor is 1 and its exact arithmetic gives the value back
-        value = q.value if from_unit == target_unit else units.convert(q.value, from_unit, target_unit)
-        count = memo("count", units.is_count, target_unit)
-        if not math.isfinite(value) or value > memo("ceiling", ceiling, target_unit):
-            problems.append(
-                _p(
-                    "io.val.too_large",
-                    file,
-                    line,
-                    hf["value"],
-                    text=_echo(raw_value),
-                    limit=units.format_value(ceiling(target_unit), target_unit),
-                )
-            )
-            continue
-        if count and abs(value - round(value)) > EPS:
-            problems.append(
-                _p("io.val.fraction", file, line, hf["value"], text=_echo(raw_value), unit=target_unit)
-            )
-            continue
-        if count:
-            value = float(round(value))
-        note = "" if _blank(v.get("note")) else _text(v["note"])
-        rows.append(
-            {
-                "org": org,
-                "measure": measure,
-                "month": month,
-                "value": float(value),
-                "unit": target_unit,
-                "note": note,
-                "line": line,
-            }
-        )
-
-    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
+    ctx = _Context(
+        file, hf, plan, Resolver(plan), plan.reportable(), ceiling_of(plan), _Memo(), plan.year, problems
+    )
+    raw_rows, n, text_cols = table.rows, len(table.rows), ("org", "measure", "month", "unit", "note")
+    cols = table.cells or {k: [r.values.get(k) for r in raw_rows] for k in (*text_cols, "value")}
+    found = clean_rows(cols, ctx, parse_month) if FAST_ROWS else {"mask": np.zeros(n, dtype=bool)}
+    keep = found["mask"].copy()
+    out = {c: found.get(c, np.empty(n, dtype=object)).copy() for c in text_cols}
+    out["value"] = found.get("value", np.zeros(n)).astype(float)
+    for i in np.flatnonzero(~keep):  # every row not plainly fine, cell by cell, in file order
+        v = {k: (x if k == "note" else _strip_apostrophe(x)) for k, x in raw_rows[i].values.items()}
+        if (row := _check_row(ctx, raw_rows[i].line, v)) is not None:
+            keep[i] = True
+            for c in (*text_cols, "value"):
+                out[c][i] = row[c]
+    out["line"] = np.asarray(table.lines or [r.line for r in raw_rows], dtype=np.int64).reshape(n)
+    frame = pd.DataFrame({c: out[c][keep] for c in FRAME_COLUMNS})
+    rows = len(frame)
     # text as Python objects: the checks across rows walk the rows, and a string array is slow to walk
     frame = frame.astype({c: object for c in ("org", "measure", "month", "unit", "note")})
     frame["value"] = frame["value"].astype(float)
@@ -466,9 +476,11 @@ def validate_table(table: RawTable, plan: Plan, existing: pd.DataFrame | None = 
     problems += duplicates(frame, file, hf)
     frame = frame.drop_duplicates(["org", "measure", "month"], keep="first").reset_index(drop=True)
     problems += shares(frame, plan, file, hf)
-    if existing is not None:  # what the checks across files read, without the batch columns, text as text
+    if callable(existing):  # a function of the clean rows → the stored rows they are checked against
+        existing = existing(frame)
+    if existing is not None:  # what the checks across files read, without the batch columns (categoricals
+        # stay categoricals: the checks read them by their codes)
         existing = existing[[c for c in ("org", "measure", "month", "value") if c in existing.columns]]
-        existing = existing.astype({c: object for c in ("org", "measure", "month") if c in existing.columns})
     problems += decreases(frame, plan, existing, file, hf)
     problems += late_months(frame, plan, existing, file, hf)
     if not rows and not any(p.level == "error" for p in problems):

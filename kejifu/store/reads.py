@@ -12,6 +12,7 @@ they are joined from the small ``import_batches`` table instead of being read pe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -143,9 +144,12 @@ def latest_reports(
     months: Sequence[str] | None = None,
     batches: pd.DataFrame | None = None,
     figures_only: bool = False,
+    orgs: Sequence[str] | None = None,
+    measures: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The latest revision of every org × measure × month, of the ``years`` range (inclusive) or of
-    the ``months`` (``YYYY-MM``) given, ordered by measure, org, month.
+    the ``months`` (``YYYY-MM``) given (and of the ``orgs`` and ``measures`` given: an import checks
+    a town's file against that town's figures only), ordered by measure, org, month.
 
     Columns :data:`~kejifu.store.schema.REPORT_COLUMNS`: ``value`` [the measure's unit,
     year-to-date] float, ``revision`` and ``batch_id`` integers, text as Python strings.
@@ -166,8 +170,16 @@ def latest_reports(
             return empty_reports()
         where.append(f"month IN ({', '.join([p] * len(months))})")
         params += months
-    # a revision has the month of the row it supersedes: only the months read are looked at
-    where.append(f"id NOT IN ({superseded(' AND '.join(w.replace('month', 'r2.month') for w in where))})")
+    for column, names in (("org", orgs), ("measure", measures)):
+        if names is not None:
+            names = sorted(set(names))
+            if not names:
+                return empty_reports()
+            where.append(f"{column} IN ({', '.join([p] * len(names))})")
+            params += names
+    # a revision has the key of the row it supersedes: only the months, orgs and measures read are looked at
+    inner = " AND ".join(re.sub(r"\b(month|org|measure)\b", r"r2.\1", w) for w in where)
+    where.append(f"id NOT IN ({superseded(inner)})")
     params += params
     if figures_only:
         sql = f"SELECT {', '.join(FIGURE_COLUMNS)} FROM reports WHERE {' AND '.join(where)}"
@@ -177,6 +189,31 @@ def latest_reports(
     if batches is None:
         batches = batch_frame(conn)
     return reports_frame(dict(zip(ROW_COLUMNS, cols)), batches)
+
+
+def latest_months(conn: sa.Connection, first: str, last: str) -> list[tuple[str, str]]:
+    """Enough ``(org, latest month)`` pairs among the months ``first`` … ``last`` (``YYYY-MM``,
+    inclusive) to know the latest month any org reported, whether one org alone reported it, and
+    if so the latest month of every other org: two orgs of the latest month, or the one org of it
+    and the org of the next latest month (index look-ups on the month; a superseded revision has
+    its successor's month, so it changes nothing)."""
+    p = placeholder(conn)
+    top = fetch(conn, f"SELECT max(month) FROM reports WHERE month >= {p} AND month <= {p}", [first, last], 1)
+    if not len(top) or top[0, 0] is None:
+        return []
+    month = str(top[0, 0])
+    found = fetch(conn, f"SELECT DISTINCT org FROM reports WHERE month = {p} LIMIT 2", [month], 1)
+    out = [(str(o), month) for o in found[:, 0]]
+    if len(out) == 1:
+        nxt = fetch(
+            conn,
+            f"SELECT org, month FROM reports WHERE month >= {p} AND month <= {p} AND org <> {p}"
+            " ORDER BY month DESC LIMIT 1",
+            [first, last, out[0][0]],
+            2,
+        )
+        out += [(str(o), str(m)) for o, m in nxt]
+    return out
 
 
 def figures_frame(cols: dict) -> pd.DataFrame:
