@@ -161,3 +161,87 @@ def test_every_table_cell_is_isolated():
     out = snippets.table_html(frame, {"name": "单位", "v": "值"})
     assert out.count("<td><bdi>") == 4
     assert_isolated(out)
+
+
+# ----- layout on every screen size: tables, chips, the worst targets first ----------------------
+
+
+def test_a_table_sits_in_a_box_that_scrolls_sideways_and_only_its_long_cells_may_wrap():
+    long_text = "推广新技术（项）、举办培训班（期）"  # 17 characters: more than LONG_CELL
+    assert len(long_text) == snippets.LONG_CELL + 1
+    frame = pd.DataFrame({"name": ["界湖镇", "湖头镇"], "v": [long_text, "1"]})
+    out = snippets.table_html(frame, {"name": "单位", "v": "值"})
+    assert out.startswith('<div class="kejifu-table-wrap"><table class="kejifu-table">')
+    assert out.endswith("</table></div>")
+    assert out.count('<td class="kejifu-long">') == 1
+    assert f'<td class="kejifu-long"><bdi>{long_text}</bdi></td>' in out
+    assert out.count("<td><bdi>") == 3
+
+
+def test_each_status_chip_carries_its_count_so_a_phone_can_hide_the_empty_ones():
+    frame = pd.DataFrame({"status": ["on_track", "on_track", "behind"]})
+    out = snippets.counts_html(frame, "zh")
+    assert 'data-status="on_track" data-n="2"' in out
+    assert 'data-status="behind" data-n="1"' in out
+    assert 'data-status="far_behind" data-n="0"' in out
+    assert "超序时进度 2" in out
+
+
+def test_the_worst_targets_come_first_by_status_then_by_the_largest_gap():
+    from kejifu.web.boards.overview import worst_targets
+
+    frame = pd.DataFrame(
+        {
+            "target": ["a", "b", "c", "d", "e", "f", "g"],
+            "status": ["on_track", "behind", "far_behind", "far_behind", "overdue", "not_met", "no_data"],
+            "gap_pp": [5.0, -4.0, -10.0, -25.0, None, None, None],
+        }
+    )
+    # 严重滞后 (the larger gap first), 逾期, 未达标, 滞后; on track and no data are not listed
+    assert list(worst_targets(frame)["target"]) == ["d", "c", "e", "f", "b"]
+    assert worst_targets(frame.iloc[:0]).empty
+
+
+class _Target:
+    def __init__(self, title: str, kind: str = "cumulative", due: str = ""):
+        self.title, self.kind, self.due = title, kind, due
+
+    def label(self, lang: str) -> str:
+        return self.title
+
+
+class _Plan:
+    targets = {
+        "inst": _Target(RLO + "新建科研机构"),
+        "rd": _Target("研发经费占比"),
+        "plan": _Target("编制规划", kind="milestone", due="2005-10-31"),
+    }
+
+    def target(self, tid: str) -> _Target:
+        return self.targets[tid]
+
+
+def test_the_attention_list_gives_each_worst_target_its_figures_and_counts_the_rest():
+    rows = pd.DataFrame(
+        {
+            "target": ["inst", "rd", "plan"],
+            "status": ["far_behind", "not_met", "overdue"],
+            "completion": [0.25, 0.4449, 0.0],
+            "expected": [0.5, None, None],
+        }
+    )
+    out = snippets.attention_html(rows, _Plan(), "zh", more=2)
+    assert out.startswith('<div class="kejifu-attention"><h3>最需关注</h3><ol>')
+    items = re.findall(r"<li.*?</li>", out)
+    assert len(items) == 3
+    assert 'data-status="far_behind"' in items[0] and "完成 25% · 序时进度 50%" in items[0]
+    assert "完成 44%" in items[1] and "序时进度" not in items[1]  # a floor has no time progress
+    assert "完成时限 2005-10-31" in items[2]  # a milestone: its due date
+    assert "另有2项" in out
+    assert_isolated(out)
+    assert f"<bdi>{RLO}新建科研机构</bdi>" in out
+
+
+def test_an_empty_attention_list_says_that_no_target_is_behind():
+    out = snippets.attention_html(pd.DataFrame(columns=["target", "status"]), _Plan(), "en")
+    assert "No target is behind or overdue" in out and "<ol>" not in out

@@ -1,5 +1,5 @@
-"""HTML snippets of the dashboards: escaped text, isolated names, cards, tables, the banner and the
-freshness line, and the chart container the template draws.
+"""HTML snippets of the dashboards: escaped text, isolated names, cards, the worst-targets list,
+tables, the banner and the freshness line, and the chart container the template draws.
 
 Everything here returns a string of HTML that is safe to put into an ``ipywidgets.HTML``:
 
@@ -8,7 +8,11 @@ Everything here returns a string of HTML that is safe to put into an ``ipywidget
   is escaped **and** isolated with ``<bdi>`` (:func:`name`), so a name holding a right-to-left
   override (U+202E) or Arabic/Hebrew letters cannot reorder the text around it;
 - a chart travels as JSON inside ``<script type="application/json">`` that cannot close early
-  (:func:`figure_html`); the ``kejifu`` Voila template draws it.
+  (:func:`figure_html`); the ``kejifu`` Voila template draws it, fitted to the width of its box
+  (``kejifu-plots.js``: on a phone the legend goes below and long labels are shortened);
+- the snippets carry the classes ``kejifu.css`` lays out for every screen size: a table in a box
+  that scrolls sideways (:func:`table_html`), two cards a row on a phone, status chips with their
+  count (``data-n``: a phone hides the empty ones).
 
 Figures are formatted by :mod:`kejifu.display` (one missing marker ``—``), months by
 :mod:`kejifu.months`.
@@ -190,17 +194,62 @@ def counts_html(frame: pd.DataFrame, lang: str) -> str:
         if n == 0 and code == "not_allocated":
             continue
         chips.append(
-            f'<span class="kejifu-chip" data-status="{esc(code)}" style="background:{status_color(code)};'
+            f'<span class="kejifu-chip" data-status="{esc(code)}" data-n="{int(n)}" '
+            f'style="background:{status_color(code)};'
             f'color:{status_text_color(code)}">{esc(t(f"status.{code}", lang))} {int(n)}</span>'
         )
     return f'<div class="kejifu-counts">{"".join(chips)}</div>'
 
 
+def attention_html(rows: pd.DataFrame, plan: Any, lang: str, more: int = 0) -> str:
+    """「最需关注」: the worst targets first, one line each — status chip, name, completion [%]
+    against time progress [%] (a milestone: its due date; a floor: completion only). ``rows`` is
+    a status frame already in that order; ``more`` [count] lagging targets not listed are
+    mentioned; no rows: a line saying so."""
+    items = []
+    for r in rows.to_dict("records"):
+        code = r["status"]
+        tg = plan.target(r["target"])
+        if tg.kind == "milestone":
+            figures = esc(t("dash.due", lang, date=str(tg.due)))
+        else:
+            figures = f"{esc(t('dash.completion', lang))} {esc(pct(r['completion'], lang))}"
+            if display.is_number(r.get("expected")):  # a floor (met / not met) has no time progress
+                figures += f" · {esc(t('dash.time_progress', lang))} {esc(pct(r['expected'], lang))}"
+        items.append(
+            f'<li data-status="{esc(code)}"><span class="kejifu-chip" style="background:{status_color(code)};'
+            f'color:{status_text_color(code)}">{esc(t(f"status.{code}", lang))}</span>'
+            f'<span class="kejifu-attention-name">{name(tg.label(lang))}</span>'
+            f'<span class="kejifu-attention-pct">{figures}</span></li>'
+        )
+    if not items:
+        inner = f'<p class="kejifu-note">{esc(t("layout.attention_none", lang))}</p>'
+    else:
+        inner = "<ol>" + "".join(items) + "</ol>"
+        if more > 0:
+            inner += note(esc(t("layout.attention_more", lang, n=more)))
+    return f'<div class="kejifu-attention"><h3>{esc(t("layout.attention", lang))}</h3>{inner}</div>'
+
+
+#: A table cell longer than this [characters] may wrap (lines about 14 characters long); shorter
+#: cells never wrap, and a table wider than the screen scrolls sideways inside its box.
+LONG_CELL = 16
+
+
 def table_html(frame: pd.DataFrame, columns: dict[str, str]) -> str:
-    """A plain escaped HTML table of ``frame[columns]`` with ``columns`` as headers; every cell is
-    isolated (``<bdi>``), as any of them may hold a name."""
+    """A plain escaped HTML table of ``frame[columns]`` with ``columns`` as headers, in a box that
+    scrolls sideways on a narrow screen (``kejifu-table-wrap``); every cell is isolated
+    (``<bdi>``), as any of them may hold a name. Cells longer than :data:`LONG_CELL` characters
+    are marked ``kejifu-long`` (they wrap in lines of about 14 characters or more, never letter by letter)."""
     head = "".join(f"<th>{esc(h)}</th>" for h in columns.values())
     body = []
     for r in frame[list(columns)].itertuples(index=False):
-        body.append("<tr>" + "".join(f"<td>{name(v)}</td>" for v in r) + "</tr>")
-    return f'<table class="kejifu-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        cells = (
+            f'<td class="kejifu-long">{name(v)}</td>' if len(str(v)) > LONG_CELL else f"<td>{name(v)}</td>"
+            for v in r
+        )
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<div class="kejifu-table-wrap"><table class="kejifu-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
