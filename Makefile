@@ -6,7 +6,7 @@ WORKSPACE ?= data/demo
 PORT   ?= 8866
 PYTEST_ARGS ?=
 
-.PHONY: demo lab docs lint test venv workspace status serve bench clean-demo sync-notebooks
+.PHONY: demo lab docs lint test venv workspace status serve bench clean-demo sync-notebooks screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ lint: venv
 ## make docs: regenerate docs/internals.md from the package (tests/test_docs.py checks it is current)
 docs: venv
 	$(BIN)/python scripts/internals.py
+
+## make screenshots: the README's desktop and phone screenshots of every dashboard (docs/screenshots/)
+screenshots: venv
+	$(BIN)/python scripts/screenshots.py
 
 sync-notebooks: venv
 	$(BIN)/jupytext --sync notebooks/*.ipynb dashboards/*.ipynb

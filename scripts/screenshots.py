@@ -7,7 +7,9 @@ each dashboard is opened in Debian's Chromium (the browser tests' launch argumen
   :data:`MAX_HEIGHT` px) → ``docs/screenshots/<name>_desktop.png``;
 - ``phone``: 390 × 844 px at device scale 2 (an iPhone 12–15), the first screen a leader sees
   → ``docs/screenshots/<name>_phone.png``;
-- ``tablet`` (only when asked with ``--sizes``): 768 × 1024 px, the first screen.
+- ``tablet`` (only when asked with ``--sizes``): 768 × 1024 px, the first screen;
+
+and the front page at ``/`` at the same sizes (``00_front_<size>.png``, the whole page).
 
 Usage::
 
@@ -109,6 +111,21 @@ def shoot(browser, base: str, board: str, size: str, out: Path, full: bool | Non
         page.close()
 
 
+def shoot_front(browser, base: str, size: str, out: Path) -> Path:
+    """The front page at ``/`` at ``size`` (the whole page) → ``00_front_<size>.png``."""
+    width, height, scale, _whole = SIZES[size]
+    page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=scale)
+    try:
+        page.set_default_timeout(120_000)
+        page.goto(f"{base}/")
+        page.wait_for_selector(".kejifu-front-card")
+        path = out / f"00_front_{size}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    finally:
+        page.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", nargs="+", choices=list(SIZES), default=["desktop", "phone"])
@@ -127,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             with demo_server() if args.base is None else _given(args.base) as base:
+                for size in args.sizes:
+                    print(shoot_front(browser, base, size, args.out))
                 for board in args.boards:
                     for size in args.sizes:
                         print(shoot(browser, base, board, size, args.out, args.full))

@@ -2,25 +2,28 @@
 
 One server per session on a free loopback port, serving a fresh demo workspace; every
 page is checked for page errors and console errors, drawn charts, a working filter and
-language switch, and for requests that leave 127.0.0.1. Screenshots go to
-``docs/screenshots/<name>.png``.
+language switch, and for requests that leave 127.0.0.1. Screenshots go to a temporary folder
+(``$KEJIFU_TEST_SHOTS``); the README's are taken by ``scripts/screenshots.py``.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
-from kejifu import config
 from kejifu.web import serve
 from tests.helpers import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SHOTS = config.repo_root() / "docs" / "screenshots"
+#: where the tests keep their screenshots (not the README's: `scripts/screenshots.py` takes those)
+SHOTS = Path(os.environ.get("KEJIFU_TEST_SHOTS") or Path(tempfile.gettempdir()) / "kejifu-test-shots")
 #: dashboard -> (screenshot name, charts expected on first load)
 DASHBOARDS = {
     "01_总览": ("01_overview", 1),

@@ -8,21 +8,24 @@ a page makes is routed: any address other than the loopback is aborted and recor
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import nbformat
 import pytest
 
-from kejifu import config
 from kejifu.web import front, serve
 from tests.test_browser import ALL_DRAWN, DASHBOARDS, browser_type_launch_args  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SHOTS = config.repo_root() / "docs" / "screenshots"
+#: where the tests keep their screenshots (not the README's: `scripts/screenshots.py` takes those)
+SHOTS = Path(os.environ.get("KEJIFU_TEST_SHOTS") or Path(tempfile.gettempdir()) / "kejifu-test-shots")
 BROKEN = "99_broken"
 BROKEN_TEXT = "kejifu-quiet-check: a real error"
 #: the most a cold first visit of the overview may transfer [bytes]

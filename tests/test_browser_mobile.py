@@ -240,3 +240,19 @@ def test_a_phone_turned_sideways_gets_the_wide_layout_again(small, server):
     )
     assert page.evaluate("document.documentElement.scrollWidth") <= 844
     assert errors == []
+
+
+def test_the_navigation_bar_leaves_one_scrollbar_the_board_s_own(small, server):
+    """Voila's #main is as tall as the window and scrolls inside itself; with the bar on top the
+    page itself would scroll by the bar's height too (two scrollbars on a phone)."""
+    page, errors = small
+    open_at(page, server, "01_总览", "phone")
+    sizes = page.evaluate(
+        "() => [document.documentElement.scrollHeight, window.innerHeight,"
+        " document.querySelector('.kejifu-nav').offsetHeight,"
+        " document.getElementById('main').getBoundingClientRect().height]"
+    )
+    page_height, window_height, bar, main = sizes
+    assert page_height <= window_height
+    assert bar > 0 and abs(main + bar - window_height) <= 1
+    assert errors == []

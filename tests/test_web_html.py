@@ -245,3 +245,14 @@ def test_the_attention_list_gives_each_worst_target_its_figures_and_counts_the_r
 def test_an_empty_attention_list_says_that_no_target_is_behind():
     out = snippets.attention_html(pd.DataFrame(columns=["target", "status"]), _Plan(), "en")
     assert "No target is behind or overdue" in out and "<ol>" not in out
+
+
+def test_a_milestone_card_says_the_days_left_to_its_due_date_not_percentages(demo_plan):
+    tg = next(t for t in demo_plan.targets if t.kind == "milestone")
+    row = {"target": tg.id, "status": "not_due", "actual": 0.0, "unit": tg.unit, "target_value": None,
+           "completion": 0.0, "expected": 0.0, "month": "2005-06"}  # fmt: skip
+    card = snippets.card_html(row, demo_plan, "zh")
+    assert tg.due == dt.date(2005, 10, 31)
+    assert "还有123天" in card and "序时进度" not in card  # 31 + 31 + 30 + 31 days after June 30
+    english = snippets.card_html(row, demo_plan, "en")
+    assert "123 days to the due date" in english and "%" not in english

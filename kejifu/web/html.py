@@ -158,7 +158,8 @@ def freshness_html(ws: Any, month: str, lang: str) -> str:
 
 
 def card_html(row: dict, plan: Any, lang: str, title: str | None = None) -> str:
-    """One target card: value with unit, % done, time progress, status coloured by the palette."""
+    """One target card: value with unit, % done, time progress, status coloured by the palette; a
+    milestone's card says its due date and the days left (or over) instead of percentages."""
     tg = plan.target(row["target"])
     code = row["status"]
     colour, text_colour = status_color(code), status_text_color(code)
@@ -168,13 +169,23 @@ def card_html(row: dict, plan: Any, lang: str, title: str | None = None) -> str:
         if tg.kind != "milestone"
         else esc(t("dash.due", lang, date=str(tg.due)))
     )
+    if tg.kind == "milestone":  # done or not, and the days left or over: a percentage means nothing
+        from ..charts.milestone import milestone_days
+
+        days = milestone_days(tg.due, months.month_end(row["month"]), code, lang) if tg.due else ""
+        progress = f'<div class="kejifu-card-pct">{esc(days)}</div>' if days else ""
+    else:
+        done, due_now = pct(row["completion"], lang), pct(row["expected"], lang)
+        progress = (
+            f'<div class="kejifu-card-pct">{esc(t("dash.completion", lang))} {esc(done)}'
+            f" · {esc(t('dash.time_progress', lang))} {esc(due_now)}</div>"
+        )
     return (
         f'<div class="kejifu-card" data-status="{esc(code)}" style="border-top-color:{colour}">'
         f'<div class="kejifu-card-title">{name(title or tg.label(lang))}</div>'
         f'<div class="kejifu-card-value">{value}</div>'
         f'<div class="kejifu-card-goal">{esc(t("dash.target", lang))} {goal}</div>'
-        f'<div class="kejifu-card-pct">{esc(t("dash.completion", lang))} {esc(pct(row["completion"], lang))}'
-        f" · {esc(t('dash.time_progress', lang))} {esc(pct(row['expected'], lang))}</div>"
+        f"{progress}"
         f'<div class="kejifu-card-status" style="background:{colour};color:{text_colour}">'
         f"{esc(t(f'status.{code}', lang))}</div></div>"
     )
