@@ -14,6 +14,8 @@ Modules, in flow order:
   plain GETs given back within seconds, the busy page);
 - :mod:`.front`: the front page at ``/`` (plan, data month, one card per dashboard with its key
   count) and the navigation bar every dashboard carries;
+- :mod:`.patches`: the server process's patches of Voila, jupyter_server and tornado (culler grace,
+  404 for bad template paths, compression but for the streamed pages);
 - :mod:`.serve`: ``kejifu serve`` — Voila with preheated kernels, these limits and local files;
 - ``static/``: the vendored plotly.js bundle and the ``kejifu`` Voila template.
 """

@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
-from . import channels, front, kernels
+from . import channels, front, kernels, patches
 from .channels import ALLOWED_FROM_BROWSER, WIDGET_COMM_TARGETS, message_allowed  # noqa: F401 - re-exported
 from .kernels import KernelLimits
 
@@ -76,6 +76,8 @@ EXTENSION_DENYLIST = [
 #: this, Voila's culler shuts down a kernel that sat in the pool longer than
 #: ``cull_idle_timeout`` in the moment between the page taking it and connecting to it.
 CONNECT_GRACE_S = 120.0
+#: How long Voila waits for a cell's outputs after its reply [s] (nbclient's default: 4).
+IOPUB_TIMEOUT_S = 30
 #: Addresses served without a token.
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 #: Environment variable handing the token to the server process (not on its command line,
@@ -239,6 +241,9 @@ def voila_command(root: Path, opts: ServeOptions) -> list[str]:
         f"--MappingKernelManager.cull_idle_timeout={opts.cull_idle_timeout}",
         f"--MappingKernelManager.cull_interval={opts.cull_interval}",
         "--MappingKernelManager.cull_connected=False",
+        # a page's outputs (the board's widgets) may trail its cell's reply by seconds while twenty
+        # kernels start at once on two cores; Voila's 4 s default dropped them (a page never live)
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
         *(f"--VoilaConfiguration.extension_denylist={name}" for name in EXTENSION_DENYLIST),
         f"--Voila.log_level={opts.log_level}",
         # kernels talk to the server over Unix sockets in Voila's private temporary folder, not
@@ -364,6 +369,9 @@ VOILA_STATIC_CACHE_S = 24 * 3600
 #: Tornado settings of the server: responses compressed (Voila's scripts and plotly.js shrink to a
 #: quarter or less) and the content-hashed labextension files cached for good.
 TORNADO_SETTINGS = {"compress_response": True, "static_immutable_cache": ["/voila/labextensions/"]}
+#: Paths sent uncompressed: Voila streams a dashboard page cell by cell as its kernel runs, and a
+#: compressed stream held 20 simultaneous pages back until they timed out (tests/test_load.py).
+UNCOMPRESSED_PREFIXES = ("/voila/render/",)
 #: Log messages known to be harmless on a dashboard server, dropped from its console: Jupyter's
 #: notebook trust check (a dashboard's outputs are made by the server, never taken from the file).
 QUIET_MESSAGES = frozenset({"Notebook %s is not trusted"})
@@ -393,10 +401,10 @@ def _voila_main() -> None:  # pragma: no cover - runs in the server process
         return VOILA_STATIC_CACHE_S
 
     sfh.MultiStaticFileHandler.get_cache_time = get_cache_time
-    from kejifu.web import serve as this  # not __main__: the websocket class lives in kejifu.web.serve
 
-    this._patch_culler()
-    this._patch_template_statics()
+    patches.spare_unconnected_kernels(CONNECT_GRACE_S)
+    patches.template_statics_404()
+    patches.compress_all_but(UNCOMPRESSED_PREFIXES)
     import logging
 
     for name in QUIET_LOGGERS:
@@ -420,59 +428,6 @@ def _voila_main() -> None:  # pragma: no cover - runs in the server process
     config = Config()
     config.Voila.tornado_settings = dict(TORNADO_SETTINGS)
     sys.exit(main(config=config))
-
-
-def _patch_template_statics() -> None:
-    """``/voila/templates/<anything but template/static/file>`` answers 404, not 500 (Voila's
-    handler asserts on the path's shape and fails on an empty root list)."""
-    import tornado.web
-    from voila.static_file_handler import TemplateStaticFileHandler as handler
-
-    original_parse, original_validate = handler.parse_url_path, handler.validate_absolute_path
-    if getattr(original_parse, "kejifu", False):
-        return
-
-    def parse_url_path(self, path):
-        for parts in ((path or "").split("/", 2), os.path.normpath(path or ".").split(os.path.sep, 2)):
-            if len(parts) != 3 or not parts[0] or parts[1] != "static" or not parts[2]:
-                raise tornado.web.HTTPError(404)
-        return original_parse(self, path)
-
-    def validate_absolute_path(self, root, absolute_path):
-        if not getattr(self, "roots", None):
-            raise tornado.web.HTTPError(404)
-        return original_validate(self, root, absolute_path)
-
-    parse_url_path.kejifu = True
-    handler.parse_url_path, handler.validate_absolute_path = parse_url_path, validate_absolute_path
-
-
-def _patch_culler(grace: float = CONNECT_GRACE_S) -> None:
-    """Make the kernel culler spare a kernel no page has connected to yet, for ``grace`` seconds
-    from the first time it looks at it (Voila's culler never looks at kernels in the pool, so this
-    is when a page took it). Connected kernels are culled as before (idle and no connections);
-    page kernels nobody watches are shut down sooner by :mod:`kejifu.web.kernels`."""
-    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
-    from jupyter_server.utils import ensure_async
-
-    original = MappingKernelManager.cull_kernel_if_idle
-    if getattr(original, "kejifu", False):
-        return
-    first_seen: dict[str, float] = {}
-
-    async def cull_kernel_if_idle(self, kernel_id):
-        if kernel_id not in channels.CONNECTED:
-            first = first_seen.setdefault(kernel_id, time.monotonic())
-            if time.monotonic() - first < grace:
-                return None
-        result = await ensure_async(original(self, kernel_id))
-        if kernel_id not in self._kernels:
-            channels.CONNECTED.discard(kernel_id)
-            first_seen.pop(kernel_id, None)
-        return result
-
-    cull_kernel_if_idle.kejifu = True
-    MappingKernelManager.cull_kernel_if_idle = cull_kernel_if_idle
 
 
 def __getattr__(name: str):
