@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import openpyxl
@@ -169,3 +170,22 @@ def county_plan_text(*, extra_orgs: str = "", more: str = "") -> str:
     by the bureau); ``extra_orgs`` are added to the orgs, ``more`` after the targets (more targets,
     settings)."""
     return _COUNTY_HEAD + extra_orgs + _COUNTY_MEASURES + more
+
+
+def kernel_message(msg_type: str, content: dict, channel: str = "shell") -> dict:
+    """A Jupyter message as a browser sends it on the kernel websocket (the serve tests)."""
+    return {
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "username": "x",
+            "session": "s",
+            "version": "5.3",
+            "date": "",
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "channel": channel,
+        "buffers": [],
+    }

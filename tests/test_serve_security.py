@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from kejifu.web import serve
+from tests.helpers import kernel_message as _msg
 
 TOKEN = "kejifu-test-token-" + uuid.uuid4().hex[:8]
 PAGE = "/voila/render/" + urllib.parse.quote("01_总览.ipynb")
@@ -198,24 +199,6 @@ def test_the_front_page_needs_the_token_too_and_the_file_list_is_gone(server):
     assert '<nav class="kejifu-nav"' in page and "kejifu-front-card" in page
     assert "<bdi>沂南县2005年科技工作目标</bdi>" in page
     assert _status(f"{base}/voila/tree/?token={TOKEN}") == 302  # Voila's file list redirects to /
-
-
-def _msg(msg_type: str, content: dict, channel: str = "shell") -> dict:
-    return {
-        "header": {
-            "msg_id": uuid.uuid4().hex,
-            "msg_type": msg_type,
-            "username": "x",
-            "session": "s",
-            "version": "5.3",
-            "date": "",
-        },
-        "parent_header": {},
-        "metadata": {},
-        "content": content,
-        "channel": channel,
-        "buffers": [],
-    }
 
 
 def _collect(ws, until, timeout: float = 30.0) -> list[dict]:

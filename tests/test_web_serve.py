@@ -18,6 +18,7 @@ import uuid
 import pytest
 
 from kejifu.web import channels, serve
+from tests.helpers import kernel_message as _msg
 
 PAGE = "/voila/render/" + urllib.parse.quote("01_总览.ipynb")
 SERVER_PATHS = re.compile(r"/(?:work|home|usr|tmp|root|opt|srv)/|site-packages|\w\.py\b|Traceback|File \"")
@@ -274,21 +275,3 @@ def test_a_crafted_widget_comm_open_gets_no_traceback_and_the_details_go_to_the_
     assert not any(m["msg_type"] == "stream" and m["content"].get("name") == "stderr" for m in got)
     log = server["log"].read_text(encoding="utf-8", errors="replace")
     assert "withheld from the browser" in log and "Traceback" in log
-
-
-def _msg(msg_type: str, content: dict) -> dict:
-    return {
-        "header": {
-            "msg_id": uuid.uuid4().hex,
-            "msg_type": msg_type,
-            "username": "x",
-            "session": "s",
-            "version": "5.3",
-            "date": "",
-        },
-        "parent_header": {},
-        "metadata": {},
-        "content": content,
-        "channel": "shell",
-        "buffers": [],
-    }
