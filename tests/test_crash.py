@@ -78,8 +78,12 @@ def rows_of(store: Store, i: int) -> int:
             .scalars()
             .all()
         )
-        n = conn.execute(
-            sa.text("SELECT count(*) FROM reports WHERE sha256 = :s"), {"s": f"big-{i}"}
+        n = conn.execute(  # schema 2: a report row's sha256 is its batch's
+            sa.text(
+                "SELECT count(*) FROM reports r JOIN import_batches b ON b.id = r.batch_id "
+                "WHERE b.sha256 = :s"
+            ),
+            {"s": f"big-{i}"},
         ).scalar_one()
     assert len(added) <= 1 and n == (added[0] if added else 0)
     return int(n)

@@ -72,6 +72,11 @@ def with_report_line(members, transform):
     return {**members, "tables/reports.jsonl": transform(body)}
 
 
+def with_batch_line(members, transform):
+    body = members["tables/import_batches.jsonl"]
+    return {**members, "tables/import_batches.jsonl": transform(body)}
+
+
 def table(manifest, name):
     return next(e for e in manifest["tables"] if e["name"] == name)
 
@@ -104,7 +109,7 @@ CRAFTED = {
         lambda m: with_manifest(
             m, lambda x: table(x, "reports")["columns"].append(dict(table(x, "reports")["columns"][1]))
         ),
-        "invalid or repeated column name 'org'",
+        "invalid or repeated column name 'series_id'",
     ),
     "row count a string": (
         lambda m: with_manifest(m, lambda x: table(x, "meta").update(rows="4")),
@@ -138,19 +143,19 @@ CRAFTED = {
         "column revision (Integer) holds a str",
     ),
     "null in a NOT NULL column": (
-        lambda m: with_report_line(m, lambda b: b.replace(b'"org":"hutou"', b'"org":null')),
-        "column org cannot be empty",
+        lambda m: with_report_line(m, lambda b: b.replace(b'"series_id":1', b'"series_id":null')),
+        "column series_id cannot be empty",
     ),
     "unknown tag": (
-        lambda m: with_report_line(m, lambda b: b.replace(b'{"$datetime":', b'{"$pickle":')),
+        lambda m: with_batch_line(m, lambda b: b.replace(b'{"$datetime":', b'{"$pickle":')),
         "unknown value tag '$pickle'",
     ),
     "two-key tag": (
-        lambda m: with_report_line(m, lambda b: b.replace(b'{"$datetime":', b'{"$date":"x","$datetime":')),
+        lambda m: with_batch_line(m, lambda b: b.replace(b'{"$datetime":', b'{"$date":"x","$datetime":')),
         "exactly one key",
     ),
     "bad date in a tag": (
-        lambda m: with_report_line(
+        lambda m: with_batch_line(
             m, lambda b: b.replace(b'{"$datetime":"', b'{"$datetime":"2005-02-30T').replace(b"T2026", b"X")
         ),
         "cannot decode $datetime",

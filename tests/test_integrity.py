@@ -10,6 +10,7 @@ import pytest
 
 from kejifu import config
 from kejifu.cli import main
+from kejifu.errors import StoreError
 from kejifu.store import Store
 from kejifu.store.integrity import MAX_PER_CHECK, check_store, check_workspace
 from tests.helpers import TWO_TOWN_PLAN as TINY
@@ -48,6 +49,19 @@ def url_of(ws) -> str:
     return config.db_url(ws)  # KEJIFU_DB_URL (postgresql run) or the folder's SQLite file
 
 
+def series_of(org: str, measure: str) -> str:
+    """SQL for the id of the ``series`` row of ``org`` × ``measure`` (schema 2 keys reports by it)."""
+    return f"(SELECT id FROM series WHERE org = '{org}' AND measure = '{measure}')"
+
+
+def insert_report(series: str, month: int, value: float, revision: int, batch: int) -> str:
+    """A raw ``INSERT`` of one report row in schema 2 columns (``month`` as the integer YYYYMM)."""
+    return (
+        "INSERT INTO reports (series_id, month, value, revision, batch_id) "
+        f"VALUES ({series}, {month}, {value}, {revision}, {batch})"
+    )
+
+
 def checks_with_findings(report):
     return sorted({f.check for f in report.findings})
 
@@ -55,7 +69,16 @@ def checks_with_findings(report):
 def test_a_freshly_filled_store_passes_every_check(ws, backend):
     report = check_workspace(ws)
     assert report.ok and report.findings == []
-    assert report.counts == {"reports": 3, "register_items": 1, "import_batches": 3, "plan_versions": 1}
+    assert report.counts == {
+        "reports": 3,
+        "series": 2,
+        "register_items": 1,
+        "import_batches": 3,
+        "plan_versions": 1,
+    }
+    assert (
+        "rows: reports 3, series 2, register_items 1, import_batches 3, plan_versions 1" in report.lines()[-2]
+    )
     expected = [
         "tables",
         "orphans",
@@ -66,17 +89,13 @@ def test_a_freshly_filled_store_passes_every_check(ws, backend):
         "plan_refs",
         "values",
         "items",
+        "pages",
     ]
     assert report.checks == (["sqlite_integrity"] if backend == "sqlite" else []) + expected
 
 
 def test_a_revision_gap_is_found_with_its_key_and_the_revisions_present(ws):
-    raw_sql(
-        url_of(ws),
-        "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
-        "source_file, sha256) VALUES ('jiehu', 'mushroom_area', '2005-01', 7, 3, 1, "
-        "'2005-02-05 09:00:00', 'jan.csv', 's1')",
-    )
+    raw_sql(url_of(ws), insert_report(series_of("jiehu", "mushroom_area"), 200501, 7, 3, 1))
     report = check_workspace(ws)
     assert not report.ok
     [gap] = report.of("revisions")
@@ -90,17 +109,28 @@ def test_a_revision_gap_is_found_with_its_key_and_the_revisions_present(ws):
 
 
 def test_an_orphan_row_names_its_table_row_and_missing_batch(ws):
-    raw_sql(
-        url_of(ws),
-        "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
-        "source_file, sha256) VALUES ('hutou', 'mushroom_area', '2005-02', 20, 1, 999, "
-        "'2005-03-05 09:00:00', 'feb.csv', 'zz')",
-    )
+    raw_sql(url_of(ws), insert_report(series_of("hutou", "mushroom_area"), 200502, 20, 1, 999))
     report = check_workspace(ws)
     [orphan] = report.of("orphans")
     assert orphan.table == "reports" and "import batch 999, which does not exist" in orphan.en
     assert "不存在的导入批次999" in orphan.zh
-    assert checks_with_findings(report) == ["orphans"]
+    # written past the store, the row is not in its month's page of latest figures either
+    assert checks_with_findings(report) == ["orphans", "pages"]
+    assert [f.key for f in report.of("pages")] == ["2005-02"]
+
+
+def test_a_report_row_whose_series_does_not_exist_is_an_orphan_named_by_row_and_series(ws):
+    raw_sql(  # foreign keys are off for raw_sql (SQLite: a plain connection; PostgreSQL: replica role)
+        url_of(ws),
+        insert_report("999", 200502, 20, 1, 2),
+        "UPDATE import_batches SET rows_added = 2 WHERE id = 2",
+    )
+    report = check_workspace(ws)
+    [orphan] = report.of("orphans")
+    assert orphan.table == "reports" and orphan.key == "4"
+    assert orphan.en == "reports row 4 refers to series 999 (an org × measure), which does not exist"
+    assert orphan.zh == "reports第4行引用不存在的序列999（单位×指标）"
+    assert checks_with_findings(report) == ["orphans", "pages"] and not report.ok
 
 
 def test_a_batch_whose_rows_added_disagrees_with_its_rows_is_found(ws):
@@ -115,9 +145,10 @@ def test_a_batch_whose_rows_added_disagrees_with_its_rows_is_found(ws):
 
 
 def test_a_row_that_disagrees_with_its_batch_is_found(ws):
+    # schema 2: a report row's file and sha256 are its batch's, so only its batch's kind can disagree
     raw_sql(
         url_of(ws),
-        "UPDATE reports SET sha256 = 'forged' WHERE batch_id = 2",
+        "UPDATE reports SET batch_id = 3 WHERE batch_id = 2",  # batch 3 is the register batch
         "UPDATE register_items SET batch_id = 1",
     )
     report = check_workspace(ws)
@@ -125,8 +156,16 @@ def test_a_row_that_disagrees_with_its_batch_is_found(ws):
         (f.table, f.en.split(": ")[-1].split(" differs")[0] if "differs" in f.en else "kind")
         for f in report.of("batch_match")
     }
-    assert ("reports", "sha256") in found
-    assert ("register_items", "kind") in found and ("register_items", "source_file") in found
+    assert found == {
+        ("reports", "kind"),
+        ("register_items", "kind"),
+        ("register_items", "source_file"),
+        ("register_items", "sha256"),
+    }
+    [moved] = [f for f in report.of("batch_match") if f.table == "reports"]
+    assert (
+        moved.key == "3" and moved.en == "reports row 3 belongs to import batch 3 of kind register:terminals"
+    )
 
 
 def test_a_plan_version_whose_text_was_edited_fails_its_sha256(ws):
@@ -139,11 +178,13 @@ def test_a_plan_version_whose_text_was_edited_fails_its_sha256(ws):
 def test_an_org_unknown_to_the_latest_plan_is_a_warning_that_strict_turns_into_failure(ws, capsys):
     raw_sql(
         url_of(ws),
-        "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
-        "source_file, sha256) VALUES ('nowhere', 'nothing', '2005-01', 1, 1, 2, "
-        "'2005-02-05 09:00:00', 'jan-fix.csv', 's2')",
+        "INSERT INTO series (org, measure) VALUES ('nowhere', 'nothing')",
+        insert_report(series_of("nowhere", "nothing"), 200501, 1, 1, 2),
         "UPDATE import_batches SET rows_added = 2 WHERE id = 2",
     )
+    assert [f.key for f in check_workspace(ws).of("pages")] == ["2005-01"]  # the row went past the store
+    assert main(["upgrade", str(ws), "--rebuild-pages"]) == 0
+    assert "rebuilt the pages of latest figures of 1 months" in capsys.readouterr().out
     report = check_workspace(ws)
     assert report.ok and [f.level for f in report.findings] == ["warning", "warning"]
     assert [f.key for f in report.of("plan_refs")] == ["nowhere", "nothing"]
@@ -171,14 +212,12 @@ def test_a_missing_table_is_reported_and_the_other_checks_are_not_run(ws):
 
 
 def test_findings_are_capped_per_check_with_a_line_for_the_rest(ws):
-    rows = ", ".join(
-        f"('hutou', 'm{i}', '2005-01', 1, 2, 1, '2005-02-05 09:00:00', 'jan.csv', 's1')"
-        for i in range(MAX_PER_CHECK + 5)
-    )
+    pairs = ", ".join(f"('hutou', 'x{i}')" for i in range(MAX_PER_CHECK + 5))
     raw_sql(
         url_of(ws),
-        "INSERT INTO reports (org, measure, month, value, revision, batch_id, imported_at, "
-        f"source_file, sha256) VALUES {rows}",
+        f"INSERT INTO series (org, measure) VALUES {pairs}",
+        "INSERT INTO reports (series_id, month, value, revision, batch_id) "
+        "SELECT id, 200501, 1, 2, 1 FROM series WHERE measure <> 'mushroom_area'",  # the x* series
     )
     gaps = check_workspace(ws).of("revisions")
     assert len(gaps) == MAX_PER_CHECK + 1
@@ -192,7 +231,8 @@ def test_sqlite_integrity_check_finds_an_index_that_no_longer_matches_its_table(
     raw_sql(
         url_of(copy),
         "PRAGMA writable_schema = ON",
-        "UPDATE sqlite_master SET sql = replace(sql, '(month)', '(org)') WHERE name = 'ix_reports_month'",
+        "UPDATE sqlite_master SET sql = replace(sql, '(revision)', '(month)') "
+        "WHERE name = 'ix_reports_revised'",
     )
     report = check_workspace(copy)
     assert report.of("sqlite_integrity") and not report.ok
@@ -244,3 +284,32 @@ def test_an_implausible_stored_value_is_found_even_when_it_bypassed_the_import(w
     assert not report.ok and len(found) == 1
     assert found[0].key == "jiehu mushroom_area 2005-02" and "不合理" in found[0].zh
     assert "implausible value" in found[0].en and "1e+12" in found[0].en
+
+
+def test_a_page_of_latest_figures_that_disagrees_with_the_rows_is_found_and_rebuilt(ws, capsys):
+    raw_sql(
+        url_of(ws),
+        f"UPDATE reports SET value = 13 WHERE series_id = {series_of('hutou', 'mushroom_area')}"
+        " AND revision = 2",
+    )
+    [page] = check_workspace(ws).of("pages")
+    assert page.key == "2005-01" and "(value)" in page.en and "kejifu upgrade --rebuild-pages" in page.en
+    assert "2005-01的最新数据页与报表记录不符" in page.zh
+    with Store.open(ws, readonly=True) as store:  # what readers read until it is rebuilt
+        assert store.reports()["value"].tolist() == [12.0, 5.0]
+    assert main(["upgrade", str(ws), "--rebuild-pages"]) == 0
+    assert check_workspace(ws).ok
+    with Store.open(ws, readonly=True) as store:
+        assert store.reports()["value"].tolist() == [13.0, 5.0]
+
+
+def test_a_damaged_page_is_refused_by_readers_with_its_month_and_found_by_the_check(ws):
+    raw_sql(
+        url_of(ws), "UPDATE latest_pages SET data = " + ("x'00'" if "sqlite" in url_of(ws) else "'\\x00'")
+    )
+    [page] = check_workspace(ws).of("pages")
+    assert page.key == "2005-01" and "no page header" in page.en
+    with Store.open(ws, readonly=True) as store, pytest.raises(StoreError) as exc:
+        store.reports()
+    assert "the latest-figures page of 2005-01 is damaged" in str(exc.value)
+    assert "2005-01的最新数据页已损坏" in str(exc.value)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from kejifu.errors import PlanError, StoreError
 from kejifu.store import ImportResult, Store, sha256_file
+from kejifu.store.schema import SCHEMA_VERSION
 from tests.helpers import TWO_TOWN_PLAN as TINY
 from tests.helpers import reports
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures: every test on both back-ends)
@@ -47,7 +48,7 @@ def test_create_copies_the_plan_and_stores_version_one(store, tmp_path, plan_fil
     assert store.engine.dialect.name == backend
     assert store.plan_version() == 1
     assert [t.id for t in store.plan().targets] == ["mushroom_area", "terminals"]
-    assert store.meta()["schema_version"] == "1"
+    assert store.meta()["schema_version"] == str(SCHEMA_VERSION)
     assert store.synthetic is False
 
 

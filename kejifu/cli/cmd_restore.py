@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 
+from .. import display
 from ..i18n import both
 from . import paths
 
@@ -28,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
     paths.new_folder(args.dir)
     result = restore(args.file, args.dir, url=args.url)
     print(both("rel.restore.done", tables=len(result.tables), rows=result.rows, dir=result.workspace))
+    done = result.upgraded
+    if done is not None:  # a dump of an older kejifu: upgraded in the restore's transaction
+        counts = {"reports": display.number(done.reports), "series": display.number(done.series)}
+        print(both("migrate.done", old=done.from_version, new=done.to_version, **counts))
     report = result.report
     if report is not None and not report.ok:
         print(both("rel.restore.unclean"))

@@ -5,6 +5,8 @@ Modules, in flow order:
 
 - :mod:`.engine`: database URLs, engine creation, SQLite settings, the one-writer lock;
 - :mod:`.schema`: the tables (metadata), the column lists readers use, the schema version;
+- :mod:`.keys`: the reports' integer keys (series id, month ``YYYYMM``) and their texts;
+- :mod:`.migrate`: upgrading a store of an older kejifu (schema 1), called by ``Store.open``;
 - :mod:`.batches`: import batches, :class:`ImportResult`, the sha256 a file is known by;
 - :mod:`.plan_versions`: plan versions, their snapshot tables and the parsed-plan cache;
 - :mod:`.report_rows`: incoming report rows checked and compared with the latest revision;

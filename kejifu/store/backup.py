@@ -18,7 +18,8 @@ workspace (a ``plan.yaml`` or SQLite file in the folder, or any of the dumped ta
 the target database), creates the tables (the package's own definitions when the columns
 match, else from the manifest), inserts every row, resets PostgreSQL sequences, and
 commits all of it in one transaction — a restore lands whole or not at all. Dumps move
-between back-ends: a SQLite dump restores into PostgreSQL and back.
+between back-ends: a SQLite dump restores into PostgreSQL and back. A dump of a store written by
+an older kejifu (schema 1) is upgraded in that same transaction (:mod:`.migrate`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import sqlalchemy as sa
 from .. import __version__, config
 from ..errors import StoreError
 from ..i18n import t
+from . import migrate
 from .dumpcheck import FORMAT, FORMAT_VERSION, MANIFEST, check_dump, decode, read_rows
 from .revisions import Store
 
@@ -95,6 +97,7 @@ class RestoreResult:
     tables: dict[str, int]
     report: object = None  # kejifu.store.integrity.IntegrityReport
     manifest: dict = field(default_factory=dict)
+    upgraded: migrate.Upgrade | None = None  # a schema 1 dump: what the upgrade kept
 
     @property
     def rows(self) -> int:
@@ -436,6 +439,7 @@ def restore(file: str | Path, workspace: str | Path, *, url: str | None = None) 
                             file=str(file),
                         )
                     counts[tb.name] = int(actual)
+                upgraded = migrate.upgrade(conn, file=str(ws))  # a schema 1 dump; None when current
                 if engine.dialect.name == "postgresql":
                     _reset_sequences(conn, md)
             (ws / config.PLAN_FILE).write_bytes(zf.read(manifest["plan"]["file"]))
@@ -456,4 +460,6 @@ def restore(file: str | Path, workspace: str | Path, *, url: str | None = None) 
         raise
     engine.dispose()
     report = check_workspace(ws, url=url)
-    return RestoreResult(ws, sa.make_url(url).render_as_string(hide_password=True), counts, report, manifest)
+    return RestoreResult(
+        ws, sa.make_url(url).render_as_string(hide_password=True), counts, report, manifest, upgraded
+    )

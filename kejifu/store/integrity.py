@@ -7,17 +7,25 @@ Checks (portable SQL, so they run on SQLite and PostgreSQL alike):
 
 * ``sqlite_integrity`` — ``PRAGMA integrity_check`` (SQLite only);
 * ``tables`` — the store's tables exist and ``meta`` has a ``schema_version``;
-* ``orphans`` — every report and register item row's ``batch_id`` names an existing batch;
-* ``revisions`` — per org × measure × month (per kind × item key for register items) the
-  revisions are exactly 1..n: no gaps, no duplicates;
+* ``orphans`` — every report and register item row's ``batch_id`` names an existing batch, and
+  every report row's ``series_id`` an existing series (org × measure);
+* ``revisions`` — per org × measure × month (a series × month; per kind × item key for register
+  items) the revisions are exactly 1..n: no gaps, no duplicates;
 * ``batch_rows`` — each batch's ``rows_added`` equals the rows carrying its id;
-* ``batch_match`` — a row's batch is of the row's kind (``reports`` / ``register:<kind>``)
-  and the row's ``source_file`` and ``sha256`` are the batch's;
+* ``batch_match`` — a row's batch is of the row's kind (``reports`` / ``register:<kind>``); a
+  register item row's ``source_file`` and ``sha256`` are also the batch's (a report row has none
+  of its own since schema 2: its file and sha256 are its batch's by construction);
 * ``plan_refs`` — orgs and measures of the stored rows are known to the latest plan
   (*warnings*: a later plan version may drop an org that reported before);
+* ``values`` — stored figures are finite, not negative and within their unit's ceiling;
 * ``plan_versions`` — versions are 1..n, each one's sha256 matches its text and the text
   parses; ``plan.yaml`` in the folder equals the latest version (a warning otherwise);
-* ``items`` — register item attributes are JSON objects.
+* ``items`` — register item attributes are JSON objects;
+* ``pages`` — each month's page of latest figures (:mod:`.pages`, what readers read) is what the
+  reports table says: every revision chosen again in SQL and compared.
+
+Report rows are keyed by integers (schema 2, see :mod:`.keys`): the checks read them through
+the ``series`` table and name a figure as before, ``org measure YYYY-MM``.
 
 Errors make :attr:`IntegrityReport.ok` false; warnings only with ``strict``.
 """
@@ -34,15 +42,19 @@ from .. import config
 from ..errors import KejifuError
 from ..i18n import t
 from ..planfile import DEFAULT_CEILING, ceilings
+from . import pages
 from .batches import sha256_text
+from .keys import month_texts
 from .revisions import Store
 from .schema import (
     REPORTS_KIND,
     batches_t,
     meta_t,
+    pages_t,
     plan_versions_t,
     register_items_t,
     reports_t,
+    series_t,
 )
 
 #: Detailed findings listed per check before the rest is summed up in one line.
@@ -59,8 +71,9 @@ CHECKS = (
     "values",
     "plan_versions",
     "items",
+    "pages",
 )
-REQUIRED_TABLES = ("meta", "plan_versions", "import_batches", "reports", "register_items")
+REQUIRED_TABLES = ("meta", "plan_versions", "import_batches", "series", "reports", "register_items")
 
 
 @dataclass(frozen=True)
@@ -189,7 +202,7 @@ def check_store(store: Store, *, plan_file: bool = True) -> IntegrityReport:
             present = set(sa.inspect(conn).get_table_names())
             if not _tables(conn, report, present):
                 return report
-            for tb in (reports_t, register_items_t, batches_t, plan_versions_t):
+            for tb in (reports_t, series_t, register_items_t, batches_t, plan_versions_t):
                 report.counts[tb.name] = int(
                     conn.execute(sa.select(sa.func.count()).select_from(tb)).scalar_one()
                 )
@@ -201,6 +214,7 @@ def check_store(store: Store, *, plan_file: bool = True) -> IntegrityReport:
             _plan_refs(conn, report, plan)
             _values(conn, report, plan)
             _items(conn, report)
+            _pages(conn, report)
     return report
 
 
@@ -227,9 +241,14 @@ def _tables(conn: sa.Connection, report: IntegrityReport, present: set[str]) -> 
     return not missing
 
 
+def _month(code: int) -> str:
+    """An integer month ``YYYYMM`` as its ``YYYY-MM`` text."""
+    return str(month_texts([int(code)])[0])
+
+
 def _orphans(conn: sa.Connection, report: IntegrityReport) -> None:
     c = _Collector(report, "orphans")
-    b = batches_t
+    b, r, s = batches_t, reports_t, series_t
     for tb in (reports_t, register_items_t):
         stmt = (
             sa.select(tb.c.id, tb.c.batch_id)
@@ -238,15 +257,23 @@ def _orphans(conn: sa.Connection, report: IntegrityReport) -> None:
         )
         for row_id, batch in conn.execute(stmt):
             c.add("rel.f.orphan", table=tb.name, loc=str(row_id), id=row_id, batch=batch)
+    stmt = (
+        sa.select(r.c.id, r.c.series_id).where(~sa.exists().where(s.c.id == r.c.series_id)).order_by(r.c.id)
+    )
+    for row_id, series in conn.execute(stmt):
+        c.add("rel.f.orphan_series", table=r.name, loc=str(row_id), id=row_id, series=series)
     c.close()
 
 
 def _revisions(conn: sa.Connection, report: IntegrityReport) -> None:
+    """Revisions 1..n per series × month of the reports (rows whose series is missing are the
+    ``orphans`` check's), per kind × item key of the register items."""
     c = _Collector(report, "revisions")
-    for tb, keys in ((reports_t, ("org", "measure", "month")), (register_items_t, ("kind", "item_key"))):
-        cols = [tb.c[k] for k in keys]
+    r, s, ri = reports_t, series_t, register_items_t
+
+    def bad(tb: sa.Table, cols: list) -> sa.Select:
         n = sa.func.count()
-        bad = (
+        return (
             sa.select(*cols)
             .group_by(*cols)
             .having(
@@ -256,20 +283,25 @@ def _revisions(conn: sa.Connection, report: IntegrityReport) -> None:
                     sa.func.count(sa.distinct(tb.c.revision)) != n,
                 )
             )
-            .order_by(*cols)
         )
-        for row in conn.execute(bad):
-            where = sa.and_(*[col == v for col, v in zip(cols, row)])
+
+    def add(tb: sa.Table, where, key: str) -> None:
+        revs = []
+        if c.n < MAX_PER_CHECK:  # the rest are only counted
             revs = conn.execute(sa.select(tb.c.revision).where(where).order_by(tb.c.revision)).scalars().all()
-            key = " ".join(str(v) for v in row)
-            c.add(
-                "rel.f.revisions",
-                table=tb.name,
-                loc=key,
-                what=key,
-                revs=",".join(map(str, revs)),
-                n=len(revs),
-            )
+        c.add("rel.f.revisions", table=tb.name, loc=key, what=key, revs=",".join(map(str, revs)), n=len(revs))
+
+    groups = bad(r, [r.c.series_id, r.c.month]).subquery("bad")
+    stmt = (
+        sa.select(groups.c.series_id, groups.c.month, s.c.org, s.c.measure)
+        .join(s, s.c.id == groups.c.series_id)
+        .order_by(s.c.org, s.c.measure, groups.c.month)
+    )
+    for series, month, org, measure in conn.execute(stmt).all():
+        add(r, sa.and_(r.c.series_id == series, r.c.month == month), f"{org} {measure} {_month(month)}")
+    cols = [ri.c.kind, ri.c.item_key]
+    for kind, item in conn.execute(bad(ri, cols).order_by(*cols)).all():
+        add(ri, sa.and_(ri.c.kind == kind, ri.c.item_key == item), f"{kind} {item}")
     c.close()
 
 
@@ -298,31 +330,36 @@ def _batch_rows(conn: sa.Connection, report: IntegrityReport) -> None:
 
 
 def _batch_match(conn: sa.Connection, report: IntegrityReport) -> None:
+    """A report row can only disagree with its batch on the kind (its file and sha256 are the
+    batch's); a register item row keeps its own file and sha256, which must be the batch's."""
     c = _Collector(report, "batch_match")
-    b = batches_t
-    for tb in (reports_t, register_items_t):
-        kind = sa.literal(REPORTS_KIND) if tb is reports_t else sa.literal("register:") + tb.c.kind
-        stmt = (
-            sa.select(
-                tb.c.id,
-                tb.c.batch_id,
-                b.c.kind,
-                tb.c.source_file != b.c.source_file,
-                tb.c.sha256 != b.c.sha256,
-                b.c.kind != kind,
-            )
-            .join(b, b.c.id == tb.c.batch_id)
-            .where(sa.or_(tb.c.source_file != b.c.source_file, tb.c.sha256 != b.c.sha256, b.c.kind != kind))
-            .order_by(tb.c.id)
-        )
-        for row_id, batch, bkind, bad_file, bad_sha, bad_kind in conn.execute(stmt):
-            if bad_kind:
-                c.add("rel.f.batch_kind", table=tb.name, loc=str(row_id), id=row_id, batch=batch, kind=bkind)
-            for bad, fld in ((bad_file, "source_file"), (bad_sha, "sha256")):
-                if bad:
-                    c.add(
-                        "rel.f.batch_field", table=tb.name, loc=str(row_id), id=row_id, batch=batch, field=fld
-                    )
+    b, r, ri = batches_t, reports_t, register_items_t
+    stmt = (
+        sa.select(r.c.id, r.c.batch_id, b.c.kind)
+        .join(b, b.c.id == r.c.batch_id)
+        .where(b.c.kind != REPORTS_KIND)
+        .order_by(r.c.id)
+    )
+    for row_id, batch, bkind in conn.execute(stmt):
+        c.add("rel.f.batch_kind", table=r.name, loc=str(row_id), id=row_id, batch=batch, kind=bkind)
+    kind = sa.literal("register:") + ri.c.kind
+    bad_file, bad_sha, bad_kind = (
+        ri.c.source_file != b.c.source_file,
+        ri.c.sha256 != b.c.sha256,
+        b.c.kind != kind,
+    )
+    stmt = (
+        sa.select(ri.c.id, ri.c.batch_id, b.c.kind, bad_file, bad_sha, bad_kind)
+        .join(b, b.c.id == ri.c.batch_id)
+        .where(sa.or_(bad_file, bad_sha, bad_kind))
+        .order_by(ri.c.id)
+    )
+    for row_id, batch, bkind, file_differs, sha_differs, kind_differs in conn.execute(stmt):
+        if kind_differs:
+            c.add("rel.f.batch_kind", table=ri.name, loc=str(row_id), id=row_id, batch=batch, kind=bkind)
+        for differs, fld in ((file_differs, "source_file"), (sha_differs, "sha256")):
+            if differs:
+                c.add("rel.f.batch_field", table=ri.name, loc=str(row_id), id=row_id, batch=batch, field=fld)
     c.close()
 
 
@@ -368,18 +405,32 @@ def _plan_refs(conn: sa.Connection, report: IntegrityReport, plan) -> None:
         return
     orgs = set(plan.org_index) if hasattr(plan, "org_index") else {o.id for o in plan.orgs}
     measures = set(plan.reportable())
-    for tb in (reports_t, register_items_t):
-        for org, n in conn.execute(
-            sa.select(tb.c.org, sa.func.count()).group_by(tb.c.org).order_by(tb.c.org)
-        ):
+    r, s, ri = reports_t, series_t, register_items_t
+    # report rows per series first (one pass over the narrow table), then summed per org / measure
+    per_series = sa.select(r.c.series_id, sa.func.count().label("n")).group_by(r.c.series_id).subquery()
+
+    def report_counts(col) -> sa.Select:
+        n = sa.func.sum(per_series.c.n)
+        return (
+            sa.select(col, n)
+            .join_from(per_series, s, s.c.id == per_series.c.series_id)
+            .group_by(col)
+            .order_by(col)
+        )
+
+    org_counts = (
+        (r.name, report_counts(s.c.org)),
+        (ri.name, sa.select(ri.c.org, sa.func.count()).group_by(ri.c.org).order_by(ri.c.org)),
+    )
+    for table, stmt in org_counts:
+        for org, n in conn.execute(stmt):
             if org not in orgs:
-                c.add("rel.f.unknown_org", level="warning", table=tb.name, loc=org, org=org, n=n)
-    t_ = reports_t
-    for measure, n in conn.execute(
-        sa.select(t_.c.measure, sa.func.count()).group_by(t_.c.measure).order_by(t_.c.measure)
-    ):
+                c.add("rel.f.unknown_org", level="warning", table=table, loc=org, org=org, n=int(n))
+    for measure, n in conn.execute(report_counts(s.c.measure)):
         if measure not in measures:
-            c.add("rel.f.unknown_measure", level="warning", table=t_.name, loc=measure, measure=measure, n=n)
+            c.add(
+                "rel.f.unknown_measure", level="warning", table=r.name, loc=measure, measure=measure, n=int(n)
+            )
     c.close("warning")
 
 
@@ -395,15 +446,20 @@ def _values(conn: sa.Connection, report: IntegrityReport, plan) -> None:
         ceiling = ceilings(plan.settings if isinstance(plan.settings, dict) else {})[0]
     except Exception:  # noqa: BLE001 - malformed limits are the plan checker's finding
         ceiling = lambda unit: DEFAULT_CEILING  # noqa: E731
-    t_ = reports_t
+    r, s = reports_t, series_t
     for measure, unit in sorted(plan.reportable().items()):
         limit = float(ceiling(unit))
-        bad = sa.or_(t_.c.value > limit, t_.c.value < 0, t_.c.value != t_.c.value)
-        q = sa.select(t_.c.org, t_.c.month, t_.c.value).where(t_.c.measure == measure, bad)
-        for org, month, value in conn.execute(q.order_by(t_.c.org, t_.c.month)):
+        bad = sa.or_(r.c.value > limit, r.c.value < 0, r.c.value != r.c.value)
+        q = (
+            sa.select(s.c.org, r.c.month, r.c.value)
+            .join_from(r, s, s.c.id == r.c.series_id)
+            .where(s.c.measure == measure, bad)
+        )
+        for org, code, value in conn.execute(q.order_by(s.c.org, r.c.month)):
+            month = _month(code)
             c.add(
                 "rel.f.implausible_value",
-                table=t_.name,
+                table=r.name,
                 loc=f"{org} {measure} {month}",
                 org=org,
                 measure=measure,
@@ -425,4 +481,12 @@ def _items(conn: sa.Connection, report: IntegrityReport) -> None:
             ok = False
         if not ok:
             c.add("rel.f.attrs", table=ri.name, loc=str(row_id), what=key, id=row_id)
+    c.close()
+
+
+def _pages(conn: sa.Connection, report: IntegrityReport) -> None:
+    c = _Collector(report, "pages")
+    for month, what in pages.differences(conn):
+        label = f"{month // 100:04d}-{month % 100:02d}"
+        c.add("rel.f.page", table=pages_t.name, loc=label, month=label, what=what)
     c.close()

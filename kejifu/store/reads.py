@@ -1,25 +1,27 @@
 """Reading the store into pandas frames: the latest revision chosen in SQL, rows straight into columns.
 
-The reports table keeps every revision. The latest revision of each org × measure × month is
-chosen in SQL, portable to SQLite and PostgreSQL: a row is left out when a later revision of
-its key exists (:data:`SUPERSEDED`, a join over the unique index that only looks at the few
-rows with ``revision > 1``). The rows are fetched on the driver's own connection (no
-SQLAlchemy row objects) a chunk at a time into object arrays, and every text column is
-factorised, so each distinct org, measure or month is one string object however many rows
-carry it. Batch facts (``source_file``, ``imported_at``, ``imported_by``) are the batch's:
-they are joined from the small ``import_batches`` table instead of being read per row.
+The reports table keeps every revision, keyed by integers (a ``series`` id for the org ×
+measure, the month as ``YYYYMM``: :mod:`.keys`). The latest revision of each org × measure ×
+month is chosen in SQL, portable to SQLite and PostgreSQL: a row is left out when a later
+revision of its key exists (:data:`SUPERSEDED`, a join over the unique index that only looks at
+the few rows with ``revision > 1``). The rows are fetched on the driver's own connection (no
+SQLAlchemy row objects) a chunk at a time into integer and float arrays; the org and measure
+texts come from the small ``series`` table and each distinct org, measure or month is one
+string object however many rows carry it. Batch facts (``source_file``, ``imported_at``,
+``imported_by``) are the batch's: they are joined from the small ``import_batches`` table.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from . import pages
 from .engine import dbapi, is_sqlite
+from .keys import month_code, month_texts, series_frame
 
 try:  # pandas' C converter of row tuples (private, hence the fallback)
     from pandas._libs.lib import to_object_array_tuples as _to_object_array
@@ -32,13 +34,13 @@ def superseded(months_where: str = "") -> str:
     """SQL: the ids of report rows that a later revision of the same org × measure × month
     supersedes — every revision below the key's newest, found from the few rows with
     ``revision > 1`` (a partial index) grouped by key, so the work grows with the revisions, not
-    with their pairs. ``months_where`` (SQL on ``r2.month``) restricts it to the months read."""
+    with their pairs. ``months_where`` (SQL on ``r2.month`` and ``r2.series_id``) restricts it to
+    the rows read."""
     cond = f" AND {months_where}" if months_where else ""
     return (
-        "SELECT r1.id FROM (SELECT r2.org, r2.measure, r2.month, max(r2.revision) AS top FROM reports r2"
-        f" WHERE r2.revision > 1{cond} GROUP BY r2.org, r2.measure, r2.month) n"
-        " JOIN reports r1 ON r1.org = n.org AND r1.measure = n.measure AND r1.month = n.month"
-        " AND r1.revision < n.top"
+        "SELECT r1.id FROM (SELECT r2.series_id, r2.month, max(r2.revision) AS top FROM reports r2"
+        f" WHERE r2.revision > 1{cond} GROUP BY r2.series_id, r2.month) n"
+        " JOIN reports r1 ON r1.month = n.month AND r1.series_id = n.series_id AND r1.revision < n.top"
     )
 
 
@@ -49,8 +51,15 @@ SUPERSEDED = superseded()
 #: What a latest-revision read fetches per row; the rest comes from the batch.
 ROW_COLUMNS = ["org", "measure", "month", "value", "unit", "note", "revision", "batch_id"]
 ROW_KINDS = "tttfttii"  # text, float, integer (see fetch_columns)
+#: The SQL of a latest-revision read: the org and measure come as the series id, the month as ``YYYYMM``.
+_ROW_SQL = "series_id, month, value, unit, note, revision, batch_id"
+_ROW_SQL_KINDS = "iifttii"
 #: What a figures-only read fetches (see :func:`latest_reports`).
 FIGURE_COLUMNS = ["org", "measure", "month", "value", "note"]
+_FIGURE_SQL = "series_id, month, value, note"
+_FIGURE_SQL_KINDS = "iift"
+#: Up to this many series ids are named in the SQL of a filtered read; more are filtered after.
+MAX_SERIES_IN_SQL = 2_000
 CHUNK = 250_000
 _NO_TEXT = np.empty(0, dtype=object)
 
@@ -159,36 +168,104 @@ def latest_reports(
     categoricals and ``month`` as an ordered categorical (its categories sorted, so in date
     order): what a status computation reads, a third less to fetch and no text to rebuild.
     """
-    p = placeholder(conn)
-    where, params = [], []
-    if years is not None:  # 'YYYY-MM' texts sort by date, so a range is two comparisons
-        where.append(f"month >= {p} AND month <= {p}")
-        params += [f"{years[0]:04d}-01", f"{years[1]:04d}-12"]
     if months is not None:
-        months = sorted(set(months))
-        if not months:
-            return empty_reports()
-        where.append(f"month IN ({', '.join([p] * len(months))})")
-        params += months
-    for column, names in (("org", orgs), ("measure", measures)):
-        if names is not None:
-            names = sorted(set(names))
-            if not names:
-                return empty_reports()
-            where.append(f"{column} IN ({', '.join([p] * len(names))})")
-            params += names
-    # a revision has the key of the row it supersedes: only the months, orgs and measures read are looked at
-    inner = " AND ".join(re.sub(r"\b(month|org|measure)\b", r"r2.\1", w) for w in where)
-    where.append(f"id NOT IN ({superseded(inner)})")
-    params += params
+        chosen = pages.read(conn, months=[month_code(m) for m in months])
+    elif years is not None:
+        chosen = pages.read(conn, span=(years[0] * 100 + 1, years[1] * 100 + 12))
+    else:
+        chosen = pages.read(conn)
+    if not chosen:
+        return empty_reports()
+    sid = np.concatenate([pg.series_id for pg in chosen])
+    month = np.concatenate([np.full(len(pg), pg.month, dtype=np.int64) for pg in chosen])
+    series = series_frame(conn)
+    keep = None
+    if orgs is not None or measures is not None:
+        wanted = np.ones(len(series), dtype=bool)
+        if orgs is not None:
+            wanted &= series["org"].isin(set(orgs)).to_numpy()
+        if measures is not None:
+            wanted &= series["measure"].isin(set(measures)).to_numpy()
+        keep = np.isin(sid, series["id"].to_numpy()[wanted])
+        sid, month = sid[keep], month[keep]
+
+    def column(name: str) -> np.ndarray:
+        col = np.concatenate([getattr(pg, name) for pg in chosen])
+        return col if keep is None else col[keep]
+
+    cols = dict(zip(("org", "measure", "month"), key_columns(series, sid, month)))
+    cols["value"] = column("value")
+    cols["note"] = _coded(column("note"))
     if figures_only:
-        sql = f"SELECT {', '.join(FIGURE_COLUMNS)} FROM reports WHERE {' AND '.join(where)}"
-        return figures_frame(dict(zip(FIGURE_COLUMNS, fetch_columns(conn, sql, params, "tttft"))))
-    sql = f"SELECT {', '.join(ROW_COLUMNS)} FROM reports WHERE {' AND '.join(where)}"
-    cols = fetch_columns(conn, sql, params, ROW_KINDS)
+        return figures_frame(cols)
+    cols.update(unit=_coded(column("unit")), revision=column("revision"), batch_id=column("batch_id"))
     if batches is None:
         batches = batch_frame(conn)
-    return reports_frame(dict(zip(ROW_COLUMNS, cols)), batches)
+    return reports_frame(cols, batches)
+
+
+def _coded(texts: np.ndarray) -> Coded:
+    """An object array of texts and None (mostly None: a unit or note) as :class:`Coded`."""
+    has = pd.notna(texts)
+    if not has.any():
+        return Coded(np.full(len(texts), -1, dtype=np.int64), _NO_TEXT)
+    codes = np.full(len(texts), -1, dtype=np.int64)
+    found, cats = pd.factorize(texts[has], sort=True)
+    codes[has] = found
+    return Coded(codes, np.asarray(cats, dtype=object))
+
+
+def from_rows(conn: sa.Connection, months: Sequence[int]) -> list[pages.Page]:
+    """The latest revision of every series for ``months`` (``YYYYMM``) chosen in SQL from the reports
+    table itself — the record the pages are derived from (:func:`kejifu.store.pages.rebuild`,
+    ``kejifu check``) — as pages, ordered by month."""
+    months = sorted({int(m) for m in months})
+    if not months:
+        return []
+    p = placeholder(conn)
+    marks = ", ".join([p] * len(months))
+    sql = (
+        f"SELECT {_ROW_SQL} FROM reports WHERE month IN ({marks})"
+        f" AND id NOT IN ({superseded(f'r2.month IN ({marks})')})"
+    )
+    sid, month, value, unit, note, revision, batch = fetch_columns(conn, sql, months + months, _ROW_SQL_KINDS)
+    order = np.lexsort((sid, month))
+    out = []
+    bounds = np.searchsorted(month[order], months + [months[-1] + 1])
+    for m, lo, hi in zip(months, bounds[:-1], bounds[1:]):
+        idx = order[lo:hi]
+        if len(idx):
+            out.append(
+                pages.Page(m, sid[idx], revision[idx], batch[idx], value[idx], unit.text(idx), note.text(idx))
+            )
+    return out
+
+
+def _present(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``codes`` (0 … n-1) renumbered to the codes present, and which those are (ascending)."""
+    present = np.bincount(codes, minlength=n) > 0 if len(codes) else np.zeros(n, dtype=bool)
+    return (np.cumsum(present) - 1)[codes], np.flatnonzero(present)
+
+
+def key_columns(series: pd.DataFrame, sid: np.ndarray, month: np.ndarray) -> tuple[Coded, Coded, Coded]:
+    """The org, measure and month of report rows (their series ids and ``YYYYMM`` months) as
+    :class:`Coded` texts, with only the values present as categories, sorted."""
+    out = []
+    top = int(series["id"].max()) + 1 if len(series) else 1
+    for name in ("org", "measure"):
+        texts = series[name].to_numpy(dtype=object)
+        cats, inverse = np.unique(texts, return_inverse=True) if len(texts) else (_NO_TEXT, np.empty(0, int))
+        by_id = np.full(top, -1, dtype=np.int64)
+        by_id[series["id"].to_numpy()] = inverse
+        codes, used = _present(by_id[sid], len(cats))
+        out.append(Coded(codes, cats[used]))
+    if len(month):
+        lo = int(month.min())
+        codes, used = _present(month - lo, int(month.max()) - lo + 1)
+        out.append(Coded(codes, month_texts(used + lo)))
+    else:
+        out.append(Coded(np.empty(0, dtype=np.int64), _NO_TEXT))
+    return out[0], out[1], out[2]
 
 
 def latest_months(conn: sa.Connection, first: str, last: str) -> list[tuple[str, str]]:
@@ -198,21 +275,24 @@ def latest_months(conn: sa.Connection, first: str, last: str) -> list[tuple[str,
     and the org of the next latest month (index look-ups on the month; a superseded revision has
     its successor's month, so it changes nothing)."""
     p = placeholder(conn)
-    top = fetch(conn, f"SELECT max(month) FROM reports WHERE month >= {p} AND month <= {p}", [first, last], 1)
+    lo, hi = month_code(first), month_code(last)
+    top = fetch(conn, f"SELECT max(month) FROM reports WHERE month >= {p} AND month <= {p}", [lo, hi], 1)
     if not len(top) or top[0, 0] is None:
         return []
-    month = str(top[0, 0])
-    found = fetch(conn, f"SELECT DISTINCT org FROM reports WHERE month = {p} LIMIT 2", [month], 1)
-    out = [(str(o), month) for o in found[:, 0]]
+    month = int(top[0, 0])
+    text = str(month_texts([month])[0])
+    join = "FROM reports r JOIN series s ON s.id = r.series_id"
+    found = fetch(conn, f"SELECT DISTINCT s.org {join} WHERE r.month = {p} LIMIT 2", [month], 1)
+    out = [(str(o), text) for o in found[:, 0]]
     if len(out) == 1:
         nxt = fetch(
             conn,
-            f"SELECT org, month FROM reports WHERE month >= {p} AND month <= {p} AND org <> {p}"
-            " ORDER BY month DESC LIMIT 1",
-            [first, last, out[0][0]],
+            f"SELECT s.org, r.month {join} WHERE r.month >= {p} AND r.month <= {p} AND s.org <> {p}"
+            " ORDER BY r.month DESC LIMIT 1",
+            [lo, hi, out[0][0]],
             2,
         )
-        out += [(str(o), str(m)) for o, m in nxt]
+        out += [(str(o), str(month_texts([int(m)])[0])) for o, m in nxt]
     return out
 
 
@@ -308,5 +388,5 @@ def changes_since(conn: sa.Connection, batch_id: int, report_id: int) -> tuple[l
     t = batches_t
     kinds = [k for (k,) in conn.execute(sa.select(t.c.kind).where(t.c.id > batch_id).distinct())]
     rows = fetch(conn, f"SELECT DISTINCT month FROM reports WHERE id > {placeholder(conn)}", [report_id], 1)
-    months = sorted(str(m) for m in rows[:, 0])
+    months = sorted(month_texts([int(m) for m in rows[:, 0]]).tolist())
     return months, sorted(k.split(":", 1)[1] for k in kinds if k.startswith("register:"))

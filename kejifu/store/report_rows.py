@@ -1,19 +1,19 @@
 """Committing reports: incoming rows checked and compared with the latest stored revision, vectorised.
 
 A batch may not name one org × measure × month twice (:func:`refuse_duplicates`). Each
-incoming row is compared with the latest stored revision of its key (:func:`latest_of_months`
-reads them, for the batch's months only): equal value and note — *unchanged*, not stored
-again; different — stored as revision latest + 1; new — revision 1 (:func:`compare`).
+incoming row is compared with the latest stored revision of its key (the batch's months' pages,
+:mod:`.pages`): equal value and note — *unchanged*, not stored
+again; different — stored as revision latest + 1; new — revision 1 (:func:`compare`). Keys
+are compared as the store keeps them: the series id of the org × measure and the month as
+``YYYYMM`` (:mod:`.keys`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
 from ..errors import StoreError
-from . import reads
 from .batches import month_text, text_cells
 
 
@@ -65,34 +65,18 @@ def refuse_duplicates(rows: pd.DataFrame, source_file: str) -> None:
     )
 
 
-def latest_of_months(conn: sa.Connection, months: list[str]) -> pd.DataFrame:
-    """``org, measure, month, p_revision, p_value, p_note``: the latest stored revision, for ``months``."""
-    cols = ["org", "measure", "month", "p_revision", "p_value", "p_note"]
-    if not months:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    parts = []
-    p = reads.placeholder(conn)
-    for i in range(0, len(months), 500):
-        chunk = months[i : i + 500]
-        marks = ", ".join([p] * len(chunk))
-        sql = (
-            "SELECT org, measure, month, revision, value, note FROM reports"
-            f" WHERE month IN ({marks}) AND id NOT IN ({reads.superseded(f'r2.month IN ({marks})')})"
-        )
-        parts.append(reads.fetch(conn, sql, chunk + chunk, len(cols)))
-    arr = np.concatenate(parts)
-    return pd.DataFrame({c: pd.Series(arr[:, j], dtype=object) for j, c in enumerate(cols)})
-
-
 def compare(rows: pd.DataFrame, prev: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Which ``rows`` to add (a mask), each row's revision, how many are unchanged and how many revised.
+
+    ``rows`` has ``series_id, month`` (``YYYYMM``), ``value, note``; ``prev`` is
+    :func:`kejifu.store.pages.previous`.
 
     Unchanged: a value equal to the latest revision's (``math.isclose`` with 1e-12 relative and
     absolute tolerance) and the same note."""
     n = len(rows)
     if prev.empty or n == 0:
         return np.ones(n, dtype=bool), np.ones(n, dtype=np.int64), 0, 0
-    m = rows[["org", "measure", "month"]].merge(prev, how="left", on=["org", "measure", "month"], sort=False)
+    m = rows[["series_id", "month"]].merge(prev, how="left", on=["series_id", "month"], sort=False)
     has = m["p_revision"].notna().to_numpy()
     pv = pd.to_numeric(m["p_value"], errors="coerce").to_numpy(dtype=float)
     v = rows["value"].to_numpy(dtype=float)

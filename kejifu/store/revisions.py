@@ -29,7 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import config
 from ..errors import KejifuError, StoreError
 from ..plan import Plan
-from . import plan_versions, reads, register_items, report_rows, writes
+from . import keys, migrate, pages, plan_versions, reads, register_items, report_rows, writes
 from .batches import (
     ImportResult,
     existing_batch,
@@ -101,6 +101,7 @@ class Store:
             engine.dispose()
             raise not_ws
         store = cls(ws, engine, readonly=readonly)
+        migrate.upgrade_if_needed(store)  # a schema 1 store: upgraded when writable, else refused
         if not readonly:  # a store made before the index gets it (only then is anything written)
             try:
                 with engine.begin() as conn:
@@ -380,8 +381,11 @@ class Store:
             existing = existing_batch(conn, REPORTS_KIND, sha256)
             if existing is not None:
                 return ImportResult(int(existing), 0, n, True, 0, source_file, REPORTS_KIND)
-            months = sorted({m for m in rows["month"] if m is not None})
-            prev = report_rows.latest_of_months(conn, months)
+            rows["series_id"] = keys.series_ids(conn, rows["org"].tolist(), rows["measure"].tolist())
+            rows["month"] = keys.month_codes(rows["month"].to_numpy())
+            months = sorted(int(m) for m in pd.unique(rows["month"]) if m >= 0)
+            old_pages = {pg.month: pg for pg in pages.read(conn, months=months)}
+            prev = pages.previous(old_pages.values())
             add, revision, unchanged, revised = report_rows.compare(rows, prev)
             new = rows[add]
             batch_id = new_batch(
@@ -396,25 +400,23 @@ class Store:
                 unchanged=unchanged,
             )
             values = [None if v != v else v for v in new["value"].tolist()]  # NaN: refused by NOT NULL
+            revisions = revision[add]
+            column = writes.column_values
             writes.insert_columns(
                 conn,
                 reports_t,
                 {
-                    "org": new["org"].tolist(),
-                    "measure": new["measure"].tolist(),
-                    "month": new["month"].tolist(),
+                    "series_id": new["series_id"].tolist(),
+                    "month": [None if m < 0 else m for m in new["month"].tolist()],  # refused by NOT NULL
                     "value": values,
-                    "unit": new["unit"].tolist(),
-                    "note": new["note"].tolist(),
-                    "revision": revision[add].tolist(),
+                    "unit": column(new["unit"]),
+                    "note": column(new["note"]),
+                    "revision": column(revisions),
                     "batch_id": batch_id,
-                    "imported_at": at,
-                    "imported_by": who,
-                    "source_file": source_file,
-                    "sha256": sha256,
                 },
                 len(new),
             )
+            pages.update(conn, old_pages, new.assign(revision=revisions), batch_id)
         return ImportResult(batch_id, len(new), unchanged, False, revised, source_file, REPORTS_KIND)
 
     def reports(
@@ -436,8 +438,11 @@ class Store:
             return reads.latest_reports(conn, years=years, months=months, figures_only=figures_only)
 
     def history(self, org: str | None = None, measure: str | None = None) -> pd.DataFrame:
-        """Every stored revision (of one org and/or measure), ordered by org, measure, month, revision."""
-        t = reports_t
+        """Every stored revision (of one org and/or measure), ordered by org, measure, month, revision:
+        columns ``id, org, measure, month ('YYYY-MM'), value, unit, note, revision, batch_id,
+        source_file, imported_at, imported_by, sha256`` (the file, time, person and sha256 of the
+        row's batch)."""
+        t = keys.report_rows()
         stmt = sa.select(*[t.c[c] for c in HISTORY_COLUMNS])
         if org is not None:
             stmt = stmt.where(t.c.org == org)
@@ -447,6 +452,7 @@ class Store:
         with self._read() as conn:
             df = reads.frame(conn, stmt, HISTORY_COLUMNS)
         df["value"] = df["value"].astype(float)
+        df["month"] = pd.Series(keys.month_texts(df["month"].to_numpy(dtype="int64")), dtype=object)
         return df
 
     # ----- register items ----------------------------------------------------------------------

@@ -5,9 +5,19 @@ Tables (all append-only except ``meta`` and the plan snapshot):
 * ``meta`` — key/value settings (``schema_version``, ``created_at``, ``synthetic``, ``plan_id``);
 * ``plan_versions`` — every plan version's YAML text and sha256;
 * ``orgs``, ``targets``, ``allocations`` — a snapshot of the latest plan version for SQL readers;
-* ``import_batches`` — one row per commit (kind ``reports`` or ``register:<kind>``, file, sha256);
-* ``reports`` — one row per revision of an org × measure × month figure;
+* ``import_batches`` — one row per commit (kind ``reports`` or ``register:<kind>``, file, sha256,
+  who, when): a report row's file, sha256 and import time are its batch's;
+* ``series`` — one row per org × measure ever reported (an integer id: the reports table's key);
+* ``reports`` — one row per revision of an org × measure × month figure, narrow and integer-keyed:
+  ``series_id`` (an org × measure), ``month`` as the integer ``YYYYMM`` (see :mod:`.keys`),
+  ``value``, ``unit``, ``note``, ``revision``, ``batch_id``;
+* ``latest_pages`` — per month, the latest revision of every series as one compact binary page,
+  kept in step by every commit (:mod:`.pages`): what the readers read;
 * ``register_items`` — one row per revision of a register item (JSON attributes).
+
+Schema 2 (this one) keys reports by integers; schema 1 kept org, measure, month ``YYYY-MM`` and the
+batch's file, sha256 and time as text in every row (five times the bytes a row, 4× slower
+writes). :mod:`.migrate` upgrades a schema 1 store in one transaction.
 
 ``meta`` also keeps each plan version's YAML parsed once, as JSON, under the key
 ``plan_cache:<sha256 of the text, 52 hex digits>`` (see :mod:`.plan_versions`; :meth:`Store.meta` leaves
@@ -20,7 +30,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 REPORTS_KIND = "reports"
 #: The ``meta`` keys of the parsed-plan cache start with this.
 PLAN_CACHE_KEY = "plan_cache:"
@@ -99,31 +109,45 @@ batches_t = sa.Table(
     sa.UniqueConstraint("kind", "sha256", name="uq_batch_kind_sha256"),
 )
 
-reports_t = sa.Table(
-    "reports",
+series_t = sa.Table(
+    "series",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("org", sa.String(100), nullable=False),
     sa.Column("measure", sa.String(100), nullable=False),
-    sa.Column("month", sa.String(7), nullable=False),
+    sa.UniqueConstraint("org", "measure", name="uq_series_org_measure"),
+)
+
+reports_t = sa.Table(
+    "reports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("series_id", sa.Integer, sa.ForeignKey("series.id"), nullable=False),
+    sa.Column("month", sa.Integer, nullable=False),  # YYYYMM
     sa.Column("value", sa.Double, nullable=False),
     sa.Column("unit", sa.String(32)),
     sa.Column("note", sa.Text),
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("batch_id", sa.Integer, sa.ForeignKey("import_batches.id"), nullable=False),
-    sa.Column("imported_at", sa.DateTime, nullable=False),
-    sa.Column("imported_by", sa.String(200)),
-    sa.Column("source_file", sa.Text, nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.UniqueConstraint("org", "measure", "month", "revision", name="uq_report_revision"),
+    # month first: a monthly batch appends at the index's end, a range of months is one index range
+    sa.UniqueConstraint("month", "series_id", "revision", name="uq_report_revision"),
 )
-sa.Index("ix_reports_month", reports_t.c.month)
 #: The few rows that revise an earlier figure: what finds superseded rows without scanning them all.
 revised_index = sa.Index(
     "ix_reports_revised",
     reports_t.c.revision,
     sqlite_where=reports_t.c.revision > 1,
     postgresql_where=reports_t.c.revision > 1,
+)
+
+#: The latest figures of each month as one binary page (derived from ``reports`` in the same
+#: transaction; see :mod:`.pages`).
+pages_t = sa.Table(
+    "latest_pages",
+    metadata,
+    sa.Column("month", sa.Integer, primary_key=True, autoincrement=False),  # YYYYMM
+    sa.Column("n_rows", sa.Integer, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
 )
 
 register_items_t = sa.Table(

@@ -17,6 +17,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+import pandas as pd
 import sqlalchemy as sa
 
 from .engine import dbapi
@@ -50,6 +52,17 @@ def insert_columns(conn: sa.Connection, table: sa.Table, columns: Mapping[str, o
     else:
         conn.execute(sa.insert(table), [dict(zip(names, r)) for r in rows])
     return n
+
+
+def column_values(values: pd.Series | np.ndarray) -> list | int | None:
+    """A column for :func:`insert_columns`: its values as a list, or its one value when every row
+    has it (None for a column without values, the integer of a constant integer array), which is
+    then bound once, not once a row."""
+    if isinstance(values, pd.Series) and values.isna().all():
+        return None
+    if isinstance(values, np.ndarray) and len(values) and (values == values[0]).all():
+        return int(values[0])
+    return values.tolist()
 
 
 #: The staging table of :func:`_sqlite_insert` (in the connection's temporary schema).
