@@ -58,7 +58,9 @@ class Workspace:
             through = self._through(stored, items)
             derived = register_reports(self.plan, items, through=through) if through else None
             frames = [f for f in (stored, derived) if f is not None and not f.empty]
-            if frames:
+            if len(frames) == 1:
+                frame = frames[0].reset_index(drop=True)
+            elif frames:
                 frame = pd.concat(frames, ignore_index=True)
             else:
                 frame = pd.DataFrame(
@@ -234,8 +236,23 @@ class Workspace:
 
 def _replace_months(old: pd.DataFrame, new: pd.DataFrame, months: list[str]) -> pd.DataFrame:
     """``old`` with the rows of ``months`` replaced by ``new``, ordered by measure, org, month (as
-    :meth:`Store.reports` orders them; sorted on codes, not on the strings)."""
-    frame = pd.concat([old[~old["month"].isin(months)], new], ignore_index=True)
+    :meth:`Store.reports` orders them; sorted on codes, not on the strings).
+
+    When ``new`` has exactly the keys ``old`` had in those months (revised figures: both are in
+    that order), only the other columns change, in place of the old rows: no concatenation and
+    no sort of the whole frame."""
+    mask = old["month"].isin(months).to_numpy()
+    if int(mask.sum()) == len(new) and all(
+        np.array_equal(old[c].to_numpy(dtype=object)[mask], new[c].to_numpy(dtype=object))
+        for c in ("measure", "org", "month")
+    ):
+        frame = old.copy(deep=False)
+        for c in frame.columns.difference(["measure", "org", "month"]):
+            values = frame[c].to_numpy(copy=True)
+            values[mask] = new[c].to_numpy()
+            frame[c] = pd.Series(values, index=frame.index, dtype=old[c].dtype)  # object stays object
+        return frame
+    frame = pd.concat([old[~mask], new], ignore_index=True)
     codes = [pd.factorize(frame[c], sort=True)[0] for c in ("month", "org", "measure")]
     order = np.lexsort(codes)
     return frame.iloc[order].reset_index(drop=True)

@@ -194,3 +194,28 @@ def test_refresh_after_a_new_plan_version_reads_the_new_plan(tmp_path, store):
         store.add_plan_version(write_plan(tmp_path, TINY.replace("target: 100", "target: 120"), "v2.yaml"))
         assert ws.refresh() is True
         assert ws.plan.target("mushroom_area").target == 120
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        [("hutou", "mushroom_area", "2005-02", 21.0), ("jiehu", "mushroom_area", "2005-02", 22.0)],  # revised
+        [("hutou", "mushroom_area", "2005-04", 44.0)],  # a new month, one town
+        [("jiehu", "terminals", "2005-02", 3.0)],  # a new measure in a month read before
+    ],
+    ids=["every figure of a month revised", "a new month", "a new key in a month read before"],
+)
+def test_a_refreshed_workspace_equals_a_fresh_read_whether_a_batch_revises_or_adds(tmp_path, store, batch):
+    rows = [(o, "mushroom_area", f"2005-0{m}", 10.0 * m) for o in ("hutou", "jiehu") for m in (1, 2, 3)]
+    store.commit_reports(reports(rows), source_file="q1.csv", sha256="q1")
+    with open_workspace(tmp_path / "ws") as ws:
+        before = ws.filed.copy()
+        store.commit_reports(reports(batch), source_file="b.csv", sha256="b")
+        assert ws.refresh() is True
+        got = ws.filed.set_index(["org", "measure", "month"])["value"]
+        for org, measure, month, value in batch:  # the new figures, as hand-given
+            assert got[(org, measure, month)] == value
+        assert len(ws.filed) == len(before) + sum(m != "2005-02" or s == "terminals" for _, s, m, _ in batch)
+        with open_workspace(tmp_path / "ws") as fresh:
+            pd.testing.assert_frame_equal(ws.filed, fresh.filed)
+            pd.testing.assert_frame_equal(ws.reports, fresh.reports)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .. import units
 from ..errors import UnitError
@@ -58,6 +59,9 @@ def codes(cells: list) -> tuple[np.ndarray, list]:
     """Each cell's index into the distinct cells (by type and value: ``1``, ``1.0`` and ``'1'`` are
     three) and those cells in order of first appearance; an unhashable cell is a distinct cell of
     its own."""
+    if cells and set(map(type, cells)) == {str}:  # a CSV column: texts only, hashed in C
+        found, uniques = pd.factorize(np.asarray(cells, dtype=object), use_na_sentinel=False)
+        return found.astype(np.int64, copy=False), list(uniques)
     seen: dict = {}
     try:
         out = [seen.setdefault((x.__class__, x), len(seen)) for x in cells]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import itertools
 import operator
 import re
 from collections.abc import Sequence
@@ -425,9 +426,13 @@ def _any_total(body: Grid, columns: dict[str, int]) -> bool:
     """Whether any of the first three cells or the org and measure cells of the rows of ``body``
     is a 合计/总计/小计 text (each distinct cell looked at once)."""
     seen: set = set()
+    rows = [cells for _, cells in body]
     for c in sorted({0, 1, 2, columns["org"], columns["measure"]}):
-        seen.update(cells[c] for _, cells in body if len(cells) > c and isinstance(cells[c], str))
-    return any(_total_text(x) for x in seen)
+        try:
+            seen.update(map(operator.itemgetter(c), rows))  # in C: every row is that wide (a CSV's rows are)
+        except IndexError:
+            seen.update(cells[c] for cells in rows if len(cells) > c)
+    return any(isinstance(x, str) and _total_text(x) for x in seen)
 
 
 def read_table(path: str | Path, *, data: bytes | None = None, name: str | None = None) -> RawTable:
@@ -466,6 +471,13 @@ def read_table(path: str | Path, *, data: bytes | None = None, name: str | None 
     fields, cols = list(columns), list(columns.values())
     width, pick, at_org = max(cols) + 1, operator.itemgetter(*cols), fields.index("org")
     totals = _any_total(body, columns)  # no row is a total row unless some such cell is in the file
+    if not totals and not copied and all(len(cells) >= width for _, cells in body):
+        # the common case, row by row in C: every row wide enough, no total rows, no merged cells
+        picked_rows = list(map(pick, [cells for _, cells in body]))
+        keep = [not (_blank(p[at_org]) and all(_blank(v) for v in p)) for p in picked_rows]
+        kept = list(itertools.compress(picked_rows, keep))
+        lines = list(itertools.compress([line for line, _ in body], keep))
+        body = []  # nothing left for the loop below
     for line, cells in body:
         if len(cells) >= width:
             picked = pick(cells)  # the fields' cells, in the order of ``fields`` (four at least)

@@ -13,9 +13,9 @@ from the reports (the upgrade from schema 1 does; ``kejifu check`` compares them
 Page format (little-endian; no pickle, so a crafted database cannot run code):
 
 * ``b"KJFPAGE1"``, then the header length [bytes] as uint32, then the header: JSON
-  ``{"n": rows, "unit": [[i, text], …], "note": [[i, text], …]}`` (only the rows that have a unit
-  or a note);
+  ``{"n": rows, "texts": [text, …]}`` (every distinct unit and note of the page, once);
 * ``series_id`` int32 × n (ascending), ``revision`` int32 × n, ``batch_id`` int32 × n,
+  ``unit`` int32 × n and ``note`` int32 × n (an index into ``texts``, -1 for none),
   ``value`` float64 × n [the measure's unit, year-to-date].
 """
 
@@ -64,11 +64,12 @@ class Page:
 
 def encode(page: Page) -> bytes:
     """The page as bytes (see the module docstring)."""
-    texts = {
-        k: [[i, str(v)] for i, v in enumerate(col.tolist()) if v is not None]
-        for k, col in (("unit", page.unit), ("note", page.note))
-    }
-    header = json.dumps({"n": len(page), **texts}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    both = np.concatenate([page.unit, page.note]).astype(object)
+    codes, texts = pd.factorize(both, use_na_sentinel=True)  # None → -1
+    header = json.dumps(
+        {"n": len(page), "texts": [str(x) for x in texts]}, ensure_ascii=False, separators=(",", ":")
+    ).encode("utf-8")
+    n = len(page)
     return b"".join(
         [
             MAGIC,
@@ -77,6 +78,8 @@ def encode(page: Page) -> bytes:
             page.series_id.astype(_INT).tobytes(),
             page.revision.astype(_INT).tobytes(),
             page.batch_id.astype(_INT).tobytes(),
+            codes[:n].astype(_INT).tobytes(),
+            codes[n:].astype(_INT).tobytes(),
             page.value.astype(_FLOAT).tobytes(),
         ]
     )
@@ -91,17 +94,15 @@ def decode(month: int, data: bytes | memoryview) -> Page:
         (size,) = struct.unpack_from("<I", data, 8)
         header = json.loads(data[12 : 12 + size].decode("utf-8"))
         n = int(header["n"])
+        texts = np.array([str(x) for x in header["texts"]] + [None], dtype=object)  # [-1]: none
         body = 12 + size
-        if n < 0 or len(data) != body + n * 20:
+        if n < 0 or len(data) != body + n * 28:
             raise ValueError("wrong length")
-        ints = np.frombuffer(data, dtype=_INT, count=3 * n, offset=body).astype(np.int64)
-        value = np.frombuffer(data, dtype=_FLOAT, count=n, offset=body + 12 * n).copy()
-        texts = {}
-        for key in ("unit", "note"):
-            col = np.full(n, None, dtype=object)
-            for i, text in header.get(key, []):
-                col[int(i)] = str(text)
-            texts[key] = col
+        ints = np.frombuffer(data, dtype=_INT, count=5 * n, offset=body).astype(np.int64)
+        value = np.frombuffer(data, dtype=_FLOAT, count=n, offset=body + 20 * n).copy()
+        codes = ints[3 * n :]
+        if len(codes) and (codes.min() < -1 or codes.max() >= len(texts) - 1):
+            raise ValueError("a text index out of range")
     except (ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError) as exc:
         label = f"{month // 100:04d}-{month % 100:02d}"
         raise StoreError(
@@ -109,7 +110,9 @@ def decode(month: int, data: bytes | memoryview) -> Page:
             f"the latest-figures page of {label} is damaged ({exc}); run kejifu check",
             field=f"latest_pages {label}",
         ) from None
-    return Page(month, ints[:n], ints[n : 2 * n], ints[2 * n :], value, texts["unit"], texts["note"])
+    return Page(
+        month, ints[:n], ints[n : 2 * n], ints[2 * n : 3 * n], value, texts[codes[:n]], texts[codes[n:]]
+    )
 
 
 def read(conn: sa.Connection, *, months: Iterable[int] | None = None, span: tuple[int, int] | None = None):
@@ -146,14 +149,33 @@ def merge(page: Page, new: Page) -> Page:
     return Page(page.month, *[p[order] for p in parts])
 
 
-def write(conn: sa.Connection, pages: list[Page]) -> None:
-    """Store ``pages`` (one per month) in the caller's transaction, replacing those months' pages."""
+def write(conn: sa.Connection, pages: list[Page], last_id: int | dict[int, int]) -> None:
+    """Store ``pages`` (one per month) in the caller's transaction, replacing those months' pages;
+    ``last_id``: the largest report id each reflects (one for all, or per month)."""
     if not pages:
         return
     t = pages_t
     months = [pg.month for pg in pages]
+    ids = last_id if isinstance(last_id, dict) else dict.fromkeys(months, last_id)
     conn.execute(sa.delete(t).where(t.c.month.in_(months)))
-    conn.execute(sa.insert(t), [{"month": pg.month, "n_rows": len(pg), "data": encode(pg)} for pg in pages])
+    conn.execute(
+        sa.insert(t),
+        [
+            {"month": pg.month, "n_rows": len(pg), "last_id": int(ids[pg.month]), "data": encode(pg)}
+            for pg in pages
+        ],
+    )
+
+
+def changed_months(conn: sa.Connection, report_id: int) -> list[int]:
+    """The months (``YYYYMM``) whose figures changed after report row ``report_id`` was written."""
+    p = "?" if is_sqlite(conn) else "%s"
+    cur = dbapi(conn).cursor()
+    try:
+        cur.execute(f"SELECT month FROM latest_pages WHERE last_id > {p} ORDER BY month", (int(report_id),))
+        return [int(m) for (m,) in cur.fetchall()]
+    finally:
+        cur.close()
 
 
 def update(conn: sa.Connection, old: dict[int, Page], rows: pd.DataFrame, batch_id: int) -> None:
@@ -173,7 +195,8 @@ def update(conn: sa.Connection, old: dict[int, Page], rows: pd.DataFrame, batch_
             part["note"].to_numpy(dtype=object)[order],
         )
         out.append(merge(old.get(month, Page.empty(month)), new))
-    write(conn, out)
+    (top,) = conn.exec_driver_sql("SELECT max(id) FROM reports").one()
+    write(conn, out, int(top or 0))
 
 
 def previous(pages: Iterable[Page]) -> pd.DataFrame:
@@ -202,9 +225,13 @@ def rebuild(conn: sa.Connection) -> int:
     from .reads import from_rows  # reads builds on this module
 
     conn.execute(sa.delete(pages_t))
-    months = [int(m) for (m,) in conn.exec_driver_sql("SELECT DISTINCT month FROM reports ORDER BY month")]
+    last = {
+        int(m): int(top)
+        for m, top in conn.exec_driver_sql("SELECT month, max(id) FROM reports GROUP BY month ORDER BY month")
+    }
+    months = list(last)
     for i in range(0, len(months), 12):
-        write(conn, from_rows(conn, months[i : i + 12]))
+        write(conn, from_rows(conn, months[i : i + 12]), last)
     return len(months)
 
 
@@ -215,11 +242,14 @@ def differences(conn: sa.Connection) -> list[tuple[int, str]]:
 
     out: list[tuple[int, str]] = []
     stored: dict[int, Page | str] = {}
-    for m, data in conn.exec_driver_sql("SELECT month, data FROM latest_pages ORDER BY month"):
+    last = dict(conn.exec_driver_sql("SELECT month, max(id) FROM reports GROUP BY month").all())
+    for m, data, top in conn.exec_driver_sql("SELECT month, data, last_id FROM latest_pages ORDER BY month"):
         try:
             stored[int(m)] = decode(int(m), data)
         except StoreError as exc:
             stored[int(m)] = exc.en or "damaged"
+        if not isinstance(stored[int(m)], str) and int(top) < int(last.get(m, 0)):
+            stored[int(m)] = "last_id"  # older than the month's rows: readers would miss a change
     months = [int(m) for (m,) in conn.exec_driver_sql("SELECT DISTINCT month FROM reports ORDER BY month")]
     out += [(m, "no reports for this month") for m in sorted(set(stored) - set(months))]
     for i in range(0, len(months), 12):

@@ -253,8 +253,13 @@ def key_columns(series: pd.DataFrame, sid: np.ndarray, month: np.ndarray) -> tup
     out = []
     top = int(series["id"].max()) + 1 if len(series) else 1
     for name in ("org", "measure"):
-        texts = series[name].to_numpy(dtype=object)
-        cats, inverse = np.unique(texts, return_inverse=True) if len(texts) else (_NO_TEXT, np.empty(0, int))
+        # hashed, then only the distinct texts sorted (thousands of orgs, not tens of thousands of series)
+        found, distinct = pd.factorize(series[name].to_numpy(dtype=object))
+        order = np.argsort(np.asarray(distinct, dtype=object), kind="stable")
+        cats = np.asarray(distinct, dtype=object)[order]
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        inverse = rank[found] if len(found) else np.empty(0, dtype=np.int64)
         by_id = np.full(top, -1, dtype=np.int64)
         by_id[series["id"].to_numpy()] = inverse
         codes, used = _present(by_id[sid], len(cats))
@@ -383,10 +388,9 @@ def data_version(conn: sa.Connection) -> tuple[int, int, int, int]:
 
 def changes_since(conn: sa.Connection, batch_id: int, report_id: int) -> tuple[list[str], list[str]]:
     """What was committed after batch ``batch_id`` and report row ``report_id``: the months of the new
-    report rows (``YYYY-MM``) and the register kinds of the new batches. The new rows are the
-    ones with larger ids, so only they are read."""
+    report rows (``YYYY-MM``) and the register kinds of the new batches: the months whose page of
+    latest figures was written after that row (a look-up in the small pages table)."""
     t = batches_t
     kinds = [k for (k,) in conn.execute(sa.select(t.c.kind).where(t.c.id > batch_id).distinct())]
-    rows = fetch(conn, f"SELECT DISTINCT month FROM reports WHERE id > {placeholder(conn)}", [report_id], 1)
-    months = sorted(month_texts([int(m) for m in rows[:, 0]]).tolist())
+    months = month_texts(pages.changed_months(conn, report_id)).tolist()  # its pages say so
     return months, sorted(k.split(":", 1)[1] for k in kinds if k.startswith("register:"))

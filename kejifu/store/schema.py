@@ -147,6 +147,8 @@ pages_t = sa.Table(
     metadata,
     sa.Column("month", sa.Integer, primary_key=True, autoincrement=False),  # YYYYMM
     sa.Column("n_rows", sa.Integer, nullable=False),
+    # the largest report id when the page was written: which months changed since a reader's read
+    sa.Column("last_id", sa.Integer, nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
 
