@@ -131,12 +131,11 @@ def database(url: str | None) -> None:
     shown = u.render_as_string(hide_password=True)
     args = {"connect_timeout": 5} if u.get_backend_name() == "postgresql" else {}
     try:
-        engine = sa.create_engine(u, poolclass=sa.pool.NullPool, connect_args=args)
-        try:
-            with engine.connect():
-                pass
-        finally:
-            engine.dispose()
+        # the driver's own connect: one round trip, without the dialect's first-connect queries
+        # (the store's engine makes those again)
+        engine = sa.create_engine(u, poolclass=sa.pool.NullPool)
+        cargs, cparams = engine.dialect.create_connect_args(u)
+        engine.dialect.loaded_dbapi.connect(*cargs, **{**cparams, **args}).close()
     except KejifuError:
         raise
     except Exception as exc:  # noqa: BLE001 - a driver's own error, or a missing driver

@@ -27,11 +27,9 @@ number, or the CSV line on which the record starts.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import itertools
 import operator
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +38,8 @@ from typing import Any
 from ..errors import Problem, ReportImportError
 from .cells import is_blank, norm_header, norm_text
 from .sheets import Grid, Limits, Workbook, pick_sheet, problem, refuse, size_text
+from .totals import any_total as _any_total
+from .totals import is_total as _is_total
 
 #: The fields of a report row, in file order.
 FIELDS = ("org", "measure", "month", "value", "unit", "note")
@@ -82,7 +82,6 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "计量单位", "单位(计量)", "units"),
     "note": ("note", "备注", "说明", "notes", "remark", "remarks"),
 }
-TOTAL_WORDS = ("合计", "总计", "小计", "total", "subtotal")
 HEADER_SEARCH_ROWS = 30
 #: Report files larger than this [bytes] are refused before parsing (a town's month is a few kB).
 MAX_BYTES = 20 * 1024 * 1024
@@ -402,37 +401,6 @@ def _find_header(grid: list[tuple[int, list[Any]]]) -> tuple[int, dict[str, int]
         if score > best_score and sum(f in found for f in REQUIRED) >= 2:
             best, best_score = (idx, {f: c for f, (c, _) in found.items()}), score
     return best
-
-
-def _total_word(cell: Any) -> bool:
-    return isinstance(cell, str) and _total_text(cell)
-
-
-@functools.lru_cache(maxsize=65_536)  # a file repeats its org, measure and month cells: each read once
-def _total_text(cell: str) -> bool:
-    key = re.sub(r"[\W_]+", "", _norm(cell))
-    return key in TOTAL_WORDS or (len(key) <= 6 and key.endswith(TOTAL_WORDS[:3]))
-
-
-def _is_total(values: dict[str, Any], cells: list[Any]) -> bool:
-    """A 合计/总计/小计 row (全县合计, 合计:, Total …) in the first cells or the org/measure cell."""
-    for cell in (*cells[:3], values.get("org"), values.get("measure")):  # a loop: once per data row
-        if isinstance(cell, str) and _total_text(cell):
-            return True
-    return False
-
-
-def _any_total(body: Grid, columns: dict[str, int]) -> bool:
-    """Whether any of the first three cells or the org and measure cells of the rows of ``body``
-    is a 合计/总计/小计 text (each distinct cell looked at once)."""
-    seen: set = set()
-    rows = [cells for _, cells in body]
-    for c in sorted({0, 1, 2, columns["org"], columns["measure"]}):
-        try:
-            seen.update(map(operator.itemgetter(c), rows))  # in C: every row is that wide (a CSV's rows are)
-        except IndexError:
-            seen.update(cells[c] for cells in rows if len(cells) > c)
-    return any(isinstance(x, str) and _total_text(x) for x in seen)
 
 
 def read_table(path: str | Path, *, data: bytes | None = None, name: str | None = None) -> RawTable:
