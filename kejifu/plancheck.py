@@ -35,9 +35,16 @@ def _in(value: float, unit: str) -> tuple[str, str]:
 
 
 def _line_finder(file: str | None):
-    """A function from a YAML path tuple to its 1-based line in ``file`` (None if unknown)."""
-    root = planfile.compose(file)
-    return lambda loc: _line_of(root, loc) if root is not None else None
+    """A function from a YAML path tuple to its 1-based line in ``file`` (None if unknown); the file
+    is read into its node tree on the first call only (a plan without findings never needs it)."""
+    tree: list = []
+
+    def find(loc):
+        if not tree:
+            tree.append(planfile.compose(file))
+        return _line_of(tree[0], loc) if tree[0] is not None else None
+
+    return find
 
 
 def check_plan(plan: Plan, file: str | None = None) -> list[Problem]:

@@ -17,6 +17,7 @@ aliases (``mu``, ``10k yuan``, ``％``, ``terminals``…) resolve to it.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -186,6 +187,7 @@ def parse_quantity(text, default_unit: str | None = None) -> Quantity:
     return Quantity(value, canonical(rest) if rest else default)
 
 
+@functools.lru_cache(maxsize=4096)  # a plan converts tens of thousands of allocations between a few units
 def _factor(from_unit: str, to_unit: str) -> Fraction:
     a, b = _unit(from_unit), _unit(to_unit)
     if a.kind != b.kind:
@@ -208,6 +210,8 @@ def convert(value, from_unit: str, to_unit: str):
     factor = _factor(from_unit, to_unit)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         value = float(value)
+        if factor == 1:  # the same unit: nothing to convert (the decimal route would give this float)
+            return value
         if math.isfinite(value):
             try:
                 return float(Fraction(repr(value)) * factor)
