@@ -19,19 +19,11 @@ from kejifu.store import Store, migrate
 from kejifu.store.backup import dump, read_manifest, read_tables, restore
 from kejifu.store.integrity import check_workspace
 from kejifu.store.schema import batches_t, meta_t
-from tests.helpers import make_workspace, run_in_process
+from tests.helpers import TWO_TOWN_PLAN, make_workspace, run_in_process
 from tests.pg import backend, db_url, pg_server  # noqa: F401  (fixtures)
 
-PLAN = """\
-plan: {id: mig, title: 升级测试, region: 测试县, year: 2005}
-orgs:
-  - {id: c, name: 测试县, kind: county}
-  - {id: hutou, name: 湖头镇, kind: town, parent: c}
-  - {id: jiehu, name: 界湖镇, kind: town, parent: c}
-targets:
-  - {id: mushroom_area, title: 食用菌, unit: 亩, target: 100, allocations: {hutou: 60, jiehu: 40}}
-  - {id: terminals, title: 信息机, unit: 台, target: 12, allocations: {hutou: 6, jiehu: 6}}
-"""
+#: the two-town plan with terminals reported monthly (schema 1 stores kept them as report rows)
+PLAN = TWO_TOWN_PLAN.replace(", source: register", "").replace("id: tiny", "id: mig")
 
 # ----- schema 1, frozen (kejifu/store/schema.py before schema 2) ---------------------------------
 V1 = sa.MetaData()
