@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from .. import display
 from ..i18n import both
 from . import paths
+from .cmd_upgrade import done_line
 
 
 def register(subparsers) -> None:
@@ -31,8 +31,7 @@ def run(args: argparse.Namespace) -> int:
     print(both("rel.restore.done", tables=len(result.tables), rows=result.rows, dir=result.workspace))
     done = result.upgraded
     if done is not None:  # a dump of an older kejifu: upgraded in the restore's transaction
-        counts = {"reports": display.number(done.reports), "series": display.number(done.series)}
-        print(both("migrate.done", old=done.from_version, new=done.to_version, **counts))
+        print(done_line(done))
     report = result.report
     if report is not None and not report.ok:
         print(both("rel.restore.unclean"))

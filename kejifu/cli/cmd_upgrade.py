@@ -25,6 +25,12 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def done_line(done) -> str:
+    """What an upgrade (:class:`kejifu.store.migrate.Upgrade`) did, in Chinese and English."""
+    counts = {"reports": display.number(done.reports), "series": display.number(done.series)}
+    return both("migrate.done", old=done.from_version, new=done.to_version, **counts)
+
+
 def run(args: argparse.Namespace) -> int:
     from ..store import Store
     from ..store.migrate import rebuild_pages, upgraded
@@ -37,8 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if done is None:
         print(both("migrate.already", version=version))
     else:
-        counts = {"reports": display.number(done.reports), "series": display.number(done.series)}
-        print(both("migrate.done", old=done.from_version, new=done.to_version, **counts))
+        print(done_line(done))
     if rebuilt is not None:
         print(both("migrate.rebuilt", n=display.number(rebuilt)))
     return 0

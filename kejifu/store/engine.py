@@ -117,6 +117,11 @@ def has_store(engine: sa.Engine) -> bool:
         return False
 
 
+def placeholder(conn: sa.Connection) -> str:
+    """The driver's parameter marker in raw SQL: ``?`` for sqlite3, ``%s`` for psycopg."""
+    return "?" if is_sqlite(conn) else "%s"
+
+
 def dbapi(conn: sa.Connection):
     """The driver's own connection under ``conn`` (same transaction): for bulk reads and writes."""
     return conn.connection.driver_connection

@@ -44,7 +44,7 @@ from ..i18n import t
 from ..planfile import DEFAULT_CEILING, ceilings
 from . import pages
 from .batches import sha256_text
-from .keys import month_texts
+from .keys import month_text
 from .revisions import Store
 from .schema import (
     REPORTS_KIND,
@@ -241,11 +241,6 @@ def _tables(conn: sa.Connection, report: IntegrityReport, present: set[str]) -> 
     return not missing
 
 
-def _month(code: int) -> str:
-    """An integer month ``YYYYMM`` as its ``YYYY-MM`` text."""
-    return str(month_texts([int(code)])[0])
-
-
 def _orphans(conn: sa.Connection, report: IntegrityReport) -> None:
     c = _Collector(report, "orphans")
     b, r, s = batches_t, reports_t, series_t
@@ -298,7 +293,7 @@ def _revisions(conn: sa.Connection, report: IntegrityReport) -> None:
         .order_by(s.c.org, s.c.measure, groups.c.month)
     )
     for series, month, org, measure in conn.execute(stmt).all():
-        add(r, sa.and_(r.c.series_id == series, r.c.month == month), f"{org} {measure} {_month(month)}")
+        add(r, sa.and_(r.c.series_id == series, r.c.month == month), f"{org} {measure} {month_text(month)}")
     cols = [ri.c.kind, ri.c.item_key]
     for kind, item in conn.execute(bad(ri, cols).order_by(*cols)).all():
         add(ri, sa.and_(ri.c.kind == kind, ri.c.item_key == item), f"{kind} {item}")
@@ -456,7 +451,7 @@ def _values(conn: sa.Connection, report: IntegrityReport, plan) -> None:
             .where(s.c.measure == measure, bad)
         )
         for org, code, value in conn.execute(q.order_by(s.c.org, r.c.month)):
-            month = _month(code)
+            month = month_text(code)
             c.add(
                 "rel.f.implausible_value",
                 table=r.name,
@@ -487,6 +482,6 @@ def _items(conn: sa.Connection, report: IntegrityReport) -> None:
 def _pages(conn: sa.Connection, report: IntegrityReport) -> None:
     c = _Collector(report, "pages")
     for month, what in pages.differences(conn):
-        label = f"{month // 100:04d}-{month % 100:02d}"
+        label = month_text(month)
         c.add("rel.f.page", table=pages_t.name, loc=label, month=label, what=what)
     c.close()

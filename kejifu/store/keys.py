@@ -48,11 +48,17 @@ def month_code(month: str) -> int:
     return int(month[:4]) * 100 + int(month[5:7])
 
 
+def month_text(code: int) -> str:
+    """One integer ``YYYYMM`` as its ``YYYY-MM`` text."""
+    code = int(code)
+    return f"{code // 100:04d}-{code % 100:02d}"
+
+
 def month_texts(codes: np.ndarray | Sequence[int]) -> np.ndarray:
     """Integers ``YYYYMM`` as ``YYYY-MM`` texts (an object array, each distinct month one string)."""
     codes = np.asarray(codes, dtype=np.int64)
     uniq, inverse = np.unique(codes, return_inverse=True)
-    table = np.array([f"{c // 100:04d}-{c % 100:02d}" for c in uniq.tolist()], dtype=object)
+    table = np.array([month_text(c) for c in uniq.tolist()], dtype=object)
     return table[inverse] if len(codes) else np.empty(0, dtype=object)
 
 

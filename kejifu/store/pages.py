@@ -31,7 +31,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from ..errors import StoreError
-from .engine import dbapi, is_sqlite
+from .engine import dbapi, placeholder
+from .keys import month_text
 from .schema import pages_t
 
 MAGIC = b"KJFPAGE1"
@@ -104,7 +105,7 @@ def decode(month: int, data: bytes | memoryview) -> Page:
         if len(codes) and (codes.min() < -1 or codes.max() >= len(texts) - 1):
             raise ValueError("a text index out of range")
     except (ValueError, KeyError, TypeError, IndexError, struct.error, UnicodeDecodeError) as exc:
-        label = f"{month // 100:04d}-{month % 100:02d}"
+        label = month_text(month)
         raise StoreError(
             f"{label}的最新数据页已损坏（{exc}）；请运行 kejifu check",
             f"the latest-figures page of {label} is damaged ({exc}); run kejifu check",
@@ -118,7 +119,7 @@ def decode(month: int, data: bytes | memoryview) -> Page:
 def read(conn: sa.Connection, *, months: Iterable[int] | None = None, span: tuple[int, int] | None = None):
     """The pages of the ``months`` given or of the months ``span`` (first, last; ``YYYYMM``,
     inclusive), or every page; ordered by month. A month without a page has no page."""
-    p = "?" if is_sqlite(conn) else "%s"
+    p = placeholder(conn)
     sql, params = "SELECT month, data FROM latest_pages", []
     if months is not None:
         months = sorted({int(m) for m in months})
@@ -169,7 +170,7 @@ def write(conn: sa.Connection, pages: list[Page], last_id: int | dict[int, int])
 
 def changed_months(conn: sa.Connection, report_id: int) -> list[int]:
     """The months (``YYYYMM``) whose figures changed after report row ``report_id`` was written."""
-    p = "?" if is_sqlite(conn) else "%s"
+    p = placeholder(conn)
     cur = dbapi(conn).cursor()
     try:
         cur.execute(f"SELECT month FROM latest_pages WHERE last_id > {p} ORDER BY month", (int(report_id),))

@@ -1,14 +1,18 @@
-"""Reading the store into pandas frames: the latest revision chosen in SQL, rows straight into columns.
+"""Reading the store into pandas frames: the latest figures from the monthly pages, as columns.
 
 The reports table keeps every revision, keyed by integers (a ``series`` id for the org ×
-measure, the month as ``YYYYMM``: :mod:`.keys`). The latest revision of each org × measure ×
-month is chosen in SQL, portable to SQLite and PostgreSQL: a row is left out when a later
-revision of its key exists (:data:`SUPERSEDED`, a join over the unique index that only looks at
-the few rows with ``revision > 1``). The rows are fetched on the driver's own connection (no
-SQLAlchemy row objects) a chunk at a time into integer and float arrays; the org and measure
-texts come from the small ``series`` table and each distinct org, measure or month is one
-string object however many rows carry it. Batch facts (``source_file``, ``imported_at``,
-``imported_by``) are the batch's: they are joined from the small ``import_batches`` table.
+measure, the month as ``YYYYMM``: :mod:`.keys`). What readers want — the latest revision of each
+org × measure × month — is kept per month in a page (:mod:`.pages`), so :func:`latest_reports`
+reads a few pages, not millions of rows; the org and measure texts come from the small
+``series`` table and each distinct org, measure or month is one string object however many rows
+carry it. Batch facts (``source_file``, ``imported_at``, ``imported_by``) are the batch's: they
+are joined from the small ``import_batches`` table.
+
+The record itself is read in SQL, portable to SQLite and PostgreSQL, where the pages are built
+and checked (:func:`from_rows`): a row is left out when a later revision of its key exists
+(:func:`superseded`, a join over the unique index that only looks at the few rows with
+``revision > 1``), and the rows are fetched on the driver's own connection a chunk at a time
+into integer and float arrays (:func:`fetch_columns`).
 """
 
 from __future__ import annotations
@@ -20,8 +24,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from . import pages
-from .engine import dbapi, is_sqlite
-from .keys import month_code, month_texts, series_frame
+from .engine import dbapi, placeholder
+from .keys import month_code, month_text, month_texts, series_frame
 
 try:  # pandas' C converter of row tuples (private, hence the fallback)
     from pandas._libs.lib import to_object_array_tuples as _to_object_array
@@ -44,29 +48,16 @@ def superseded(months_where: str = "") -> str:
     )
 
 
-#: Ids of report rows that a later revision of the same org × measure × month supersedes.
-SUPERSEDED = superseded()
-
-
 #: What a latest-revision read fetches per row; the rest comes from the batch.
 ROW_COLUMNS = ["org", "measure", "month", "value", "unit", "note", "revision", "batch_id"]
 ROW_KINDS = "tttfttii"  # text, float, integer (see fetch_columns)
 #: The SQL of a latest-revision read: the org and measure come as the series id, the month as ``YYYYMM``.
 _ROW_SQL = "series_id, month, value, unit, note, revision, batch_id"
 _ROW_SQL_KINDS = "iifttii"
-#: What a figures-only read fetches (see :func:`latest_reports`).
+#: What a figures-only read gives (see :func:`latest_reports`).
 FIGURE_COLUMNS = ["org", "measure", "month", "value", "note"]
-_FIGURE_SQL = "series_id, month, value, note"
-_FIGURE_SQL_KINDS = "iift"
-#: Up to this many series ids are named in the SQL of a filtered read; more are filtered after.
-MAX_SERIES_IN_SQL = 2_000
 CHUNK = 250_000
 _NO_TEXT = np.empty(0, dtype=object)
-
-
-def placeholder(conn: sa.Connection) -> str:
-    """The driver's parameter marker: ``?`` for sqlite3, ``%s`` for psycopg."""
-    return "?" if is_sqlite(conn) else "%s"
 
 
 def fetch(conn: sa.Connection, sql: str, params: Sequence, n_columns: int) -> np.ndarray:
@@ -285,7 +276,7 @@ def latest_months(conn: sa.Connection, first: str, last: str) -> list[tuple[str,
     if not len(top) or top[0, 0] is None:
         return []
     month = int(top[0, 0])
-    text = str(month_texts([month])[0])
+    text = month_text(month)
     join = "FROM reports r JOIN series s ON s.id = r.series_id"
     found = fetch(conn, f"SELECT DISTINCT s.org {join} WHERE r.month = {p} LIMIT 2", [month], 1)
     out = [(str(o), text) for o in found[:, 0]]
@@ -297,7 +288,7 @@ def latest_months(conn: sa.Connection, first: str, last: str) -> list[tuple[str,
             [lo, hi, out[0][0]],
             2,
         )
-        out += [(str(o), str(month_texts([int(m)])[0])) for o, m in nxt]
+        out += [(str(o), month_text(m)) for o, m in nxt]
     return out
 
 

@@ -401,7 +401,6 @@ class Store:
             )
             values = [None if v != v else v for v in new["value"].tolist()]  # NaN: refused by NOT NULL
             revisions = revision[add]
-            column = writes.column_values
             writes.insert_columns(
                 conn,
                 reports_t,
@@ -409,9 +408,9 @@ class Store:
                     "series_id": new["series_id"].tolist(),
                     "month": [None if m < 0 else m for m in new["month"].tolist()],  # refused by NOT NULL
                     "value": values,
-                    "unit": column(new["unit"]),
-                    "note": column(new["note"]),
-                    "revision": column(revisions),
+                    "unit": writes.column_values(new["unit"]),
+                    "note": writes.column_values(new["note"]),
+                    "revision": writes.column_values(revisions),
                     "batch_id": batch_id,
                 },
                 len(new),
