@@ -253,11 +253,7 @@ def main(argv: list[str] | None = None) -> int:
             for pr in (proc, plain):
                 if pr is None:
                     continue
-                pr.terminate()
-                try:
-                    pr.wait(20)
-                except Exception:  # noqa: BLE001
-                    pr.kill()
+                serve.stop(pr, 20)
             log.close()
 
     def med(key):

@@ -81,11 +81,7 @@ def demo_server():
                 serve.wait_ready(base + "/", timeout=120, proc=proc)
                 yield base
             finally:
-                proc.terminate()
-                try:
-                    proc.wait(30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+                serve.stop(proc, 30)
 
 
 def shoot(browser, base: str, board: str, size: str, out: Path, full: bool | None = None) -> Path:

@@ -13,6 +13,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -189,3 +190,22 @@ def kernel_message(msg_type: str, content: dict, channel: str = "shell") -> dict
         "channel": channel,
         "buffers": [],
     }
+
+
+def share_series() -> pd.DataFrame:
+    """The demo plan's high-tech share month by month, January–June 2005: numerator and
+    denominator [亿元] and their share [%], as a status series for the share chart."""
+    num = np.array([0.7, 1.4, 2.1, 2.8, 3.5, 4.2])
+    den = np.array([2.2, 4.5, 6.8, 9.0, 11.3, 13.5])
+    return pd.DataFrame(
+        {
+            "target": "ht_share",
+            "org": "all",
+            "month": np.arange(1, 7),
+            "actual": num / den * 100,
+            "numerator": num,
+            "denominator": den,
+            "expected_value": np.nan,
+            "stale": False,
+        }
+    )

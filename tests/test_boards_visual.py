@@ -29,7 +29,7 @@ from kejifu.palette import (
 from kejifu.plan import parse_plan
 from kejifu.status import ALL, status
 from kejifu.web.boards.detail import detail, furthest_behind
-from tests.helpers import reports
+from tests.helpers import reports, share_series
 
 ALARMS = {status_color(c) for c in ("behind", "far_behind", "overdue", "not_met")}
 
@@ -59,23 +59,6 @@ def test_neutral_series_colours_are_never_status_colours():
 
 
 # ----- 04: the share chart and the heatmap -------------------------------------------------------
-
-
-def share_series():
-    num = np.array([0.7, 1.4, 2.1, 2.8, 3.5, 4.2])
-    den = np.array([2.2, 4.5, 6.8, 9.0, 11.3, 13.5])
-    return pd.DataFrame(
-        {
-            "target": "ht_share",
-            "org": "all",
-            "month": np.arange(1, 7),
-            "actual": num / den * 100,
-            "numerator": num,
-            "denominator": den,
-            "expected_value": np.nan,
-            "stale": False,
-        }
-    )
 
 
 def test_the_share_line_takes_a_neutral_series_colour_not_a_status_colour(demo_plan):

@@ -76,11 +76,7 @@ def server(tmp_path_factory):
         serve.wait_ready(base + "/", timeout=90, proc=proc)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        serve.stop(proc, 30)
         log.close()
 
 

@@ -69,11 +69,7 @@ def server(tmp_path_factory):
         serve.wait_ready(base + "/", timeout=90, proc=proc)
         yield {"base": base, "log": log_path}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        serve.stop(proc, 30)
         log.close()
 
 

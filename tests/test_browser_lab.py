@@ -102,11 +102,7 @@ def lab(tmp_path_factory):
         serve.wait_ready(f"{base}/api/status?token={token}", timeout=120, proc=proc)
         yield base, token, ws
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        serve.stop(proc, 30)
         log.close()
 
 

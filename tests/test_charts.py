@@ -14,6 +14,7 @@ from kejifu.errors import UsageError
 from kejifu.palette import status_color, status_palette, status_text_color
 from kejifu.plan import parse_plan
 from kejifu.status import COLUMNS, STATUSES, status
+from tests.helpers import share_series
 
 
 def status_frame(*rows: dict) -> pd.DataFrame:
@@ -529,23 +530,6 @@ def test_the_ranking_can_use_a_given_score_column(demo_plan):
 
 
 # ----- share -----------------------------------------------------------------------------------
-
-
-def share_series():
-    num = np.array([0.7, 1.4, 2.1, 2.8, 3.5, 4.2])
-    den = np.array([2.2, 4.5, 6.8, 9.0, 11.3, 13.5])
-    return pd.DataFrame(
-        {
-            "target": "ht_share",
-            "org": "all",
-            "month": np.arange(1, 7),
-            "actual": num / den * 100,
-            "numerator": num,
-            "denominator": den,
-            "expected_value": np.nan,
-            "stale": False,
-        }
-    )
 
 
 def test_the_share_chart_shows_numerator_and_denominator_bars_and_the_share_line(demo_plan):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import threading
 import time
 import urllib.error
@@ -212,11 +211,7 @@ def test_twenty_simultaneous_sessions_all_draw_and_their_kernels_are_freed(tmp_p
         )
     finally:
         watch.stop.set()
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        serve.stop(proc, 30)
         log.close()
 
 
@@ -331,9 +326,5 @@ def test_forty_page_loads_and_twenty_bare_gets_leave_at_most_the_cap_plus_the_po
         )
     finally:
         watch.stop.set()
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        serve.stop(proc, 30)
         log.close()

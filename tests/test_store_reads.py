@@ -48,15 +48,18 @@ def test_the_latest_of_three_revisions_is_read_and_other_keys_keep_their_first(s
     assert len(store.history()) == 4  # append-only: every revision is still there
 
 
+#: Five figures of three months, out of order (org, measure, month, value [the measure's unit]).
+FIVE_ROWS = [
+    ("jiehu", "terminals", "2005-02", 1.0),
+    ("hutou", "mushroom_area", "2005-03", 30.0),
+    ("jiehu", "mushroom_area", "2005-02", 8.0),
+    ("hutou", "mushroom_area", "2005-02", 20.0),
+    ("hutou", "mushroom_area", "2005-01", 10.0),
+]
+
+
 def test_a_month_selection_reads_only_those_months_ordered_by_measure_org_month(store):
-    rows = [
-        ("jiehu", "terminals", "2005-02", 1.0),
-        ("hutou", "mushroom_area", "2005-03", 30.0),
-        ("jiehu", "mushroom_area", "2005-02", 8.0),
-        ("hutou", "mushroom_area", "2005-02", 20.0),
-        ("hutou", "mushroom_area", "2005-01", 10.0),
-    ]
-    store.commit_reports(reports(rows), source_file="r.csv", sha256="r")
+    store.commit_reports(reports(FIVE_ROWS), source_file="r.csv", sha256="r")
     got = store.reports(months=["2005-02", "2005-03"])
     assert list(zip(got["measure"], got["org"], got["month"])) == [
         ("mushroom_area", "hutou", "2005-02"),
@@ -71,14 +74,7 @@ def test_a_month_selection_reads_only_those_months_ordered_by_measure_org_month(
 def test_a_figures_only_read_gives_the_same_figures_with_categorical_text(store):
     """What ``kejifu status --as-of`` reads: the same latest figures, in the same order, with org,
     measure and month as categoricals (month ordered by date) and no batch columns."""
-    rows = [
-        ("jiehu", "terminals", "2005-02", 1.0),
-        ("hutou", "mushroom_area", "2005-03", 30.0),
-        ("jiehu", "mushroom_area", "2005-02", 8.0),
-        ("hutou", "mushroom_area", "2005-02", 20.0),
-        ("hutou", "mushroom_area", "2005-01", 10.0),
-    ]
-    store.commit_reports(reports(rows), source_file="r.csv", sha256="r")
+    store.commit_reports(reports(FIVE_ROWS), source_file="r.csv", sha256="r")
     store.commit_reports(
         reports([("hutou", "mushroom_area", "2005-02", 21.5)]).assign(note="更正"),
         source_file="s.csv",

@@ -135,11 +135,7 @@ def server(tmp_path_factory):
         serve.wait_ready(f"{base}/?token={TOKEN}", timeout=90, proc=proc)
         yield {"base": base, "port": port, "log": tmp / "voila.log"}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        serve.stop(proc, 30)
         log.close()
 
 

@@ -323,6 +323,17 @@ def wait_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = 
     raise TimeoutError(f"voila did not answer at {url} within {timeout:.0f} s")
 
 
+def stop(proc: subprocess.Popen, timeout: float = 30.0) -> int:
+    """Stop a server process: SIGTERM, then SIGKILL when it has not exited within ``timeout``
+    [s]; its exit code."""
+    proc.terminate()
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.wait()
+
+
 def serve(workspace: Path, opts: ServeOptions = ServeOptions(), *, root: Path | None = None) -> int:
     """Run Voila in the foreground until interrupted; returns its exit code."""
     opts = opts.checked()
@@ -351,12 +362,7 @@ def serve(workspace: Path, opts: ServeOptions = ServeOptions(), *, root: Path | 
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            return proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            return proc.wait()
+        return stop(proc, timeout=10)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
